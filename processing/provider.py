@@ -1,0 +1,35 @@
+"""The ``bordergaps`` Processing provider: registers every Border Gaps algorithm."""
+
+import os
+
+from qgis.core import QgsProcessingProvider
+from qgis.PyQt.QtGui import QIcon
+
+ICON = os.path.join(os.path.dirname(os.path.dirname(__file__)), "resources", "icons", "border_gaps.svg")
+
+
+def algorithm_classes():
+    """The algorithm classes, imported here so that loading the plugin stays cheap."""
+    classes = []
+    return classes
+
+
+class BorderGapsProvider(QgsProcessingProvider):
+    def id(self):
+        return "bordergaps"
+
+    def name(self):
+        return "Border Gaps"
+
+    def longName(self):  # noqa: N802 (QGIS API name)
+        return "Border Gaps: unmonitored gap zones on the Iraq–Syria border"
+
+    def icon(self):
+        return QIcon(ICON)
+
+    def svgIconPath(self):  # noqa: N802 (QGIS API name)
+        return ICON
+
+    def loadAlgorithms(self):  # noqa: N802 (QGIS API name)
+        for cls in algorithm_classes():
+            self.addAlgorithm(cls())

@@ -1,0 +1,1 @@
+"""Helpers shared by the Border Gaps tests (imported as ``bg_testing``)."""

@@ -1,0 +1,58 @@
+"""Test set-up: import the plugin as the package ``border_gaps`` through a link.
+
+The repository root is the plugin folder, and its ``processing/`` would shadow
+QGIS's own ``processing`` if the root were on ``sys.path``. So the tests import the
+plugin through ``build/pkg/border_gaps`` (a link to the root, made here and by
+``make deps``), which works whatever the checkout's folder is called.
+"""
+
+import os
+import sys
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+PKG_PARENT = os.path.join(ROOT, "build", "pkg")
+LINK = os.path.join(PKG_PARENT, "border_gaps")
+
+os.makedirs(PKG_PARENT, exist_ok=True)
+if not os.path.islink(LINK):
+    os.symlink(os.path.join("..", ".."), LINK)
+TESTS_DIR = os.path.dirname(os.path.abspath(__file__))
+for path in (PKG_PARENT, TESTS_DIR):  # the plugin package, and the tests' own helpers
+    if path not in sys.path:
+        sys.path.insert(0, path)
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+DATA_DIR = os.path.join(TESTS_DIR, "data")
+
+
+@pytest.fixture(scope="session")
+def repo_root():
+    return ROOT
+
+
+@pytest.fixture(scope="session")
+def bordergaps_provider(qgis_app, qgis_processing):
+    """The Border Gaps provider registered once for the session, as the plugin does."""
+    from qgis.core import QgsApplication
+
+    from border_gaps.processing.provider import BorderGapsProvider
+
+    registry = QgsApplication.processingRegistry()
+    provider = registry.providerById("bordergaps")
+    if provider is None:
+        provider = BorderGapsProvider()
+        assert registry.addProvider(provider)
+    return provider
+
+
+@pytest.fixture
+def recording_iface(qgis_app):
+    """A QGIS interface with a real main window, Plugins menu, toolbars and docks."""
+    from bg_testing.iface import RecordingInterface
+
+    iface = RecordingInterface()
+    yield iface
+    iface.mainWindow().close()
+    iface.mainWindow().deleteLater()
