@@ -1,0 +1,520 @@
+"""Least-cost crossing corridors: a cost raster built from the inputs (numpy, rasterio) and
+minimum-cost paths from many origins at once (scikit-image ``MCP_Geometric``)."""
+
+import json
+import math
+from dataclasses import dataclass, field
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
+
+import numpy as np
+from qgis.core import QgsGeometry, QgsPointXY, QgsRectangle, QgsSpatialIndex
+
+from .errors import BorderGapsError
+
+try:  # optional on QGIS for Windows: the algorithm says what to install (STYLE.md)
+    from skimage.graph import MCP_Geometric
+except ImportError:  # pragma: no cover - depends on the installation
+    MCP_Geometric = None
+try:
+    import rasterio
+    import rasterio.features
+    import rasterio.transform
+except ImportError:  # pragma: no cover - depends on the installation
+    rasterio = None
+
+# Working memory of one search, measured on a 5000 x 5000 grid (benchmarks/bench_corridors.py):
+# the float64 cost raster plus scikit-image's flat costs, cumulative costs, traceback and heap.
+BYTES_PER_CELL = 80
+DEFAULT_MAX_CELLS = 50_000_000
+# Tobler's hiking function, made isotropic (MCP costs do not depend on direction): walking
+# time per metre grows as exp(3.5 * |slope|) relative to flat ground.
+TOBLER_EXPONENT = 3.5
+# Lines are sampled at a third of a cell when their cost or cells are measured, so that a
+# segment does not step over a cell it crosses except by clipping a corner.
+SAMPLES_PER_CELL = 3
+
+ProgressFn = Callable[[float], None]
+CancelFn = Callable[[], bool]
+
+
+def missing_dependencies() -> Optional[str]:
+    """A sentence saying what to install, or None when scikit-image and rasterio are present."""
+    missing = [name for name, module in (("scikit-image", MCP_Geometric), ("rasterio", rasterio)) if module is None]
+    if not missing:
+        return None
+    names = " and ".join(missing)
+    return (
+        f"Crossing corridors needs the Python package(s) {names}, which this QGIS installation lacks. "
+        f"Install them into QGIS's Python (Windows: OSGeo4W Shell, `python -m pip install {' '.join(missing)}`; "
+        "Debian/Ubuntu: `apt install python3-skimage python3-rasterio`) and restart QGIS."
+    )
+
+
+@dataclass(frozen=True)
+class Grid:
+    """A north-up raster grid in the metric CRS: top-left corner, square cells, shape."""
+
+    left: float
+    top: float
+    cell: float
+    rows: int
+    cols: int
+
+    @property
+    def cells(self) -> int:
+        return self.rows * self.cols
+
+    @property
+    def transform(self):
+        return rasterio.transform.from_origin(self.left, self.top, self.cell, self.cell)
+
+    @property
+    def extent(self) -> QgsRectangle:
+        return QgsRectangle(self.left, self.top - self.rows * self.cell, self.left + self.cols * self.cell, self.top)
+
+    def cell_of(self, x: float, y: float) -> Optional[Tuple[int, int]]:
+        """(row, col) of the cell holding (x, y), or None outside the grid."""
+        col = math.floor((x - self.left) / self.cell)
+        row = math.floor((self.top - y) / self.cell)
+        if 0 <= row < self.rows and 0 <= col < self.cols:
+            return row, col
+        return None
+
+    def xy_of(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        """Metric coordinates (N x 2) of fractional (row, col) positions, cell centres at .5."""
+        return np.column_stack((self.left + (np.asarray(cols) + 0.5) * self.cell,
+                                self.top - (np.asarray(rows) + 0.5) * self.cell))
+
+    def describe(self) -> str:
+        return (f"{self.cols:,} × {self.rows:,} = {self.cells:,} cells of {self.cell:g} m "
+                f"({self.cols * self.cell / 1000:.1f} × {self.rows * self.cell / 1000:.1f} km, "
+                f"about {self.cells * BYTES_PER_CELL / 2**30:.2f} GiB of working memory)")
+
+
+def plan_grid(
+    extent: QgsRectangle,
+    cell_size: float,
+    margin: float,
+    max_cells: int = DEFAULT_MAX_CELLS,
+    limit: Optional[QgsRectangle] = None,
+) -> Grid:
+    """The grid over ``extent`` grown by ``margin`` (clipped to ``limit`` when given).
+
+    Raises before anything is allocated when the grid would exceed ``max_cells``.
+    """
+    if cell_size <= 0:
+        raise BorderGapsError(f"CELL_SIZE must be positive (got {cell_size:g} m).")
+    area = QgsRectangle(extent)
+    area.grow(max(margin, 0.0))
+    if limit is not None:
+        area = area.intersect(limit)
+        if area.isEmpty():
+            raise BorderGapsError("The EXTENT does not overlap the origins and destinations: choose an extent "
+                                  "that contains them, or leave EXTENT empty.")
+    cols = max(1, math.ceil(area.width() / cell_size))
+    rows = max(1, math.ceil(area.height() / cell_size))
+    grid = Grid(area.xMinimum(), area.yMaximum(), float(cell_size), rows, cols)
+    if grid.cells > max_cells:
+        needed = cell_size * math.sqrt(grid.cells / max_cells)
+        raise BorderGapsError(
+            f"The cost grid would be {grid.describe()}, above the limit of MAX_CELLS = {max_cells:,} cells "
+            f"(about {max_cells * BYTES_PER_CELL / 2**30:.1f} GiB). Use a larger CELL_SIZE (at least "
+            f"{math.ceil(needed):,} m here), a smaller MARGIN or EXTENT, or origins and destinations closer "
+            "together; raise MAX_CELLS only if this computer has the memory."
+        )
+    return grid
+
+
+def _geojson(geometries: Sequence[QgsGeometry]):
+    for geom in geometries:
+        if geom is not None and not geom.isEmpty():
+            yield json.loads(geom.asJson())
+
+
+def burn(grid: Grid, geometries: Sequence[QgsGeometry], all_touched: bool) -> np.ndarray:
+    """Boolean mask of the cells covered by ``geometries`` (rasterio.features.rasterize)."""
+    shapes = [(g, 1) for g in _geojson(geometries)]
+    if not shapes:
+        return np.zeros((grid.rows, grid.cols), dtype=bool)
+    mask = rasterio.features.rasterize(shapes, out_shape=(grid.rows, grid.cols), transform=grid.transform,
+                                       fill=0, all_touched=all_touched, dtype="uint8")
+    return mask.astype(bool)
+
+
+def slope_factor(dem: np.ndarray, cell: float) -> np.ndarray:
+    """Cost multiplier from terrain: exp(3.5 |slope|) (isotropic Tobler); NaN (no data) counts as flat."""
+    dz_dy, dz_dx = np.gradient(dem.astype(np.float64), cell)
+    factor = np.exp(TOBLER_EXPONENT * np.hypot(dz_dx, dz_dy))
+    factor[~np.isfinite(factor)] = 1.0
+    return factor
+
+
+def dem_on_grid(path: str, grid: Grid, crs_wkt: str) -> np.ndarray:
+    """The DEM at ``path`` resampled (bilinear) onto ``grid``; NaN where it has no data."""
+    from rasterio.crs import CRS
+    from rasterio.warp import Resampling, reproject
+
+    out = np.full((grid.rows, grid.cols), np.nan, dtype=np.float32)
+    with rasterio.open(path) as src:
+        reproject(source=rasterio.band(src, 1), destination=out, dst_transform=grid.transform,
+                  dst_crs=CRS.from_wkt(crs_wkt), dst_nodata=np.nan, resampling=Resampling.bilinear)
+    return out
+
+
+@dataclass
+class CostModel:
+    """What raises or lowers the cost of crossing a cell (1 = open flat ground)."""
+
+    slope: Optional[np.ndarray] = None  # multiplier per cell (see slope_factor)
+    roads: Sequence[QgsGeometry] = ()
+    road_factor: float = 0.3
+    coverage: Sequence[QgsGeometry] = ()
+    coverage_impassable: bool = False
+    detection_factor: float = 5.0
+    gaps: Sequence[QgsGeometry] = ()
+    gap_factor: float = 1.0
+
+
+def cost_surface(grid: Grid, model: CostModel) -> np.ndarray:
+    """The cost raster (float64, ``inf`` = impassable) of ``grid`` under ``model``.
+
+    Roads are burnt with all touched cells so that a road stays connected; coverage made
+    impassable too, so that a route cannot slip along a covered edge; coverage as a
+    multiplier and gaps by cell centre.
+    """
+    cost = np.ones((grid.rows, grid.cols), dtype=np.float64)
+    if model.slope is not None:
+        cost *= model.slope
+    if model.gaps and model.gap_factor != 1.0:
+        cost[burn(grid, model.gaps, all_touched=False)] *= model.gap_factor
+    if model.roads:
+        cost[burn(grid, model.roads, all_touched=True)] *= model.road_factor
+    if model.coverage:
+        if model.coverage_impassable:
+            cost[burn(grid, model.coverage, all_touched=True)] = np.inf
+        else:
+            cost[burn(grid, model.coverage, all_touched=False)] *= model.detection_factor
+    return cost
+
+
+@dataclass
+class Route:
+    """One least-cost route: indices into the origin and destination lists, its cost in
+    equivalent metres of open flat ground, its rank among the destination's routes, and
+    its vertices (N x 2, metric CRS) from the origin to the destination."""
+
+    origin: int
+    destination: int
+    cost: float
+    rank: int = 0
+    vertices: np.ndarray = field(default_factory=lambda: np.empty((0, 2)))
+
+    def geometry(self) -> QgsGeometry:
+        return QgsGeometry.fromPolylineXY([QgsPointXY(float(x), float(y)) for x, y in self.vertices])
+
+
+def _segment_samples(a: np.ndarray, b: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
+    """Cells (rows, cols) under the straight segment a→b (fractional cell coordinates)."""
+    steps = max(1, int(math.ceil(float(np.hypot(*(b - a))) * SAMPLES_PER_CELL)))
+    t = np.linspace(0.0, 1.0, steps + 1)
+    rows = np.rint(a[0] + (b[0] - a[0]) * t).astype(np.intp)
+    cols = np.rint(a[1] + (b[1] - a[1]) * t).astype(np.intp)
+    return rows, cols
+
+
+def straighten(path: np.ndarray, path_cost: np.ndarray, cost: np.ndarray) -> np.ndarray:
+    """Pull the grid path ``path`` (N x 2 cells) taut: replace runs of it by straight segments
+    wherever the straight segment costs no more than the run it replaces.
+
+    An 8-connected grid path on open ground is a staircase up to 8 % longer than the
+    straight line; this keeps the least-cost route's cost (never raises it) and gives its
+    true length. ``path_cost`` is the cumulative cost (cell units) along the path.
+    """
+    n = len(path)
+    if n <= 2:
+        return path.astype(np.float64)
+    pts = path.astype(np.float64)
+
+    def fits(i: int, j: int) -> bool:
+        rows, cols = _segment_samples(pts[i], pts[j])
+        values = cost[rows, cols]
+        if not np.all(np.isfinite(values)):
+            return False
+        length = float(np.hypot(*(pts[j] - pts[i])))
+        return length * float(values.mean()) <= abs(path_cost[j] - path_cost[i]) * (1 + 1e-9) + 1e-9
+
+    keep = [0]
+    i = 0
+    while i < n - 1:
+        good, step = i + 1, 1
+        bad = None
+        while True:  # gallop forward, then bisect between the last fit and the first misfit
+            j = min(i + 2 * step, n - 1)
+            if fits(i, j):
+                good = j
+                if j == n - 1:
+                    break
+                step *= 2
+            else:
+                bad = j
+                break
+        while bad is not None and bad - good > 1:
+            mid = (good + bad) // 2
+            if fits(i, mid):
+                good = mid
+            else:
+                bad = mid
+        keep.append(good)
+        i = good
+    return pts[keep]
+
+
+class _Search:
+    """One scikit-image MCP_Geometric over the cost raster, reused for every search."""
+
+    def __init__(self, cost: np.ndarray):
+        self.cost = cost
+        self.mcp = MCP_Geometric(cost, fully_connected=True)
+        self.cumulative = None
+
+    def run(self, starts: List[Tuple[int, int]], ends: List[Tuple[int, int]]) -> np.ndarray:
+        # ends + find_all_ends: the search stops once every end is reached
+        self.cumulative, _ = self.mcp.find_costs(starts, ends, find_all_ends=True)
+        return self.cumulative
+
+    def path(self, end: Tuple[int, int]) -> Tuple[np.ndarray, np.ndarray]:
+        """Cells from the nearest start to ``end`` and the cumulative cost along them."""
+        cells = np.asarray(self.mcp.traceback(end), dtype=np.intp).reshape(-1, 2)
+        return cells, self.cumulative[cells[:, 0], cells[:, 1]]
+
+
+def search_count(n_origins: int, n_destinations: int, k: int) -> int:
+    """How many grid searches ``least_cost_routes`` runs (see its docstring)."""
+    return 1 if k == 1 else min(n_origins, n_destinations)
+
+
+def least_cost_routes(
+    cost: np.ndarray,
+    grid: Grid,
+    origins: Sequence[Tuple[float, float]],
+    destinations: Sequence[Tuple[float, float]],
+    k: int = 1,
+    progress: ProgressFn = lambda fraction: None,
+    is_canceled: CancelFn = lambda: False,
+) -> Tuple[List[Route], List[int]]:
+    """The ``k`` cheapest routes to each destination, each from a different origin.
+
+    Origins and destinations are metric (x, y) inside ``grid`` on passable cells (the
+    caller checks). Returns the routes (ordered by destination, then rank) and the
+    indices of destinations no origin can reach.
+
+    - ``k == 1``: one search from all origins at once (``find_costs`` with every origin as
+      a start) gives every cell's cheapest origin; tracing back from each destination
+      gives its route. One search whatever the number of origins.
+    - ``k > 1``: the second-cheapest origin cannot be read from a search that started at
+      all origins, so one single-source search runs per point of the smaller side:
+      per origin (its costs to every destination are kept when they enter that
+      destination's top k, path traced then) or, when destinations are fewer, per
+      destination (MCP_Geometric's cost is symmetric, so the reversed path is the route).
+    """
+    search = _Search(cost)
+    origin_cells = [grid.cell_of(x, y) for x, y in origins]
+    destination_cells = [grid.cell_of(x, y) for x, y in destinations]
+    best: Dict[int, List[Tuple[float, int, np.ndarray, np.ndarray]]] = {j: [] for j in range(len(destinations))}
+
+    def offer(j: int, origin: int, cost_value: float, trace: Callable[[], Tuple[np.ndarray, np.ndarray]]):
+        # keep the k cheapest (cost, origin) per destination; ties go to the lower origin index
+        entries = best[j]
+        key = (cost_value, origin)
+        if len(entries) == k and key >= (entries[-1][0], entries[-1][1]):
+            return
+        cells, along = trace()
+        entries.append((cost_value, origin, cells, along))
+        entries.sort(key=lambda e: (e[0], e[1]))
+        del entries[k:]
+
+    if k == 1:
+        cell_origin: Dict[Tuple[int, int], int] = {}
+        for i, c in enumerate(origin_cells):
+            cell_origin.setdefault(c, i)
+        cumulative = search.run(list(cell_origin), destination_cells)
+        progress(0.5)
+        for j, end in enumerate(destination_cells):
+            if is_canceled():
+                break
+            value = float(cumulative[end])
+            if np.isfinite(value):
+                cells, along = search.path(end)
+                offer(j, cell_origin[tuple(int(v) for v in cells[0])], value, lambda c=cells, a=along: (c, a))
+            progress(0.5 + 0.5 * (j + 1) / len(destination_cells))
+    elif len(origins) <= len(destinations):
+        for i, start in enumerate(origin_cells):
+            if is_canceled():
+                break
+            cumulative = search.run([start], destination_cells)
+            for j, end in enumerate(destination_cells):
+                value = float(cumulative[end])
+                if np.isfinite(value):
+                    offer(j, i, value, lambda e=end: search.path(e))
+            progress((i + 1) / len(origins))
+    else:
+        for j, start in enumerate(destination_cells):
+            if is_canceled():
+                break
+            cumulative = search.run([start], origin_cells)
+            for i, end in enumerate(origin_cells):
+                value = float(cumulative[end])
+                if np.isfinite(value):
+                    def trace(e=end):
+                        cells, along = search.path(e)
+                        return cells[::-1], along[::-1]
+                    offer(j, i, value, trace)
+            progress((j + 1) / len(destinations))
+
+    routes: List[Route] = []
+    unreachable: List[int] = []
+    for j in range(len(destinations)):
+        if not best[j]:
+            unreachable.append(j)
+        chosen = []
+        for _value, i, cells, along in best[j]:
+            taut = straighten(cells, along, cost)
+            xy = grid.xy_of(taut[:, 0], taut[:, 1])
+            # the route starts and ends at the points themselves, not at their cells' centres
+            xy = np.vstack((origins[i], xy[1:-1], destinations[j])) if len(xy) >= 2 else \
+                np.array([origins[i], destinations[j]], dtype=np.float64)
+            chosen.append(Route(i, j, line_cost(grid, cost, xy), 0, xy))
+        # the grid search chose the routes; they are ranked by the cost of the line as drawn
+        chosen.sort(key=lambda r: (r.cost, r.origin))
+        for rank, route in enumerate(chosen, start=1):
+            route.rank = rank
+        routes.extend(chosen)
+    return routes, unreachable
+
+
+def line_cost(grid: Grid, cost: np.ndarray, vertices: np.ndarray) -> float:
+    """Cost of a polyline (metric vertices) over the cost raster, in equivalent metres of open
+    flat ground: each segment's length times the mean cost of the cells under it."""
+    frac = _fractional_cells(grid, vertices)
+    total = 0.0
+    for a, b, (xa, ya), (xb, yb) in zip(frac[:-1], frac[1:], vertices[:-1], vertices[1:]):
+        rows, cols = _segment_samples(a, b)
+        rows = np.clip(rows, 0, grid.rows - 1)
+        cols = np.clip(cols, 0, grid.cols - 1)
+        total += math.hypot(xb - xa, yb - ya) * float(cost[rows, cols].mean())
+    return total
+
+
+def _fractional_cells(grid: Grid, vertices: np.ndarray) -> np.ndarray:
+    """(row, col) of metric vertices, fractional, cell centres at whole numbers."""
+    return np.column_stack(((grid.top - vertices[:, 1]) / grid.cell - 0.5,
+                            (vertices[:, 0] - grid.left) / grid.cell - 0.5))
+
+
+def line_cells(grid: Grid, vertices: np.ndarray) -> np.ndarray:
+    """Flat indices of the distinct cells a polyline (metric vertices) passes through."""
+    frac = _fractional_cells(grid, vertices)
+    parts = []
+    for a, b in zip(frac[:-1], frac[1:]):
+        rows, cols = _segment_samples(a, b)
+        inside = (rows >= 0) & (rows < grid.rows) & (cols >= 0) & (cols < grid.cols)
+        parts.append(rows[inside] * grid.cols + cols[inside])
+    if not parts:
+        return np.empty(0, dtype=np.intp)
+    return np.unique(np.concatenate(parts))
+
+
+def route_density(grid: Grid, routes: Sequence[Route], is_canceled: CancelFn = lambda: False) -> np.ndarray:
+    """How many routes pass through each cell (uint32, the grid's shape)."""
+    counts = np.zeros(grid.cells, dtype=np.uint32)
+    batch: List[np.ndarray] = []
+    for n, route in enumerate(routes, start=1):
+        batch.append(line_cells(grid, route.vertices))
+        if len(batch) == 256 or n == len(routes):
+            counts += np.bincount(np.concatenate(batch), minlength=grid.cells).astype(np.uint32)
+            batch = []
+            if is_canceled():
+                break
+    return counts.reshape(grid.rows, grid.cols)
+
+
+def pinch_points(
+    grid: Grid,
+    density: np.ndarray,
+    count: int,
+    spacing: float,
+    exclude: Sequence[Tuple[float, float]] = (),
+) -> List[Tuple[float, float, int]]:
+    """Up to ``count`` cells with the most routes through them, as (x, y, routes), most first.
+
+    Chosen greedily: no two closer than ``spacing`` metres, and none within ``spacing`` of a
+    point in ``exclude`` (the origins and destinations, where routes trivially gather).
+    Ties go to the northernmost, then westernmost cell, so the result is deterministic.
+    """
+    from scipy.spatial import cKDTree
+
+    flat = density.ravel()
+    candidates = np.flatnonzero(flat)
+    if candidates.size == 0 or count <= 0:
+        return []
+    candidates = candidates[np.argsort(-flat[candidates].astype(np.int64), kind="stable")]
+    xy = grid.xy_of(candidates // grid.cols, candidates % grid.cols)
+    if len(exclude):
+        distance, _ = cKDTree(np.asarray(exclude, dtype=np.float64)).query(xy, distance_upper_bound=spacing)
+        keep = ~np.isfinite(distance) | (distance >= spacing)
+        candidates, xy = candidates[keep], xy[keep]
+    chosen: List[Tuple[float, float, int]] = []
+    chosen_xy = np.empty((0, 2))
+    for index, (x, y) in zip(candidates, xy):
+        if len(chosen_xy) and np.min(np.hypot(chosen_xy[:, 0] - x, chosen_xy[:, 1] - y)) < spacing:
+            continue
+        chosen.append((float(x), float(y), int(flat[index])))
+        chosen_xy = np.vstack((chosen_xy, (x, y)))
+        if len(chosen) == count:
+            break
+    return chosen
+
+
+class LengthInside:
+    """Length of lines inside a set of polygons, computed exactly with GEOS (the union's
+    parts found through a spatial index)."""
+
+    def __init__(self, polygons: Sequence[QgsGeometry]):
+        polygons = [g for g in polygons if g is not None and not g.isEmpty()]
+        self.parts: List[QgsGeometry] = []
+        if polygons:
+            union = QgsGeometry.unaryUnion(polygons)
+            self.parts = [QgsGeometry(p.clone()) for p in union.constParts()] if union.isMultipart() else [union]
+        self.index = QgsSpatialIndex()
+        for n, part in enumerate(self.parts):
+            self.index.addFeature(n, part.boundingBox())
+        self.engines = {}
+
+    def length(self, line: QgsGeometry) -> float:
+        total = 0.0
+        for n in self.index.intersects(line.boundingBox()):
+            if n not in self.engines:
+                engine = QgsGeometry.createGeometryEngine(self.parts[n].constGet())
+                engine.prepareGeometry()
+                self.engines[n] = engine
+            if self.engines[n].intersects(line.constGet()):
+                total += line.intersection(self.parts[n]).length()
+        return total
+
+
+def first_crossing(line: QgsGeometry, border: Optional[QgsGeometry]) -> Optional[QgsPointXY]:
+    """Where ``line`` first meets ``border``, counted from its start; None if it does not."""
+    if border is None or border.isEmpty() or not line.intersects(border):
+        return None
+    meet = line.intersection(border)
+    points = [QgsPointXY(v) for v in meet.vertices()]
+    if not points:
+        return None
+    return min(points, key=lambda p: line.lineLocatePoint(QgsGeometry.fromPointXY(p)))
+
+
+def border_side(border: QgsGeometry, x: float, y: float) -> int:
+    """-1 or +1: the side of the border line a point lies on (0 if undetermined)."""
+    *_, left_of = border.closestSegmentWithContext(QgsPointXY(x, y))
+    return int(np.sign(left_of))
+
