@@ -11,6 +11,9 @@ ICON = os.path.join(os.path.dirname(os.path.dirname(__file__)), "resources", "ic
 def algorithm_classes():
     """The algorithm classes, imported here so that loading the plugin stays cheap."""
     classes = []
+    from .exportmap import ExportMapAlgorithm
+
+    classes.append(ExportMapAlgorithm)
     return classes
 
 
