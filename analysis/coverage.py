@@ -1,0 +1,329 @@
+"""Coverage of posts: range discs and sectors without a DEM, terrain viewsheds with one,
+merged coverage and the count-of-posts raster. rasterio is needed only for the DEM."""
+
+import math
+import struct
+from dataclasses import dataclass, field
+from typing import Callable, Dict, Iterable, List, Optional, Tuple
+
+import numpy as np
+from qgis.core import QgsGeometry, QgsPointXY
+
+from .errors import BorderGapsError
+from .viewshed import REFRACTION_K, in_sector, viewshed
+
+try:  # optional: only the DEM path needs it (QGIS on Windows may lack it)
+    import rasterio
+    import rasterio.errors
+    import rasterio.features
+    from rasterio.crs import CRS
+    from rasterio.enums import Resampling
+    from rasterio.vrt import WarpedVRT
+    from rasterio.windows import Window
+except ImportError:  # pragma: no cover - exercised only where rasterio is missing
+    rasterio = None
+
+RASTERIO_MISSING = (
+    "Coverage over a DEM needs the Python package 'rasterio', which this QGIS installation lacks. "
+    "Install it (Windows: in the OSGeo4W Shell run 'python -m pip install rasterio'; Debian/Ubuntu: "
+    "'apt install python3-rasterio'), or leave the DEM empty to get range discs and sectors."
+)
+ARC_STEP_DEG = 90.0 / 64  # 64 segments per quarter circle: disc areas exact to 0.01 %
+
+
+def require_rasterio() -> None:
+    """Raise a BorderGapsError saying what to install when rasterio is missing."""
+    if rasterio is None:
+        raise BorderGapsError(RASTERIO_MISSING)
+
+
+@dataclass
+class Post:
+    """A post (or candidate site) in the metric CRS of the computation."""
+
+    post_id: int
+    x: float
+    y: float
+    range_m: float
+    sector: Optional[Tuple[float, float]] = None  # (start, end) azimuths, degrees clockwise from north
+    attributes: Dict[str, object] = field(default_factory=dict)
+
+
+@dataclass
+class PostCoverage:
+    post: Post
+    geometry: QgsGeometry  # in the metric CRS of the computation
+    area_km2: float
+    window: Optional["DemWindow"] = None  # the visible cells, with a DEM
+
+
+class PostSkipped(Exception):
+    """A post that cannot be computed (outside the DEM, on no-data): warn and go on."""
+
+
+def sector_polygon(x: float, y: float, range_m: float, sector: Optional[Tuple[float, float]] = None) -> QgsGeometry:
+    """The disc of ``range_m`` around (x, y), or the sector from ``sector[0]`` clockwise to
+    ``sector[1]`` (degrees from north) when given and not the full circle."""
+    if sector is None or math.isclose(sector[0] % 360.0, sector[1] % 360.0):
+        return QgsGeometry.fromPointXY(QgsPointXY(x, y)).buffer(range_m, 64)
+    start = sector[0] % 360.0
+    sweep = (sector[1] % 360.0 - start) % 360.0
+    steps = max(2, int(math.ceil(sweep / ARC_STEP_DEG)))
+    azimuths = np.radians(start + sweep * np.arange(steps + 1) / steps)
+    ring = [QgsPointXY(x, y)] + [
+        QgsPointXY(x + range_m * math.sin(a), y + range_m * math.cos(a)) for a in azimuths
+    ] + [QgsPointXY(x, y)]
+    return QgsGeometry.fromPolygonXY([ring])
+
+
+def range_coverage(post: Post) -> PostCoverage:
+    """Coverage of a post without terrain: its range disc or sector."""
+    geom = sector_polygon(post.x, post.y, post.range_m, post.sector)
+    return PostCoverage(post, geom, geom.area() / 1e6)
+
+
+def merge_coverage(geometries: Iterable[QgsGeometry]) -> QgsGeometry:
+    """The union of coverage polygons (GEOS cascaded union, valid output)."""
+    geoms = [g for g in geometries if g is not None and not g.isEmpty()]
+    if not geoms:
+        return QgsGeometry()
+    merged = QgsGeometry.unaryUnion(geoms)
+    if not merged.isGeosValid():
+        merged = merged.makeValid()
+    return merged
+
+
+def _ring_wkb(ring) -> bytes:
+    coords = np.asarray(ring, dtype="<f8")
+    return struct.pack("<I", len(coords)) + coords.tobytes()
+
+
+def mask_to_geometry(mask: np.ndarray, transform) -> QgsGeometry:
+    """Polygons of the True cells of ``mask`` (rasterio.features.shapes, 4-connected),
+    as one (multi)polygon in the raster's CRS; empty when nothing is True."""
+    require_rasterio()
+    polygons = []
+    for shape, _value in rasterio.features.shapes(mask.view(np.uint8), mask=mask, transform=transform):
+        rings = shape["coordinates"]
+        polygons.append(struct.pack("<BII", 1, 3, len(rings)) + b"".join(_ring_wkb(r) for r in rings))
+    geom = QgsGeometry()
+    if not polygons:
+        return geom
+    geom.fromWkb(struct.pack("<BII", 1, 6, len(polygons)) + b"".join(polygons))
+    if not geom.isGeosValid():
+        geom = geom.makeValid()
+    return geom
+
+
+@dataclass
+class DemWindow:
+    """What one post sees, on the cells of the DEM window around it."""
+
+    visible: np.ndarray  # bool
+    transform: object  # rasterio Affine of the window
+    row_off: int
+    col_off: int
+
+
+class DemCoverage:
+    """Viewsheds of posts over a DEM file read window by window (never whole).
+
+    A DEM in a geographic CRS (or in units other than metres) is warped on the fly
+    (``WarpedVRT``, bilinear) to ``metric_epsg``, the UTM zone of the data; the posts'
+    coordinates must be in :attr:`crs_wkt`. Use as a context manager.
+    """
+
+    def __init__(
+        self,
+        path: str,
+        observer_height: float = 1.8,
+        target_height: float = 0.0,
+        curvature: bool = True,
+        refraction_k: float = REFRACTION_K,
+        metric_epsg: Optional[int] = None,
+        layer_name: str = "DEM",
+    ):
+        require_rasterio()
+        self.observer_height = observer_height
+        self.target_height = target_height
+        self.curvature = curvature
+        self.refraction_k = refraction_k
+        self.layer_name = layer_name
+        try:
+            self._src = rasterio.open(path)
+        except rasterio.errors.RasterioIOError as err:
+            raise BorderGapsError(f"The DEM '{layer_name}' cannot be read by rasterio ({err}). "
+                                  "Choose a GeoTIFF or another GDAL raster file.") from err
+        src_crs = self._src.crs
+        if src_crs is None:
+            self._src.close()
+            raise BorderGapsError(f"The DEM '{layer_name}' has no coordinate reference system. "
+                                  "Assign one (Raster → Projections → Assign Projection) and run again.")
+        self.warped = src_crs.is_geographic or not _units_are_metres(src_crs)
+        if self.warped:
+            if metric_epsg is None:
+                self._src.close()
+                raise BorderGapsError(f"The DEM '{layer_name}' is not in metres and no UTM zone was given.")
+            nodata = self._src.nodata
+            self._ds = WarpedVRT(self._src, crs=CRS.from_epsg(metric_epsg), resampling=Resampling.bilinear,
+                                 src_nodata=nodata, nodata=nodata if nodata is not None else -32768.0)
+        else:
+            self._ds = self._src
+        self.transform = self._ds.transform
+        if abs(self.transform.b) > 1e-12 or abs(self.transform.d) > 1e-12:
+            self.close()
+            raise BorderGapsError(f"The DEM '{layer_name}' is rotated; warp it to a north-up grid first "
+                                  "(Raster → Projections → Warp).")
+        self.pixel = (abs(self.transform.a), abs(self.transform.e))
+        self.shape = (self._ds.height, self._ds.width)
+        self.crs_wkt = self._ds.crs.to_wkt()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+        return False
+
+    def close(self) -> None:
+        if self._ds is not self._src:
+            self._ds.close()
+        self._src.close()
+
+    def cell_of(self, x: float, y: float) -> Optional[Tuple[int, int]]:
+        """(row, col) of the cell holding (x, y), or None outside the DEM."""
+        col, row = ~self.transform * (x, y)
+        row, col = int(math.floor(row)), int(math.floor(col))
+        if 0 <= row < self.shape[0] and 0 <= col < self.shape[1]:
+            return row, col
+        return None
+
+    def read_window(self, row: int, col: int, radius_rows: int, radius_cols: int) -> Tuple[np.ndarray, Window]:
+        """The DEM cells within the given radii of (row, col), clipped to the DEM; NaN = no data."""
+        r0, c0 = max(row - radius_rows, 0), max(col - radius_cols, 0)
+        r1, c1 = min(row + radius_rows + 1, self.shape[0]), min(col + radius_cols + 1, self.shape[1])
+        window = Window(c0, r0, c1 - c0, r1 - r0)
+        data = self._ds.read(1, window=window, masked=True)
+        values = data.filled(np.nan).astype(np.float32, copy=False) if np.ma.is_masked(data) else \
+            np.asarray(data, dtype=np.float32)
+        return values, window
+
+    def visible(self, post: Post, is_canceled: Callable[[], bool] = lambda: False) -> DemWindow:
+        """The viewshed of ``post``; raises PostSkipped when it cannot be computed."""
+        cell = self.cell_of(post.x, post.y)
+        if cell is None:
+            raise PostSkipped(f"post {post.post_id} lies outside the DEM '{self.layer_name}'")
+        row, col = cell
+        radius_cols = int(math.floor(post.range_m / self.pixel[0]))
+        radius_rows = int(math.floor(post.range_m / self.pixel[1]))
+        dem, window = self.read_window(row, col, radius_rows, radius_cols)
+        orow, ocol = row - int(window.row_off), col - int(window.col_off)
+        if not np.isfinite(dem[orow, ocol]):
+            raise PostSkipped(f"post {post.post_id} stands on a no-data cell of the DEM '{self.layer_name}'")
+        mask = viewshed(
+            dem, orow, ocol, self.pixel, post.range_m,
+            observer_height=self.observer_height, target_height=self.target_height,
+            curvature=self.curvature, refraction_k=self.refraction_k, sector=post.sector,
+            is_canceled=is_canceled,
+        )
+        return DemWindow(mask, self._ds.window_transform(window), int(window.row_off), int(window.col_off))
+
+    def post_coverage(self, post: Post, is_canceled: Callable[[], bool] = lambda: False) -> PostCoverage:
+        """The area ``post`` sees, as polygons in :attr:`crs_wkt`; area = visible cells × cell area."""
+        seen = self.visible(post, is_canceled)
+        geom = mask_to_geometry(seen.visible, seen.transform)
+        area_km2 = float(seen.visible.sum()) * self.pixel[0] * self.pixel[1] / 1e6
+        return PostCoverage(post, geom, area_km2, seen)
+
+    def visible_points(self, post: Post, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
+        """Which of the points (xs, ys) ``post`` sees (False outside its window)."""
+        seen = self.visible(post)
+        cols, rows = ~seen.transform * (np.asarray(xs, float), np.asarray(ys, float))
+        rows = np.floor(rows).astype(int)
+        cols = np.floor(cols).astype(int)
+        inside = (rows >= 0) & (rows < seen.visible.shape[0]) & (cols >= 0) & (cols < seen.visible.shape[1])
+        out = np.zeros(len(rows), dtype=bool)
+        out[inside] = seen.visible[rows[inside], cols[inside]]
+        return out
+
+    def high_points(self, bounds: Tuple[float, float, float, float], spacing_m: float, max_points: int = 10000,
+                    is_canceled: Callable[[], bool] = lambda: False) -> List[Tuple[float, float, float]]:
+        """Local high points of the DEM inside ``bounds`` (xmin, ymin, xmax, ymax), at least
+        ``spacing_m`` apart, highest first: (x, y, height). The area is read in strips and
+        reduced to blocks of about spacing/3 by their maximum, so memory stays bounded."""
+        from skimage.feature import peak_local_max
+
+        xmin, ymin, xmax, ymax = bounds
+        c0, r1 = ~self.transform * (xmin, ymin)
+        c1, r0 = ~self.transform * (xmax, ymax)
+        r0, c0 = max(int(math.floor(r0)), 0), max(int(math.floor(c0)), 0)
+        r1, c1 = min(int(math.ceil(r1)), self.shape[0]), min(int(math.ceil(c1)), self.shape[1])
+        if r1 <= r0 or c1 <= c0:
+            return []
+        block = max(1, int(spacing_m / 3 / max(self.pixel)))
+        nbr, nbc = -(-(r1 - r0) // block), -(-(c1 - c0) // block)
+        coarse = np.full((nbr, nbc), -np.inf, dtype=np.float32)
+        where = np.zeros((nbr, nbc, 2), dtype=np.int64)
+        strip = block * max(1, 1024 // block)
+        for rs in range(r0, r1, strip):
+            if is_canceled():
+                return []
+            re = min(rs + strip, r1)
+            data = self._ds.read(1, window=Window(c0, rs, c1 - c0, re - rs), masked=True)
+            values = data.filled(-np.inf).astype(np.float32) if np.ma.is_masked(data) else data.astype(np.float32)
+            pad_r, pad_c = (-values.shape[0]) % block, (-values.shape[1]) % block
+            values = np.pad(values, ((0, pad_r), (0, pad_c)), constant_values=-np.inf)
+            h, w = values.shape[0] // block, values.shape[1] // block
+            blocks = values.reshape(h, block, w, block).transpose(0, 2, 1, 3).reshape(h, w, block * block)
+            arg = blocks.argmax(axis=2)
+            br0 = (rs - r0) // block
+            coarse[br0 : br0 + h] = np.take_along_axis(blocks, arg[..., None], axis=2)[..., 0]
+            where[br0 : br0 + h, :, 0] = rs + np.arange(h)[:, None] * block + arg // block
+            where[br0 : br0 + h, :, 1] = c0 + np.arange(w)[None, :] * block + arg % block
+        finite = np.isfinite(coarse)
+        if not finite.any():
+            return []
+        filled = np.where(finite, coarse, np.nanmin(coarse[finite]) - 1)
+        peaks = peak_local_max(filled, min_distance=max(1, int(round(spacing_m / (block * max(self.pixel))))),
+                               exclude_border=False, num_peaks=max_points)
+        out = []
+        for br, bc in peaks:
+            if not finite[br, bc]:
+                continue
+            row, col = where[br, bc]
+            x, y = self.transform * (col + 0.5, row + 0.5)
+            out.append((float(x), float(y), float(coarse[br, bc])))
+        return out
+
+
+def _units_are_metres(crs) -> bool:
+    try:
+        units = (crs.linear_units or "").lower()
+    except Exception:  # noqa: BLE001 - some CRSs raise instead of answering
+        return False
+    return units in ("metre", "meter", "metres", "meters", "m")
+
+
+class CountRaster:
+    """The number of posts that see each cell, written window by window to a GeoTIFF
+    (uint16, tiled) on the grid of the DEM (or of its warped copy)."""
+
+    def __init__(self, path: str, dem: DemCoverage, bounds_rows_cols: Tuple[int, int, int, int]):
+        require_rasterio()
+        r0, c0, r1, c1 = bounds_rows_cols
+        self.r0, self.c0 = r0, c0
+        transform = dem.transform * dem.transform.translation(c0, r0)
+        profile = dict(driver="GTiff", width=max(c1 - c0, 1), height=max(r1 - r0, 1), count=1, dtype="uint16",
+                       crs=dem.crs_wkt, transform=transform, tiled=True, blockxsize=256, blockysize=256,
+                       nodata=None)
+        self._ds = rasterio.open(path, "w+", **profile)
+
+    def add(self, seen: DemWindow) -> None:
+        rows, cols = seen.visible.shape
+        window = Window(seen.col_off - self.c0, seen.row_off - self.r0, cols, rows)
+        current = self._ds.read(1, window=window)
+        current += seen.visible.astype(np.uint16)
+        self._ds.write(current, 1, window=window)
+
+    def close(self) -> None:
+        self._ds.close()

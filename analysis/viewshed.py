@@ -1,0 +1,205 @@
+"""Viewshed of one observer on a numpy DEM window: the reference-plane sweep, vectorised ring by ring.
+
+Pure numpy; the window is read (and clipped to the post's range) by analysis/coverage.py.
+"""
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Callable, Optional, Tuple
+
+import numpy as np
+
+EARTH_RADIUS_M = 6371008.8
+REFRACTION_K = 0.13
+_NO_DATA_HEIGHT = -1.0e7
+
+
+def curvature_drop(distance_m, k: float = REFRACTION_K, radius_m: float = EARTH_RADIUS_M):
+    """How far the ground at ``distance_m`` falls below the observer's tangent plane,
+    net of atmospheric refraction: (1 − k)·d² / (2R)."""
+    return (1.0 - k) * np.square(distance_m) / (2.0 * radius_m)
+
+
+@dataclass(frozen=True)
+class _Octants:
+    """Geometry of one (2R+1)² window in the octant layout, cached per radius and pixel size.
+
+    The window centred on the observer is cut into its four quadrants (NE, NW, SE, SW),
+    and each quadrant into two octants: "x-major" (|dx| ≥ |dy|) and "y-major". A cell of
+    an octant is indexed [r, n]: r the major offset (its Chebyshev ring) and n the minor
+    one (0 ≤ n ≤ r). The eight octants are interleaved in one array of shape
+    (R+1, R+1, 8) (last axis: x-major NE, NW, SE, SW, then y-major NE, NW, SE, SW), so
+    that ring r of all eight is one contiguous block.
+
+    A cell (r, n) is seen past two cells of ring r − 1: its "straight" neighbour (r−1, n)
+    and its "diagonal" neighbour (r−1, n−1). The sight line from the observer crosses
+    ring r − 1 between them; interpolating the horizon there and extrapolating to ring r
+    gives the reference plane of Wang, Robinson & White (2000), the algorithm GDAL's
+    viewshed uses too (its "edge" mode). In this layout both neighbours of a ring are
+    plain slices of the previous ring, so each ring costs a few numpy operations on
+    contiguous memory for all eight octants at once.
+    """
+
+    distance: np.ndarray  # (R+1, R+1, 8) metres from the observer
+    azimuth: np.ndarray  # (R+1, R+1, 8) degrees clockwise from north
+    w_straight: np.ndarray  # (R+1, R+1, 8) weight of (r−1, n) in the plane of (r, n)
+    w_diagonal: np.ndarray  # (R+1, R+1, 8) weight of (r−1, n−1)
+
+
+# quadrant k of the window, as (row step, column step) from the centre: NE, NW, SE, SW
+_QUADRANTS = ((-1, 1), (-1, -1), (1, 1), (1, -1))
+_WORK = np.float32  # heights to 0.1 mm over ±1 km: ample, and half the memory traffic of float64
+
+
+@lru_cache(maxsize=8)
+def _octants(radius: int, pixel_x: float, pixel_y: float) -> _Octants:
+    r, n = np.mgrid[0 : radius + 1, 0 : radius + 1].astype(float)
+    dist = np.empty((radius + 1, radius + 1, 8))
+    azimuth = np.empty((radius + 1, radius + 1, 8))
+    for major, (ddx, ddy) in enumerate(((r, n), (n, r))):  # x-major: dx = r, dy = n
+        for k, (row_step, col_step) in enumerate(_QUADRANTS):
+            dist[:, :, 4 * major + k] = np.hypot(ddx * pixel_x, ddy * pixel_y)
+            azimuth[:, :, 4 * major + k] = np.degrees(np.arctan2(col_step * ddx * pixel_x, -row_step * ddy * pixel_y))
+    azimuth %= 360.0
+    denom = np.maximum(r - 1.0, 1.0)
+    w_straight = np.repeat(((r - n) / denom)[:, :, None], 8, axis=2).astype(_WORK)
+    w_diagonal = np.repeat((n / denom)[:, :, None], 8, axis=2).astype(_WORK)
+    for arr in (dist, azimuth, w_straight, w_diagonal):
+        arr.setflags(write=False)
+    return _Octants(dist, azimuth, w_straight, w_diagonal)
+
+
+@lru_cache(maxsize=8)
+def _drop(radius: int, pixel_x: float, pixel_y: float, refraction_k: float) -> np.ndarray:
+    drop = curvature_drop(_octants(radius, pixel_x, pixel_y).distance, refraction_k).astype(_WORK)
+    drop.setflags(write=False)
+    return drop
+
+
+@lru_cache(maxsize=8)
+def _in_range(radius: int, pixel_x: float, pixel_y: float, range_m: float) -> Tuple[np.ndarray, np.ndarray]:
+    """The cells each octant owns within range, and per ring the last minor offset any
+    octant needs (cells further out along a ring are out of range and skipped)."""
+    distance = _octants(radius, pixel_x, pixel_y).distance
+    r, n = np.mgrid[0 : radius + 1, 0 : radius + 1]
+    mask = (n <= r)[:, :, None] & (distance <= range_m)
+    last = np.where(mask.any(axis=2), n, -1).max(axis=1)
+    mask.setflags(write=False)
+    last.setflags(write=False)
+    return mask, last
+
+
+def _to_octants(window: np.ndarray, radius: int) -> np.ndarray:
+    """(2R+1)² window → (R+1, R+1, 8) octant layout (a float32 copy)."""
+    quadrants = list(_quadrant_views(window.astype(_WORK, copy=False), radius))
+    return np.stack([q.T for q in quadrants] + quadrants, axis=-1)
+
+
+def _quadrant_views(window: np.ndarray, radius: int):
+    """Views of the four quadrants of ``window`` indexed [|dy|, |dx|] from its centre."""
+    c = radius
+    for row_step, col_step in _QUADRANTS:
+        rows = slice(c, None) if row_step > 0 else slice(c, None, -1)
+        cols = slice(c, None) if col_step > 0 else slice(c, None, -1)
+        yield window[rows, cols]
+
+
+def in_sector(azimuth: np.ndarray, start: float, end: float) -> np.ndarray:
+    """True where ``azimuth`` lies in the sector from ``start`` clockwise to ``end``
+    (degrees from north); start == end (mod 360) means the full circle."""
+    start %= 360.0
+    end %= 360.0
+    if np.isclose(start, end):
+        return np.ones(azimuth.shape, dtype=bool)
+    if start < end:
+        return (azimuth >= start) & (azimuth <= end)
+    return (azimuth >= start) | (azimuth <= end)
+
+
+def viewshed(
+    dem: np.ndarray,
+    row: int,
+    col: int,
+    pixel_size: Tuple[float, float],
+    range_m: float,
+    observer_height: float = 1.8,
+    target_height: float = 0.0,
+    curvature: bool = True,
+    refraction_k: float = REFRACTION_K,
+    sector: Optional[Tuple[float, float]] = None,
+    is_canceled: Callable[[], bool] = lambda: False,
+) -> np.ndarray:
+    """Cells of ``dem`` that an observer on cell (row, col) sees within ``range_m``.
+
+    ``dem`` is a 2-D array (NaN = no data; such cells are never visible and never block
+    the view); ``pixel_size`` is (x, y) in metres, rows running north to south. The
+    observer stands ``observer_height`` m above its cell; a cell is visible when a target
+    ``target_height`` m above it can be seen. With ``curvature``, heights drop by
+    (1 − k)·d²/(2R) with distance d (k = refraction). ``sector`` = (start, end) azimuths,
+    degrees clockwise from north. Returns a boolean array of ``dem``'s shape.
+    """
+    pixel_x, pixel_y = abs(float(pixel_size[0])), abs(float(pixel_size[1]))
+    rows, cols = dem.shape
+    if not (0 <= row < rows and 0 <= col < cols):
+        raise ValueError(f"observer cell ({row}, {col}) is outside the DEM window {dem.shape}")
+    observer_ground = float(dem[row, col])
+    if not np.isfinite(observer_ground):
+        raise ValueError("the observer stands on a no-data cell")
+    radius = max(int(np.floor(range_m / min(pixel_x, pixel_y))), 1)
+    geometry = _octants(radius, pixel_x, pixel_y)
+    size = 2 * radius + 1
+
+    # the DEM around the observer: a (2R+1)² window centred on it, NaN beyond the DEM
+    r0, c0 = row - radius, col - radius
+    sr0, sc0 = max(r0, 0), max(c0, 0)
+    sr1, sc1 = min(r0 + size, rows), min(c0 + size, cols)
+    clipped = (sr0, sc0, sr1, sc1) != (r0, c0, r0 + size, c0 + size)
+    if clipped:
+        window = np.full((size, size), np.nan)
+        window[sr0 - r0 : sr1 - r0, sc0 - c0 : sc1 - c0] = dem[sr0:sr1, sc0:sc1]
+    else:
+        window = dem[r0 : r0 + size, c0 : c0 + size]
+
+    # heights relative to the observer's eye, in the octant layout
+    height = _to_octants(window, radius)
+    height -= observer_ground + observer_height
+    if curvature:
+        height -= _drop(radius, pixel_x, pixel_y, float(refraction_k))
+    nodata = np.isnan(height)
+    has_nodata = bool(nodata.any())
+    if has_nodata:
+        # a no-data cell hides nothing behind it: it stands far below every sight line
+        height[nodata] = _NO_DATA_HEIGHT
+    in_range, last = _in_range(radius, pixel_x, pixel_y, float(range_m))
+    w_s, w_d = geometry.w_straight, geometry.w_diagonal
+    horizon = height  # updated in place, ring by ring: max(own height, reference plane)
+    visible = np.zeros(height.shape, dtype=bool)
+    visible[:2] = True  # the observer's cell and its neighbours see each other
+    for ring in range(2, radius + 1):
+        if ring % 64 == 0 and is_canceled():
+            break
+        m = last[ring] + 1
+        previous = horizon[ring - 1]
+        plane = previous[:m] * w_s[ring, :m]
+        plane[1:] += previous[: m - 1] * w_d[ring, 1:m]
+        own = horizon[ring, :m]
+        if target_height:
+            np.greater_equal(own + target_height, plane, out=visible[ring, :m])
+        else:
+            np.greater_equal(own, plane, out=visible[ring, :m])
+        np.maximum(own, plane, out=own)
+    visible &= in_range
+    if has_nodata:
+        visible &= ~nodata
+    if sector is not None:
+        visible &= in_sector(geometry.azimuth, sector[0], sector[1])
+
+    full = np.empty((size, size), dtype=bool)
+    for k, quadrant in enumerate(_quadrant_views(full, radius)):
+        # x-major octant holds |dy| <= |dx|, y-major |dx| <= |dy|; the rest is False
+        np.logical_or(visible[:, :, k].T, visible[:, :, 4 + k], out=quadrant)
+    if dem.shape == full.shape and not clipped:
+        return full
+    result = np.zeros(dem.shape, dtype=bool)
+    result[sr0:sr1, sc0:sc1] = full[sr0 - r0 : sr1 - r0, sc0 - c0 : sc1 - c0]
+    return result
