@@ -184,7 +184,7 @@ def style_by_role(layer: QgsVectorLayer) -> None:
     if load_qml(layer, source_layer_name(layer)):
         return
     geometry = layer.geometryType()
-    if geometry == QgsWkbTypes.GeometryType.PolygonGeometry and "force" in layer.fields().names():
+    if is_control_layer(layer):
         categories = []
         forces = sorted({str(v) for v in layer.uniqueValues(layer.fields().indexOf("force")) if v is not None})
         for i, force in enumerate(forces):
@@ -225,6 +225,18 @@ def style_unclaimed_layer(layer: QgsVectorLayer) -> None:
     hatch.setColor(QColor("#7a4f9a"))
     symbol.appendSymbolLayer(hatch)
     layer.renderer().setSymbol(symbol)
+
+
+def is_control_layer(layer: QgsMapLayer) -> bool:
+    """Whether ``layer`` holds control areas: polygons with a ``force`` field that are not
+    coverage (which also has ``force``, and ``kind``) unless its name says control."""
+    if not isinstance(layer, QgsVectorLayer) or layer.geometryType() != QgsWkbTypes.GeometryType.PolygonGeometry:
+        return False
+    names = layer.fields().names()
+    if "force" not in names:
+        return False
+    label = f"{source_layer_name(layer)} {layer.name()}".lower()
+    return "control" in label or "district" in label or "kind" not in names
 
 
 def source_layer_name(layer: QgsMapLayer) -> str:

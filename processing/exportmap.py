@@ -1,5 +1,7 @@
 """bordergaps:exportmap: a styled, sourced briefing map of a gap layer, to PDF and/or PNG."""
 
+import os
+
 from qgis.core import (
     QgsCoordinateTransform,
     QgsProcessing,
@@ -13,6 +15,7 @@ from qgis.core import (
     QgsProcessingParameterString,
     QgsProcessingParameterVectorLayer,
     QgsProject,
+    QgsProviderRegistry,
     QgsWkbTypes,
 )
 
@@ -120,11 +123,11 @@ class ExportMapAlgorithm(BorderGapsAlgorithm):
         if pdf and png and pdf == png:
             return f"The PDF and the PNG are both set to '{pdf}': give them different file names."
         for path, what, suffix in ((pdf, "PDF map", ".pdf"), (png, "PNG map", ".png")):
-            if path and not path.lower().endswith(suffix):
-                return f"The {what} file '{path}' should end in {suffix}: rename it."
             problem = maplayout.output_path_problem(path, what) if path else None
             if problem:
                 return problem
+            if path and not path.lower().endswith(suffix):
+                return f"The {what} file '{path}' should end in {suffix}: rename it."
         gaps = self.parameterAsVectorLayer(parameters, self.GAPS, context)
         if gaps is not None:
             missing = maplayout.missing_gap_fields(gaps)
@@ -185,15 +188,16 @@ class ExportMapAlgorithm(BorderGapsAlgorithm):
             title = layer.name()
             if layer.id() in loaded_by_processing or context.project() is None \
                     or context.project().mapLayer(layer.id()) is None:
-                maplayout.style_by_role(clone)
-                title = maplayout.pretty_name(maplayout.source_layer_name(layer))
-            item = maplayout.MapLayer(clone, title, sources=maplayout.layer_sources(layer))
+                # Loaded from a file by Processing, so unstyled: the catalogue's style and
+                # metadata for our bundled files, a style by what it holds for others.
+                title = self._style_from_catalogue(clone) or self._style_by_role(clone)
+            item = maplayout.MapLayer(clone, title, sources=maplayout.layer_sources(clone))
             geometry = clone.geometryType() if hasattr(clone, "geometryType") else None
             if geometry == QgsWkbTypes.GeometryType.PointGeometry:
                 points.append(item)
             elif geometry == QgsWkbTypes.GeometryType.LineGeometry:
                 lines.append(item)
-            elif geometry == QgsWkbTypes.GeometryType.PolygonGeometry and "force" in clone.fields().names():
+            elif maplayout.is_control_layer(clone):
                 controls.append(item)
             else:
                 polygons.append(item)
@@ -250,6 +254,29 @@ class ExportMapAlgorithm(BorderGapsAlgorithm):
         feedback.setProgress(100)
         del layout  # before the project it refers to
         return {self.OUTPUT_PDF: pdf or None, self.OUTPUT_PNG: png or None}
+
+    @staticmethod
+    def _style_by_role(layer):
+        maplayout.style_by_role(layer)
+        return maplayout.pretty_name(maplayout.source_layer_name(layer))
+
+    @staticmethod
+    def _style_from_catalogue(layer):
+        """Style, metadata and title of a layer of our bundled GeoPackages; None for others."""
+        try:
+            from ..layers import catalogue
+        except ImportError:
+            return None
+        parts = QgsProviderRegistry.instance().decodeUri(layer.providerType(), layer.source())
+        path, name = parts.get("path") or "", parts.get("layerName") or ""
+        entry = catalogue.CATALOGUE.get(name)
+        if entry is None or not path or not os.path.exists(path) or not os.path.exists(entry.gpkg) \
+                or not os.path.samefile(path, entry.gpkg):
+            return None
+        if os.path.isfile(entry.style_path):
+            layer.loadNamedStyle(entry.style_path)
+        layer.setMetadata(catalogue.layer_metadata(entry))
+        return entry.title
 
     @staticmethod
     def _region_layers(project, feedback):

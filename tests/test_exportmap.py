@@ -1,0 +1,246 @@
+"""bordergaps:exportmap and analysis/maplayout.py: the PDF/PNG briefing map."""
+
+import datetime
+import os
+
+import pytest
+from bg_testing.maps import (
+    control_areas,
+    count_colour,
+    gap_layer,
+    pdf_pages,
+    pdf_text,
+    sinjar_gaps,
+    square,
+)
+from border_gaps.analysis import maplayout
+from qgis.core import (
+    QgsCoordinateReferenceSystem,
+    QgsCoordinateTransform,
+    QgsProcessingException,
+    QgsProject,
+    QgsVectorLayer,
+)
+from qgis.PyQt.QtGui import QColor, QImage
+
+ALG = "bordergaps:exportmap"
+# ISO 216 page sizes in mm, independent of the plugin's table
+A4_LANDSCAPE = (297, 210)
+A3_PORTRAIT = (297, 420)
+
+
+@pytest.fixture
+def run_export(bordergaps_provider):
+    import processing
+
+    def run(**params):
+        params.setdefault("TITLE", "Sinjar gap zones")
+        params.setdefault("DPI", 50)
+        return processing.run(ALG, params)
+
+    return run
+
+
+def _bundled_available():
+    try:
+        from border_gaps.layers.catalogue import bundled_layer
+
+        return bundled_layer("border").isValid()
+    except Exception:  # noqa: BLE001 (any failure means the data is not there)
+        return False
+
+
+def test_pdf_has_one_page_with_title_date_and_sources(run_export, tmp_path):
+    pdf = tmp_path / "map.pdf"
+    result = run_export(GAPS=sinjar_gaps(), EXTRA_LAYERS=[control_areas()], SUBTITLE="Peshmerga / ISF seam, 3 km",
+                        OUTPUT_PDF=str(pdf))
+    assert result["OUTPUT_PDF"] == str(pdf)
+    assert pdf_pages(pdf) == 1
+    text = pdf_text(pdf)
+    today = datetime.datetime.now(datetime.timezone.utc).date().isoformat()
+    assert "Sinjar gap zones" in text
+    assert "Peshmerga / ISF seam, 3 km" in text
+    assert today in text
+    assert "GeoNames" in text, "the settlements' source must be named (bundled data missing?)"
+    assert "Natural Earth" in text
+    assert "user data" in text  # the control areas carry no metadata of their own
+
+
+def test_only_the_named_files_are_written(run_export, tmp_path):
+    run_export(GAPS=sinjar_gaps(), INCLUDE_BORDER_REGION=False, OUTPUT_PDF=str(tmp_path / "only.pdf"))
+    assert sorted(os.listdir(tmp_path)) == ["only.pdf"]
+    run_export(GAPS=sinjar_gaps(), INCLUDE_BORDER_REGION=False, OUTPUT_PNG=str(tmp_path / "only.png"))
+    assert sorted(os.listdir(tmp_path)) == ["only.pdf", "only.png"]  # no world file, no page suffix
+
+
+@pytest.mark.parametrize(("page", "size_mm", "dpi"), [(0, A4_LANDSCAPE, 50), (3, A3_PORTRAIT, 51)])
+def test_png_size_is_page_size_times_dpi(run_export, tmp_path, page, size_mm, dpi):
+    png = tmp_path / "map.png"
+    run_export(GAPS=sinjar_gaps(), INCLUDE_BORDER_REGION=False, PAGE=page, DPI=dpi, OUTPUT_PNG=str(png))
+    image = QImage(str(png))
+    assert abs(image.width() - size_mm[0] / 25.4 * dpi) <= 1
+    assert abs(image.height() - size_mm[1] / 25.4 * dpi) <= 1
+
+
+def test_a3_pdf_page_is_a3(run_export, tmp_path):
+    pdf = tmp_path / "a3.pdf"
+    run_export(GAPS=sinjar_gaps(), INCLUDE_BORDER_REGION=False, PAGE=2, OUTPUT_PDF=str(pdf))
+    import subprocess
+
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert "(A3)" in info, info
+
+
+def _rendered_gap_colour(priority):
+    """The colour a lone gap of ``priority`` shows on the map's background."""
+    layer = gap_layer([(1, 5.0, 1.0, 2.0, priority, square(41.8, 36.3, 0.05))])
+    maplayout.style_gap_layer(layer)
+    feature = next(layer.getFeatures())
+    from qgis.core import QgsRenderContext
+
+    context = QgsRenderContext()
+    renderer = layer.renderer().clone()
+    renderer.startRender(context, layer.fields())
+    symbol = renderer.symbolForFeature(feature, context)
+    colour = QColor(symbol.color())
+    alpha = colour.alphaF() * symbol.opacity() * layer.opacity()
+    renderer.stopRender(context)
+    layout = maplayout.load_template(QgsProject(), 0)
+    background = layout.itemById("main_map").backgroundColor()
+    return QColor(*(round(alpha * getattr(colour, c)() + (1 - alpha) * getattr(background, c)())
+                    for c in ("red", "green", "blue")))
+
+
+def test_png_shows_the_gap_in_its_priority_colour(run_export, tmp_path):
+    high = _rendered_gap_colour(95)
+    assert high != _rendered_gap_colour(5)
+    frame_pixels = (196 / 25.4 * 50) * (178 / 25.4 * 50)  # the main map frame at 50 dpi
+    for priority in (95, 5):
+        png = tmp_path / f"p{priority}.png"
+        layer = gap_layer([(1, 5.0, 1.0, 2.0, priority, square(41.8, 36.3, 0.05))])
+        run_export(GAPS=layer, INCLUDE_BORDER_REGION=False, OUTPUT_PNG=str(png))
+        count = count_colour(png, high, tolerance=10)
+        if priority == 95:
+            # the share of the map frame the gap covers, from the extent the layout shows
+            project = QgsProject()
+            project.addMapLayer(layer, False)
+            layout = maplayout.build_layout(project, _spec(layer))
+            main = layout.itemById("main_map")
+            gap = next(layer.getFeatures()).geometry()
+            gap.transform(QgsCoordinateTransform(layer.crs(), main.crs(), project))
+            expected = gap.area() / main.extent().area() * frame_pixels
+            assert count == pytest.approx(expected, rel=0.1)
+        else:  # a low-priority gap has another colour
+            assert count < 0.01 * frame_pixels, count
+
+
+def _spec(gaps, others=(), sort_key=0):
+    items = [maplayout.MapLayer(gaps, "Gap zones")] + [maplayout.MapLayer(layer, layer.name()) for layer in others]
+    return maplayout.MapSpec(gaps=gaps, main_layers=items, overview_layers=[gaps], title="t", sort_key=sort_key)
+
+
+def test_legend_lists_only_the_layers_on_the_map():
+    project = QgsProject()
+    gaps, control = sinjar_gaps(), control_areas()
+    unrelated = QgsVectorLayer("Point?crs=EPSG:4326", "unrelated", "memory")
+    for layer in (gaps, control, unrelated):
+        project.addMapLayer(layer)  # in the project's tree too: the legend must not follow it
+    layout = maplayout.build_layout(project, _spec(gaps, [control]))
+    legend = layout.itemById("legend")
+    assert maplayout.legend_layer_ids(legend) == [gaps.id(), control.id()]
+    assert layout.itemById("main_map").layers() == [gaps, control]
+
+
+def test_table_is_ordered_by_the_chosen_key():
+    project = QgsProject()
+    gaps = sinjar_gaps()
+    project.addMapLayer(gaps, False)
+    rows = [f.attributes() for f in gaps.getFeatures()]
+    by_priority = [r[0] for r in sorted(rows, key=lambda r: -r[4])]
+    by_area = [r[0] for r in sorted(rows, key=lambda r: -r[1])]
+    assert by_priority != by_area  # the data tells the two orders apart
+    for key, expected in ((0, by_priority), (1, by_area)):
+        layout = maplayout.build_layout(project, _spec(gaps, sort_key=key))
+        table = maplayout.fill_table(layout, gaps, key)
+        shown = maplayout.table_rows(table)
+        assert [int(row[0]) for row in shown] == expected
+        assert shown[0][1:] == [f"{rows[expected[0] - 1][1]:.1f}", f"{rows[expected[0] - 1][2]:.2f}",
+                                f"{rows[expected[0] - 1][3]:.1f}", f"{rows[expected[0] - 1][4]:.0f}"]
+
+
+def test_table_keeps_to_its_frame():
+    rows = [(i, float(i), 1.0, 1.0, float(i), square(41.7 + 0.01 * i, 36.3, 0.005)) for i in range(1, 31)]
+    project = QgsProject()
+    gaps = gap_layer(rows)
+    project.addMapLayer(gaps, False)
+    layout = maplayout.build_layout(project, _spec(gaps))
+    shown = maplayout.table_rows(maplayout.fill_table(layout, gaps, 0))
+    assert 3 <= len(shown) < 30
+    assert [int(r[0]) for r in shown] == list(range(30, 30 - len(shown), -1))
+    assert f"{len(shown)} of 30" in layout.itemById("table_heading").text()
+
+
+@pytest.mark.parametrize("where", ["under_a_file", "proc", "a_folder"])
+def test_unwritable_output_path_is_refused_before_rendering(run_export, tmp_path, where):
+    blocker = tmp_path / "plain.txt"
+    blocker.write_text("not a folder")
+    path = {"under_a_file": str(blocker / "map.pdf"), "proc": "/proc/border_gaps_test/map.pdf",
+            "a_folder": str(tmp_path)}[where]
+    with pytest.raises(QgsProcessingException, match="map.pdf|is a folder") as err:
+        run_export(GAPS=sinjar_gaps(), INCLUDE_BORDER_REGION=False, OUTPUT_PDF=path)
+    assert "PDF map" in str(err.value)
+    assert sorted(os.listdir(tmp_path)) == ["plain.txt"]
+
+
+def test_output_path_problem_accepts_a_new_file_in_a_new_folder(tmp_path):
+    assert maplayout.output_path_problem(str(tmp_path / "new" / "deeper" / "map.png"), "PNG map") is None
+    assert not (tmp_path / "new").exists()  # checking creates nothing
+
+
+def test_no_output_and_wrong_layer_are_refused(run_export, tmp_path):
+    with pytest.raises(QgsProcessingException, match="OUTPUT_PDF"):
+        run_export(GAPS=sinjar_gaps())
+    bare = QgsVectorLayer("Polygon?crs=EPSG:4326&field=gap_id:integer", "not gaps", "memory")
+    with pytest.raises(QgsProcessingException, match="'not gaps' has no field 'area_km2'"):
+        run_export(GAPS=bare, OUTPUT_PNG=str(tmp_path / "x.png"))
+    assert os.listdir(tmp_path) == []
+
+
+def test_the_users_project_and_layers_are_left_alone(bordergaps_provider, tmp_path):
+    from qgis.core import QgsProcessingContext, QgsProcessingFeedback
+
+    import processing
+
+    project = QgsProject.instance()
+    gaps, control = sinjar_gaps(), control_areas()
+    project.addMapLayers([gaps, control])
+    try:
+        renderer_before = gaps.renderer().dump()
+        layers_before = set(project.mapLayers())
+        context = QgsProcessingContext()
+        context.setProject(project)
+        processing.run(ALG, {"GAPS": gaps.id(), "EXTRA_LAYERS": [control.id()], "TITLE": "GUI run", "DPI": 50,
+                             "INCLUDE_BORDER_REGION": False, "OUTPUT_PNG": str(tmp_path / "gui.png")},
+                       context=context, feedback=QgsProcessingFeedback())
+        assert set(project.mapLayers()) == layers_before
+        assert gaps.renderer().dump() == renderer_before
+        assert project.layoutManager().layouts() == []
+        assert (tmp_path / "gui.png").exists()
+    finally:
+        project.removeMapLayers([gaps.id(), control.id()])
+
+
+def test_unclaimed_land_is_between_the_control_areas_and_in_neither():
+    crs = QgsCoordinateReferenceSystem("EPSG:32637")
+    control = control_areas()
+    free = maplayout.unclaimed_land(control, crs, QgsProject().transformContext())
+    to_utm = QgsCoordinateTransform(control.crs(), crs, QgsProject.instance())
+    districts = []
+    for feature in control.getFeatures():
+        district = feature.geometry()
+        district.transform(to_utm)
+        districts.append(district)
+    # two 0.14° squares 0.14° apart: the land between them is about as big as one of them
+    assert free.area() == pytest.approx(districts[0].area(), rel=0.05)
+    for district in districts:
+        assert free.intersection(district).area() < 1e-6 * free.area()
