@@ -10,7 +10,7 @@ import numpy as np
 from qgis.core import QgsGeometry, QgsPointXY
 
 from .errors import BorderGapsError
-from .viewshed import REFRACTION_K, in_sector, viewshed
+from .viewshed import REFRACTION_K, viewshed
 
 try:  # optional: only the DEM path needs it (QGIS on Windows may lack it)
     import rasterio
@@ -57,7 +57,7 @@ class PostCoverage:
     window: Optional["DemWindow"] = None  # the visible cells, with a DEM
 
 
-class PostSkipped(Exception):
+class SkippedPostError(Exception):
     """A post that cannot be computed (outside the DEM, on no-data): warn and go on."""
 
 
@@ -209,17 +209,17 @@ class DemCoverage:
         return values, window
 
     def visible(self, post: Post, is_canceled: Callable[[], bool] = lambda: False) -> DemWindow:
-        """The viewshed of ``post``; raises PostSkipped when it cannot be computed."""
+        """The viewshed of ``post``; raises SkippedPostError when it cannot be computed."""
         cell = self.cell_of(post.x, post.y)
         if cell is None:
-            raise PostSkipped(f"post {post.post_id} lies outside the DEM '{self.layer_name}'")
+            raise SkippedPostError(f"post {post.post_id} lies outside the DEM '{self.layer_name}'")
         row, col = cell
         radius_cols = int(math.floor(post.range_m / self.pixel[0]))
         radius_rows = int(math.floor(post.range_m / self.pixel[1]))
         dem, window = self.read_window(row, col, radius_rows, radius_cols)
         orow, ocol = row - int(window.row_off), col - int(window.col_off)
         if not np.isfinite(dem[orow, ocol]):
-            raise PostSkipped(f"post {post.post_id} stands on a no-data cell of the DEM '{self.layer_name}'")
+            raise SkippedPostError(f"post {post.post_id} stands on a no-data cell of the DEM '{self.layer_name}'")
         mask = viewshed(
             dem, orow, ocol, self.pixel, post.range_m,
             observer_height=self.observer_height, target_height=self.target_height,

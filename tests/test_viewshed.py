@@ -5,10 +5,8 @@ import math
 import numpy as np
 import pytest
 from bg_testing.dem import cell_centre, hills, write_dem
-
 from border_gaps.analysis.viewshed import EARTH_RADIUS_M, REFRACTION_K, curvature_drop, viewshed
-
-gdal = pytest.importorskip("osgeo.gdal")  # installed with QGIS: a missing one is an install fault
+from osgeo import gdal
 
 
 def _gdal_viewshed(path, row, col, pixel, range_m, observer, target, curvature):
