@@ -208,6 +208,7 @@ class Route:
     cost: float
     rank: int = 0
     vertices: np.ndarray = field(default_factory=lambda: np.empty((0, 2)))
+    grid_cost: float = 0.0  # cost of the grid path the search found, before it was pulled taut
 
     def geometry(self) -> QgsGeometry:
         return QgsGeometry.fromPolylineXY([QgsPointXY(float(x), float(y)) for x, y in self.vertices])
@@ -377,13 +378,13 @@ def least_cost_routes(
         if not best[j]:
             unreachable.append(j)
         chosen = []
-        for _value, i, cells, along in best[j]:
+        for value, i, cells, along in best[j]:
             taut = straighten(cells, along, cost)
             xy = grid.xy_of(taut[:, 0], taut[:, 1])
             # the route starts and ends at the points themselves, not at their cells' centres
             xy = np.vstack((origins[i], xy[1:-1], destinations[j])) if len(xy) >= 2 else \
                 np.array([origins[i], destinations[j]], dtype=np.float64)
-            chosen.append(Route(i, j, line_cost(grid, cost, xy), 0, xy))
+            chosen.append(Route(i, j, line_cost(grid, cost, xy), 0, xy, value * grid.cell))
         # the grid search chose the routes; they are ranked by the cost of the line as drawn
         chosen.sort(key=lambda r: (r.cost, r.origin))
         for rank, route in enumerate(chosen, start=1):
@@ -518,3 +519,29 @@ def border_side(border: QgsGeometry, x: float, y: float) -> int:
     *_, left_of = border.closestSegmentWithContext(QgsPointXY(x, y))
     return int(np.sign(left_of))
 
+
+
+def country_of(polygons: Sequence[Tuple[str, QgsGeometry]], x: float, y: float) -> Optional[str]:
+    """The name (``polygons``' label) of the country holding (x, y), or None if none does."""
+    point = QgsGeometry.fromPointXY(QgsPointXY(x, y))
+    for name, polygon in polygons:
+        if polygon.boundingBox().contains(point.boundingBox()) and polygon.contains(point):
+            return name
+    return None
+
+
+def majority_side(sides: Sequence[int]) -> int:
+    """The side (-1/+1) most of ``sides`` are on; 0 when undecided."""
+    total = int(np.sign(sum(sides)))
+    return total
+
+
+def write_density(path: str, grid: Grid, density: np.ndarray, crs: str) -> None:
+    """Write the density raster as a compressed GeoTIFF in the grid's (metric) CRS."""
+    from rasterio.crs import CRS
+
+    with rasterio.open(path, "w", driver="GTiff", width=grid.cols, height=grid.rows, count=1,
+                       dtype="uint32", crs=CRS.from_user_input(crs), transform=grid.transform,
+                       compress="deflate", tiled=grid.cols >= 256 and grid.rows >= 256) as dst:
+        dst.write(density.astype(np.uint32), 1)
+        dst.set_band_description(1, "routes through the cell")

@@ -14,6 +14,9 @@ def algorithm_classes():
     from .exportmap import ExportMapAlgorithm
 
     classes.append(ExportMapAlgorithm)
+    from .corridors import CorridorsAlgorithm
+
+    classes.append(CorridorsAlgorithm)
     from .postcoverage import PostCoverageAlgorithm
 
     classes.append(PostCoverageAlgorithm)

@@ -1,0 +1,542 @@
+"""bordergaps:corridors: least-cost crossing routes from the Syrian side to the Iraqi side,
+their density and the pinch points where one post would cut the most routes."""
+
+from qgis.core import (
+    QgsCoordinateReferenceSystem,
+    QgsCoordinateTransform,
+    QgsFeature,
+    QgsFeatureRequest,
+    QgsFeatureSink,
+    QgsField,
+    QgsFields,
+    QgsGeometry,
+    QgsPointXY,
+    QgsProcessing,
+    QgsProcessingAlgorithm,
+    QgsProcessingException,
+    QgsProcessingOutputNumber,
+    QgsProcessingParameterEnum,
+    QgsProcessingParameterExtent,
+    QgsProcessingParameterFeatureSink,
+    QgsProcessingParameterFeatureSource,
+    QgsProcessingParameterField,
+    QgsProcessingParameterMultipleLayers,
+    QgsProcessingParameterNumber,
+    QgsProcessingParameterRasterDestination,
+    QgsProcessingParameterRasterLayer,
+    QgsProcessingParameterString,
+    QgsProcessingParameterVectorLayer,
+    QgsRectangle,
+    QgsWkbTypes,
+)
+from qgis.PyQt.QtCore import QVariant
+
+from ..analysis import corridors
+from ..analysis.crs import WGS84, extent_in_wgs84, metric_crs_for
+from ..analysis.errors import BorderGapsError
+from ..analysis.inputs import read_features, source_crs
+from .base import BorderGapsAlgorithm
+
+POINT = QgsWkbTypes.GeometryType.PointGeometry
+LINE = QgsWkbTypes.GeometryType.LineGeometry
+POLYGON = QgsWkbTypes.GeometryType.PolygonGeometry
+
+
+class CorridorsAlgorithm(BorderGapsAlgorithm):
+    ID = "corridors"
+    DISPLAY_NAME = "Crossing corridors"
+    GROUP_ID = "corridors"
+    HELP = (
+        "Traces the routes that smugglers or infiltrators would take from origins on the Syrian side "
+        "(towns, crossings) to destinations on the Iraqi side (villages, towns): least-cost paths over a "
+        "cost raster where open flat ground costs 1 per metre, slope raises the cost (Tobler's hiking "
+        "function, from the DEM), roads lower it (ROAD_FACTOR) and coverage raises it (DETECTION_FACTOR) "
+        "or blocks it (COVERAGE_MODE).\n\n"
+        "Outputs: ROUTES, the K cheapest routes to each destination, each from a different origin, with "
+        "their cost (equivalent metres of open flat ground), length, km inside gap zones and inside "
+        "coverage, and where they cross the border; DENSITY, a GeoTIFF of how many routes pass each cell; "
+        "PINCH_POINTS, the cells most routes pass through (fields rank, routes), usable as candidate "
+        "sites for Choose new post sites.\n\n"
+        "The grid covers the origins and destinations plus MARGIN (or EXTENT), in the UTM zone of the "
+        "data; its size is logged, and a grid above MAX_CELLS is refused before any memory is used. "
+        "With K = 1 one search from all origins at once finds every route; with K > 1 one search runs "
+        "per origin (or per destination, whichever are fewer), so K > 1 takes that many times longer.\n\n"
+        "Points outside the grid, in an impassable cell, or on the wrong side of the border (checked "
+        "against COUNTRIES when given, else against the BORDER line: the side most origins are on is the "
+        "origin side) are skipped with a warning naming each one; the run stops only when no origin or "
+        "no destination is left. Without BORDER the bundled Iraq–Syria border is used when it crosses "
+        "the grid."
+    )
+
+    ORIGINS = "ORIGINS"
+    ORIGIN_FIELD = "ORIGIN_FIELD"
+    DESTINATIONS = "DESTINATIONS"
+    DESTINATION_FIELD = "DESTINATION_FIELD"
+    CELL_SIZE = "CELL_SIZE"
+    K = "K"
+    DEM = "DEM"
+    COVERAGE = "COVERAGE"
+    POSTS = "POSTS"
+    RANGE_FIELD = "RANGE_FIELD"
+    DEFAULT_RANGE = "DEFAULT_RANGE"
+    COVERAGE_MODE = "COVERAGE_MODE"
+    DETECTION_FACTOR = "DETECTION_FACTOR"
+    ROADS = "ROADS"
+    ROAD_FACTOR = "ROAD_FACTOR"
+    GAPS = "GAPS"
+    GAP_FACTOR = "GAP_FACTOR"
+    BORDER = "BORDER"
+    COUNTRIES = "COUNTRIES"
+    COUNTRY_FIELD = "COUNTRY_FIELD"
+    ORIGIN_COUNTRY = "ORIGIN_COUNTRY"
+    DESTINATION_COUNTRY = "DESTINATION_COUNTRY"
+    EXTENT = "EXTENT"
+    MARGIN = "MARGIN"
+    MAX_CELLS = "MAX_CELLS"
+    PINCH_COUNT = "PINCH_COUNT"
+    PINCH_SPACING = "PINCH_SPACING"
+    ROUTES = "ROUTES"
+    DENSITY = "DENSITY"
+    PINCH_POINTS = "PINCH_POINTS"
+
+    MODES = ["Multiply the cost by DETECTION_FACTOR", "Impassable"]
+
+    def initAlgorithm(self, config=None):  # noqa: N802 (QGIS API name)
+        def add(param, help_text):
+            param.setHelp(self.tr(help_text))
+            self.addParameter(param)
+
+        def number(name, label, default, minimum, help_text, integer=False, maximum=None):
+            kind = QgsProcessingParameterNumber.Integer if integer else QgsProcessingParameterNumber.Double
+            param = QgsProcessingParameterNumber(name, self.tr(label), kind, defaultValue=default, minValue=minimum)
+            if maximum is not None:
+                param.setMaximum(maximum)
+            add(param, help_text)
+
+        add(QgsProcessingParameterFeatureSource(self.ORIGINS, self.tr("Origins (Syrian side)"),
+                                                [QgsProcessing.TypeVectorPoint]),
+            "Points where routes start: towns, crossings or staging areas on the Syrian side.")
+        add(QgsProcessingParameterField(self.ORIGIN_FIELD, self.tr("Origin name field"),
+                                        parentLayerParameterName=self.ORIGINS, optional=True),
+            "Field whose value names an origin in the routes layer; without it the feature id is used.")
+        add(QgsProcessingParameterFeatureSource(self.DESTINATIONS, self.tr("Destinations (Iraqi side)"),
+                                                [QgsProcessing.TypeVectorPoint]),
+            "Points where routes end: villages and towns on the Iraqi side.")
+        add(QgsProcessingParameterField(self.DESTINATION_FIELD, self.tr("Destination name field"),
+                                        parentLayerParameterName=self.DESTINATIONS, optional=True),
+            "Field whose value names a destination in the routes layer; without it the feature id is used.")
+        number(self.CELL_SIZE, "Cell size (m)", 100.0, 1.0,
+               "Side of a cost-raster cell in metres. Smaller cells follow terrain and roads more closely "
+               "but the grid grows with the square: halving the cell size quadruples time and memory.")
+        number(self.K, "Routes per destination (K)", 1, 1,
+               "How many routes to keep per destination: the K cheapest, each from a different origin. "
+               "K = 1 needs one search from all origins at once; K > 1 needs one search per origin (or per "
+               "destination if fewer).", integer=True, maximum=100)
+        add(QgsProcessingParameterRasterLayer(self.DEM, self.tr("Elevation model (DEM)"), optional=True),
+            "A GDAL-readable elevation raster in metres. Slope raises the cost as walking time does "
+            "(Tobler: exp(3.5 × slope)). Cells the DEM does not cover count as flat.")
+        add(QgsProcessingParameterMultipleLayers(self.COVERAGE, self.tr("Coverage polygons"),
+                                                 QgsProcessing.TypeVectorPolygon, optional=True),
+            "Areas watched by posts, cameras, patrols or drones. See COVERAGE_MODE.")
+        add(QgsProcessingParameterFeatureSource(self.POSTS, self.tr("Posts"), [QgsProcessing.TypeVectorPoint],
+                                                optional=True),
+            "Observation posts; each covers a disc of its range (RANGE_FIELD or DEFAULT_RANGE).")
+        add(QgsProcessingParameterField(self.RANGE_FIELD, self.tr("Post range field (m)"),
+                                        parentLayerParameterName=self.POSTS,
+                                        type=QgsProcessingParameterField.Numeric, optional=True),
+            "Numeric field of POSTS with each post's range in metres; empty values use DEFAULT_RANGE.")
+        number(self.DEFAULT_RANGE, "Default post range (m)", 3000.0, 0.0,
+               "Range in metres of posts without a value in RANGE_FIELD.")
+        add(QgsProcessingParameterEnum(self.COVERAGE_MODE, self.tr("Inside coverage"), self.MODES,
+                                       defaultValue=0),
+            "0: crossing a covered cell costs DETECTION_FACTOR times more; 1: covered cells cannot be "
+            "crossed at all.")
+        number(self.DETECTION_FACTOR, "Detection factor", 5.0, 1.0,
+               "Cost multiplier inside coverage (COVERAGE_MODE 0): 5 means one covered kilometre weighs as "
+               "much as five open ones.")
+        add(QgsProcessingParameterMultipleLayers(self.ROADS, self.tr("Roads and tracks"),
+                                                 QgsProcessing.TypeVectorLine, optional=True),
+            "Lines along which moving is easier (roads, tracks, wadis used as conduits).")
+        number(self.ROAD_FACTOR, "Road factor", 0.3, 0.001,
+               "Cost multiplier on cells a road passes through: 0.3 means a road kilometre costs as much as "
+               "300 m of open ground.", maximum=1.0)
+        add(QgsProcessingParameterFeatureSource(self.GAPS, self.tr("Gap zones"), [QgsProcessing.TypeVectorPolygon],
+                                                optional=True),
+            "Unmonitored gap zones (output of Unmonitored gap zones): the km of each route inside them is "
+            "reported (gaps_km), and GAP_FACTOR changes the cost inside them.")
+        number(self.GAP_FACTOR, "Gap factor", 1.0, 0.001,
+               "Cost multiplier inside gap zones; 1 leaves the cost alone, below 1 makes routes prefer gaps.")
+        add(QgsProcessingParameterVectorLayer(self.BORDER, self.tr("Border line"), [QgsProcessing.TypeVectorLine],
+                                              optional=True),
+            "The border the routes cross: gives each route's crossing point (cross_lon, cross_lat) and, "
+            "without COUNTRIES, the side check. Empty: the bundled Iraq–Syria border, if it crosses the grid.")
+        add(QgsProcessingParameterVectorLayer(self.COUNTRIES, self.tr("Countries"),
+                                              [QgsProcessing.TypeVectorPolygon], optional=True),
+            "Country polygons (e.g. the bundled 'countries' layer) for checking that every origin lies in "
+            "ORIGIN_COUNTRY and every destination in DESTINATION_COUNTRY.")
+        add(QgsProcessingParameterField(self.COUNTRY_FIELD, self.tr("Country name field"),
+                                        parentLayerParameterName=self.COUNTRIES, optional=True),
+            "Field of COUNTRIES holding the names compared with ORIGIN_COUNTRY and DESTINATION_COUNTRY.")
+        add(QgsProcessingParameterString(self.ORIGIN_COUNTRY, self.tr("Origin country"), defaultValue="Syria",
+                                         optional=True),
+            "Value of COUNTRY_FIELD where origins must lie (compared ignoring case).")
+        add(QgsProcessingParameterString(self.DESTINATION_COUNTRY, self.tr("Destination country"),
+                                         defaultValue="Iraq", optional=True),
+            "Value of COUNTRY_FIELD where destinations must lie (compared ignoring case).")
+        add(QgsProcessingParameterExtent(self.EXTENT, self.tr("Limit the grid to this extent"), optional=True),
+            "Optional: the grid never extends beyond this rectangle; points outside it are skipped.")
+        number(self.MARGIN, "Margin around the points (m)", 10000.0, 0.0,
+               "The grid covers the origins and destinations plus this margin, so routes can bend around "
+               "obstacles.")
+        number(self.MAX_CELLS, "Maximum grid cells", float(corridors.DEFAULT_MAX_CELLS), 1.0,
+               f"Largest grid accepted (about {corridors.BYTES_PER_CELL} bytes of memory per cell). A larger "
+               "grid is refused before it is allocated; use a larger CELL_SIZE or a smaller area.")
+        number(self.PINCH_COUNT, "Number of pinch points", 20, 0,
+               "How many pinch points to report.", integer=True)
+        number(self.PINCH_SPACING, "Pinch point spacing (m)", 2000.0, 0.0,
+               "Pinch points are at least this far from each other and from every origin and destination "
+               "(where routes gather trivially).")
+        add(QgsProcessingParameterFeatureSink(self.ROUTES, self.tr("Routes"), QgsProcessing.TypeVectorLine),
+            "The K cheapest routes per destination: origin, destination, rank, cost, length_km, gaps_km, "
+            "coverage_km, cross_lon, cross_lat.")
+        add(QgsProcessingParameterRasterDestination(self.DENSITY, self.tr("Corridor density")),
+            "GeoTIFF (UTM) counting the routes through each cell.")
+        add(QgsProcessingParameterFeatureSink(self.PINCH_POINTS, self.tr("Pinch points"),
+                                              QgsProcessing.TypeVectorPoint),
+            "Cells most routes pass through, ranked (fields rank, routes): candidate sites for new posts.")
+        for name, label in (("ROUTE_COUNT", "Number of routes"),
+                            ("PINCH_POINT_COUNT", "Number of pinch points found"),
+                            ("GRID_COLUMNS", "Grid columns"), ("GRID_ROWS", "Grid rows")):
+            self.addOutput(QgsProcessingOutputNumber(name, self.tr(label)))
+
+    def checkParameterValues(self, parameters, context):  # noqa: N802 (QGIS API name)
+        missing = corridors.missing_dependencies()
+        if missing:
+            return False, self.tr(missing)
+        countries = self.parameterAsVectorLayer(parameters, self.COUNTRIES, context)
+        if countries is not None and not self.parameterAsString(parameters, self.COUNTRY_FIELD, context):
+            return False, self.tr("COUNTRIES needs COUNTRY_FIELD: choose the field of the countries layer that "
+                                  "holds the names (e.g. 'name'), or leave COUNTRIES empty.")
+        return super().checkParameterValues(parameters, context)
+
+    # --- reading -------------------------------------------------------------------------
+    @staticmethod
+    def _points(source, metric, name, field, context, feedback):
+        """(label, fid, x, y) of every point feature of ``source`` in the metric CRS."""
+        result = read_features(source, metric, name, POINT, is_canceled=feedback.isCanceled,
+                               transform_context=context.transformContext())
+        for line in result.log_lines():
+            feedback.pushInfo(line)
+        points, multi = [], 0
+        for feature in result.features:
+            geom = feature.geometry()
+            parts = geom.asMultiPoint() if geom.isMultipart() else [geom.asPoint()]
+            multi += len(parts) > 1
+            label = feature[field] if field else None
+            label = f"#{feature.id()}" if label in (None, "") or str(label) == "NULL" else str(label)
+            points.append((label, feature.id(), parts[0].x(), parts[0].y()))
+        if multi:
+            feedback.pushWarning(f"{name}: {multi} multi-point feature(s); only the first point of each is used.")
+        return points
+
+    @staticmethod
+    def _geometries(source, metric, name, geometry_type, grid_extent, context, feedback):
+        """Geometries of ``source`` near the grid, in the metric CRS."""
+        crs = source_crs(source)
+        request = QgsFeatureRequest()
+        if crs.isValid():
+            to_source = QgsCoordinateTransform(metric, crs, context.transformContext())
+            request.setFilterRect(to_source.transformBoundingBox(grid_extent))
+        result = read_features(source, metric, name, geometry_type, request=request,
+                               is_canceled=feedback.isCanceled, transform_context=context.transformContext())
+        for line in result.log_lines():
+            feedback.pushInfo(line)
+        return result.features
+
+    def _bundled_border(self, feedback):
+        try:
+            from ..layers.catalogue import bundled_layer
+
+            layer = bundled_layer("border")
+        except Exception as err:  # the bundled data is optional for this algorithm
+            feedback.pushInfo(f"The bundled border is not available ({err}); no border is used.")
+            return None
+        if layer is None or not layer.isValid():
+            feedback.pushInfo("The bundled border is not available; no border is used.")
+            return None
+        return layer
+
+    # --- running -------------------------------------------------------------------------
+    # base.py's run(parameters, context, feedback) hook shadows QgsProcessingAlgorithm.run(), which
+    # processing.run() and the GUI call with five arguments: restore QGIS's (reported to the lead).
+    def run(self, parameters, context, feedback, configuration=None, catchExceptions=True):  # noqa: N803
+        return QgsProcessingAlgorithm.run(self, parameters, context, feedback, configuration or {}, catchExceptions)
+
+    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 (QGIS API name)
+        try:
+            return self.trace_corridors(parameters, context, feedback)
+        except BorderGapsError as err:
+            if err.details:
+                feedback.pushDebugInfo(err.details)
+            raise QgsProcessingException(err.message) from err
+
+    def trace_corridors(self, parameters, context, feedback):
+        missing = corridors.missing_dependencies()
+        if missing:
+            raise BorderGapsError(missing)
+        origins_src = self.parameterAsSource(parameters, self.ORIGINS, context)
+        destinations_src = self.parameterAsSource(parameters, self.DESTINATIONS, context)
+        if origins_src is None or destinations_src is None:
+            raise BorderGapsError("ORIGINS and DESTINATIONS must both be point layers that can be read.")
+        cell_size = self.parameterAsDouble(parameters, self.CELL_SIZE, context)
+        k = self.parameterAsInt(parameters, self.K, context)
+        margin = self.parameterAsDouble(parameters, self.MARGIN, context)
+        max_cells = int(self.parameterAsDouble(parameters, self.MAX_CELLS, context))
+
+        # metric CRS and grid first: a grid too large is refused before anything is read or allocated
+        o_crs, d_crs = origins_src.sourceCrs(), destinations_src.sourceCrs()
+        for src, crs, name in ((origins_src, o_crs, "ORIGINS"), (destinations_src, d_crs, "DESTINATIONS")):
+            if not crs.isValid():
+                raise BorderGapsError(f"Layer {name} has no coordinate reference system. Set its CRS in the layer "
+                                      "properties (Source → Assigned CRS) and run again.")
+            if src.featureCount() == 0:
+                raise BorderGapsError(f"Layer {name} has no features: give at least one point.")
+        lonlat = extent_in_wgs84(origins_src.sourceExtent(), o_crs)
+        lonlat.combineExtentWith(extent_in_wgs84(destinations_src.sourceExtent(), d_crs))
+        metric = metric_crs_for(lonlat, WGS84)
+        feedback.pushInfo(f"Computing in {metric.authid()} ({metric.description()}).")
+        origins = self._points(origins_src, metric, "ORIGINS",
+                               self.parameterAsString(parameters, self.ORIGIN_FIELD, context), context, feedback)
+        destinations = self._points(destinations_src, metric, "DESTINATIONS",
+                                    self.parameterAsString(parameters, self.DESTINATION_FIELD, context),
+                                    context, feedback)
+        if not origins or not destinations:
+            raise BorderGapsError("ORIGINS and DESTINATIONS must each hold at least one point with a geometry.")
+        extent = QgsRectangle()
+        extent.setMinimal()
+        for _, _, x, y in origins + destinations:
+            extent.combineExtentWith(x, y)
+        limit = None
+        if parameters.get(self.EXTENT):
+            limit = self.parameterAsExtent(parameters, self.EXTENT, context, metric)
+            limit = None if limit.isNull() else limit
+        grid = corridors.plan_grid(extent, cell_size, margin, max_cells, limit)
+        feedback.pushInfo(f"Cost grid: {grid.describe()}.")
+        feedback.setProgress(5)
+
+        model = self._cost_model(parameters, context, feedback, metric, grid)
+        border = self._border(parameters, context, feedback, metric, grid)
+        if feedback.isCanceled():
+            return {}
+        cost = corridors.cost_surface(grid, model)
+        feedback.pushInfo(f"Cost raster built: {int(corridors.np.isinf(cost).sum()):,} impassable cell(s).")
+        feedback.setProgress(15)
+
+        countries = self._countries(parameters, context, feedback, metric, grid)
+        origin_side = 0
+        if countries is None and border is not None:
+            origin_side = corridors.majority_side([corridors.border_side(border, x, y) for _, _, x, y in origins])
+        origins = self._usable(origins, "origin", grid, cost, feedback, border, countries, origin_side,
+                               self.parameterAsString(parameters, self.ORIGIN_COUNTRY, context))
+        destinations = self._usable(destinations, "destination", grid, cost, feedback, border, countries,
+                                    -origin_side, self.parameterAsString(parameters, self.DESTINATION_COUNTRY,
+                                                                         context))
+        searches = corridors.search_count(len(origins), len(destinations), k)
+        feedback.pushInfo(f"{len(origins)} origin(s), {len(destinations)} destination(s), K = {k}: "
+                          f"{searches} grid search(es).")
+        routes, unreachable = corridors.least_cost_routes(
+            cost, grid, [(x, y) for _, _, x, y in origins], [(x, y) for _, _, x, y in destinations], k,
+            progress=lambda f: feedback.setProgress(15 + 65 * f), is_canceled=feedback.isCanceled)
+        if feedback.isCanceled():
+            return {}
+        for j in unreachable:
+            feedback.pushWarning(f"Destination '{destinations[j][0]}' cannot be reached from any origin: "
+                                 "impassable coverage closes every way to it.")
+        return self._write(parameters, context, feedback, metric, grid, routes, origins, destinations, model,
+                           border, o_crs)
+
+    def _cost_model(self, parameters, context, feedback, metric, grid):
+        model = corridors.CostModel()
+        grid_extent = grid.extent
+        coverage = []
+        for layer in self.parameterAsLayerList(parameters, self.COVERAGE, context):
+            coverage += [f.geometry() for f in self._geometries(layer, metric, f"COVERAGE '{layer.name()}'",
+                                                                 POLYGON, grid_extent, context, feedback)]
+        posts = self.parameterAsSource(parameters, self.POSTS, context)
+        if posts is not None:
+            range_field = self.parameterAsString(parameters, self.RANGE_FIELD, context)
+            default_range = self.parameterAsDouble(parameters, self.DEFAULT_RANGE, context)
+            grown = QgsRectangle(grid_extent)
+            grown.grow(max(default_range, 0.0) + 50_000)  # posts outside the grid can still cover it
+            discs = 0
+            for feature in self._geometries(posts, metric, "POSTS", POINT, grown, context, feedback):
+                value = feature[range_field] if range_field else None
+                try:
+                    reach = float(value) if value not in (None, "") and str(value) != "NULL" else default_range
+                except (TypeError, ValueError):
+                    raise BorderGapsError(f"POSTS field '{range_field}' holds '{value}' for feature "
+                                          f"{feature.id()}, which is not a range in metres.") from None
+                if reach > 0:
+                    coverage.append(feature.geometry().buffer(reach, 16))
+                    discs += 1
+            feedback.pushInfo(f"POSTS: {discs} coverage disc(s).")
+        model.coverage = coverage
+        model.coverage_impassable = self.parameterAsEnum(parameters, self.COVERAGE_MODE, context) == 1
+        model.detection_factor = self.parameterAsDouble(parameters, self.DETECTION_FACTOR, context)
+        roads = []
+        for layer in self.parameterAsLayerList(parameters, self.ROADS, context):
+            roads += [f.geometry() for f in self._geometries(layer, metric, f"ROADS '{layer.name()}'", LINE,
+                                                              grid_extent, context, feedback)]
+        model.roads = roads
+        model.road_factor = self.parameterAsDouble(parameters, self.ROAD_FACTOR, context)
+        gaps = self.parameterAsSource(parameters, self.GAPS, context)
+        if gaps is not None:
+            model.gaps = [f.geometry() for f in self._geometries(gaps, metric, "GAPS", POLYGON, grid_extent,
+                                                                  context, feedback)]
+        model.gap_factor = self.parameterAsDouble(parameters, self.GAP_FACTOR, context)
+        dem = self.parameterAsRasterLayer(parameters, self.DEM, context)
+        if dem is not None:
+            path = dem.source()
+            try:
+                elevation = corridors.dem_on_grid(path, grid, metric.toWkt())
+            except Exception as err:  # rasterio's errors vary with the driver
+                raise BorderGapsError(f"DEM '{dem.name()}' could not be read with rasterio ({err}): give a "
+                                      "GDAL-readable raster file (e.g. GeoTIFF).") from err
+            no_data = int(corridors.np.isnan(elevation).sum())
+            if no_data:
+                feedback.pushWarning(f"DEM '{dem.name()}' does not cover {no_data:,} of {grid.cells:,} cells; "
+                                     "they count as flat.")
+            model.slope = corridors.slope_factor(elevation, grid.cell)
+        return model
+
+    def _border(self, parameters, context, feedback, metric, grid):
+        layer = self.parameterAsVectorLayer(parameters, self.BORDER, context)
+        bundled = layer is None
+        if bundled:
+            layer = self._bundled_border(feedback)
+            if layer is None:
+                return None
+        lines = [f.geometry() for f in self._geometries(layer, metric, "BORDER", LINE, grid.extent, context,
+                                                         feedback)]
+        if not lines:
+            if not bundled:
+                feedback.pushWarning("BORDER has no line inside the grid: no crossing points, no side check.")
+            return None
+        border = QgsGeometry.unaryUnion(lines)
+        if bundled:
+            if not border.intersects(QgsGeometry.fromRect(grid.extent)):
+                return None
+            feedback.pushInfo("Using the bundled Iraq–Syria border.")
+        return border
+
+    @staticmethod
+    def _usable(points, role, grid, cost, feedback, border, countries, expected_side, wanted):
+        """The points that can take part, after a warning for each one that cannot."""
+        layer = "ORIGINS" if role == "origin" else "DESTINATIONS"
+        other = "destination" if role == "origin" else "origin"
+        wanted = (wanted or "").strip()
+        kept = []
+        for label, fid, x, y in points:
+            cell = grid.cell_of(x, y)
+            problem = None
+            if cell is None:
+                problem = "lies outside the cost grid (EXTENT); enlarge EXTENT or leave it empty"
+            elif not corridors.np.isfinite(cost[cell]):
+                problem = ("lies in an impassable (covered) cell; move it out of the coverage or use "
+                           "COVERAGE_MODE 0")
+            elif countries is not None and wanted:
+                country = corridors.country_of(countries, x, y)
+                if country is None or country.lower() != wanted.lower():
+                    problem = (f"lies in {country or 'no country of COUNTRIES'}, not in {wanted}; check the "
+                               f"point or {role.upper()}_COUNTRY")
+            elif countries is None and border is not None and expected_side:
+                side = corridors.border_side(border, x, y)
+                if side and side != expected_side:
+                    problem = (f"lies on the {other} side of the border (the side most origins are on is taken "
+                               "as the origin side); check the point, or give COUNTRIES to check by country")
+            if problem:
+                feedback.pushWarning(f"{layer}: {role} '{label}' (feature {fid}) {problem}. Skipped.")
+            else:
+                kept.append((label, fid, x, y))
+        if not kept:
+            raise BorderGapsError(f"No usable {role} is left in {layer}: every point was skipped (see the "
+                                  "warnings above for each point and how to fix it).")
+        return kept
+
+    def _countries(self, parameters, context, feedback, metric, grid):
+        """(name, polygon) of each COUNTRIES feature near the grid, or None without COUNTRIES."""
+        layer = self.parameterAsVectorLayer(parameters, self.COUNTRIES, context)
+        polygons = None
+        if layer is not None:
+            field = self.parameterAsString(parameters, self.COUNTRY_FIELD, context)
+            if layer.fields().indexOf(field) < 0:
+                raise BorderGapsError(f"COUNTRY_FIELD '{field}' is not a field of COUNTRIES '{layer.name()}'.")
+            polygons = [(str(f[field]), f.geometry()) for f in self._geometries(
+                layer, metric, "COUNTRIES", POLYGON, grid.extent, context, feedback)]
+        return polygons
+
+    # --- writing -------------------------------------------------------------------------
+    def _write(self, parameters, context, feedback, metric, grid, routes, origins, destinations, model, border,
+               out_crs):
+        fields = QgsFields()
+        for name, kind in (("origin", QVariant.String), ("destination", QVariant.String),
+                           ("origin_fid", QVariant.LongLong), ("destination_fid", QVariant.LongLong),
+                           ("rank", QVariant.Int), ("cost", QVariant.Double), ("length_km", QVariant.Double),
+                           ("gaps_km", QVariant.Double), ("coverage_km", QVariant.Double),
+                           ("cross_lon", QVariant.Double), ("cross_lat", QVariant.Double)):
+            fields.append(QgsField(name, kind))
+        sink, routes_id = self.parameterAsSink(parameters, self.ROUTES, context, fields, QgsWkbTypes.LineString,
+                                               out_crs)
+        if sink is None:
+            raise QgsProcessingException(self.invalidSinkError(parameters, self.ROUTES))
+        to_out = QgsCoordinateTransform(metric, out_crs, context.transformContext())
+        to_lonlat = QgsCoordinateTransform(metric, QgsCoordinateReferenceSystem("EPSG:4326"),
+                                           context.transformContext())
+        in_gaps = corridors.LengthInside(model.gaps)
+        in_coverage = corridors.LengthInside(model.coverage)
+        for n, route in enumerate(routes, start=1):
+            if feedback.isCanceled():
+                return {}
+            line = route.geometry()
+            crossing = corridors.first_crossing(line, border)
+            lon = lat = None
+            if crossing is not None:
+                lonlat = to_lonlat.transform(crossing)
+                lon, lat = round(lonlat.x(), 6), round(lonlat.y(), 6)
+            origin, destination = origins[route.origin], destinations[route.destination]
+            feature = QgsFeature(fields)
+            feature.setAttributes([origin[0], destination[0], origin[1], destination[1], route.rank,
+                                   round(route.cost, 1), line.length() / 1000, in_gaps.length(line) / 1000,
+                                   in_coverage.length(line) / 1000, lon, lat])
+            out = QgsGeometry(line)
+            out.transform(to_out)
+            feature.setGeometry(out)
+            sink.addFeature(feature, QgsFeatureSink.FastInsert)
+            feedback.setProgress(80 + 15 * n / max(1, len(routes)))
+
+        density = corridors.route_density(grid, routes, feedback.isCanceled)
+        density_path = self.parameterAsOutputLayer(parameters, self.DENSITY, context)
+        corridors.write_density(density_path, grid, density, metric.authid())
+        feedback.pushInfo(f"Density raster: {density_path} (most routes through one cell: {int(density.max())}).")
+
+        pinch_fields = QgsFields()
+        pinch_fields.append(QgsField("rank", QVariant.Int))
+        pinch_fields.append(QgsField("routes", QVariant.Int))
+        pinch_sink, pinch_id = self.parameterAsSink(parameters, self.PINCH_POINTS, context, pinch_fields,
+                                                    QgsWkbTypes.Point, out_crs)
+        if pinch_sink is None:
+            raise QgsProcessingException(self.invalidSinkError(parameters, self.PINCH_POINTS))
+        ends = [(x, y) for _, _, x, y in origins + destinations]
+        pinches = corridors.pinch_points(grid, density, self.parameterAsInt(parameters, self.PINCH_COUNT, context),
+                                         self.parameterAsDouble(parameters, self.PINCH_SPACING, context), ends)
+        for rank, (x, y, count) in enumerate(pinches, start=1):
+            feature = QgsFeature(pinch_fields)
+            feature.setAttributes([rank, count])
+            point = QgsGeometry.fromPointXY(QgsPointXY(x, y))
+            point.transform(to_out)
+            feature.setGeometry(point)
+            pinch_sink.addFeature(feature, QgsFeatureSink.FastInsert)
+        feedback.setProgress(100)
+        return {self.ROUTES: routes_id, self.DENSITY: density_path, self.PINCH_POINTS: pinch_id,
+                "ROUTE_COUNT": len(routes), "PINCH_POINT_COUNT": len(pinches), "GRID_COLUMNS": grid.cols,
+                "GRID_ROWS": grid.rows}
