@@ -6,8 +6,8 @@ and loading again leaves no duplicate action, menu, toolbar or provider.
 
 import os
 
-from qgis.core import Qgis, QgsApplication
-from qgis.PyQt.QtCore import QCoreApplication
+from qgis.core import Qgis, QgsApplication, QgsSettings
+from qgis.PyQt.QtCore import QCoreApplication, Qt
 from qgis.PyQt.QtGui import QIcon
 from qgis.PyQt.QtWidgets import QAction
 
@@ -16,6 +16,7 @@ from .processing.provider import BorderGapsProvider
 PLUGIN_DIR = os.path.dirname(__file__)
 MENU_NAME = "&Border Gaps"
 TOOLBAR_NAME = "Border Gaps"
+DOCK_SETTINGS = "BorderGaps/dock"
 
 
 def icon(name: str) -> QIcon:
@@ -35,6 +36,7 @@ class BorderGapsPlugin:
         self.provider = None
         self.toolbar = None
         self.actions = []
+        self.dock = None
 
     # -- Processing -------------------------------------------------------
     def initProcessing(self):  # noqa: N802 (QGIS API name)
@@ -54,6 +56,41 @@ class BorderGapsPlugin:
             self.add_border_region_layers,
             tr("Add the styled Iraq–Syria border-region layers to the project"),
         )
+        self._init_dock()
+
+    def _init_dock(self):
+        from .ui.dock import BorderRegionDock
+
+        settings = QgsSettings()
+        self.dock = BorderRegionDock(self.iface)
+        area = settings.value(f"{DOCK_SETTINGS}/area", int(Qt.DockWidgetArea.RightDockWidgetArea), type=int)
+        self.iface.addDockWidget(Qt.DockWidgetArea(area), self.dock)
+        self.dock.setFloating(settings.value(f"{DOCK_SETTINGS}/floating", False, type=bool))
+        geometry = settings.value(f"{DOCK_SETTINGS}/geometry", None)
+        if self.dock.isFloating() and geometry is not None:
+            self.dock.restoreGeometry(geometry)
+        self.dock.setVisible(settings.value(f"{DOCK_SETTINGS}/visible", False, type=bool))
+        toggle = self.dock.toggleViewAction()
+        toggle.setIcon(icon("dock.svg"))
+        toggle.setText(tr("Border region"))
+        self._add_action("dock.svg", tr("Border region"), None,
+                         tr("Show or hide the Border region dock: search and filter villages and crossings"),
+                         action=toggle)
+
+    def _unload_dock(self):
+        if self.dock is None:
+            return
+        settings = QgsSettings()
+        main_window = self.iface.mainWindow()
+        settings.setValue(f"{DOCK_SETTINGS}/visible", not self.dock.isHidden())
+        settings.setValue(f"{DOCK_SETTINGS}/floating", self.dock.isFloating())
+        settings.setValue(f"{DOCK_SETTINGS}/geometry", self.dock.saveGeometry())
+        if main_window is not None and hasattr(main_window, "dockWidgetArea"):
+            settings.setValue(f"{DOCK_SETTINGS}/area", int(main_window.dockWidgetArea(self.dock)))
+        self.dock.cleanup()
+        self.iface.removeDockWidget(self.dock)
+        self.dock.deleteLater()
+        self.dock = None
 
     def _add_action(self, icon_name, text, callback, tip, action=None):
         if action is None:
@@ -67,6 +104,7 @@ class BorderGapsPlugin:
         return action
 
     def unload(self):
+        self._unload_dock()
         for action in self.actions:
             self.iface.removePluginMenu(MENU_NAME, action)
             if action.parent() is self.iface.mainWindow():
