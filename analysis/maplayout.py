@@ -327,6 +327,23 @@ def load_template(project: QgsProject, page: int) -> QgsPrintLayout:
     return layout
 
 
+def fit_label(label: QgsLayoutItemLabel, text: str, smallest: float = 11.0) -> None:
+    """Sets ``text`` and shrinks the font (not below ``smallest`` pt) until one line fits."""
+    label.setText(text)
+    uses_format = hasattr(label, "textFormat")  # QGIS >= 3.24; font() is deprecated there
+    font = label.textFormat().font() if uses_format else label.font()
+    size = font.pointSizeF() if not uses_format else label.textFormat().size()
+    while size > smallest and label.sizeForText().width() > label.rect().width():
+        size = max(smallest, size - 0.5)
+        if uses_format:
+            text_format = label.textFormat()
+            text_format.setSize(size)
+            label.setTextFormat(text_format)
+        else:
+            font.setPointSizeF(size)
+            label.setFont(font)
+
+
 def _item(layout: QgsPrintLayout, item_id: str, kind):
     item = layout.itemById(item_id)
     if not isinstance(item, kind):
@@ -421,10 +438,10 @@ def build_layout(project: QgsProject, spec: MapSpec) -> QgsPrintLayout:
     crs = metric_crs_for(spec.gaps.extent(), spec.gaps.crs())
     date = spec.date or datetime.datetime.now(datetime.timezone.utc).date()
 
-    _item(layout, "title", QgsLayoutItemLabel).setText(spec.title)
+    fit_label(_item(layout, "title", QgsLayoutItemLabel), spec.title)
     _item(layout, "subtitle", QgsLayoutItemLabel).setText(spec.subtitle)
     _item(layout, "date", QgsLayoutItemLabel).setText(f"Map date: {date.isoformat()}")
-    _item(layout, "note", QgsLayoutItemLabel).setText(spec.note or f"Projection: {crs.description()}")
+    _item(layout, "note", QgsLayoutItemLabel).setText(spec.note)
 
     main = _item(layout, "main_map", QgsLayoutItemMap)
     main.setCrs(crs)
@@ -470,7 +487,8 @@ def build_layout(project: QgsProject, spec: MapSpec) -> QgsPrintLayout:
     _item(layout, "table_heading", QgsLayoutItemLabel).setText(
         f"Largest gap zones by {by}: {shown} of {spec.gaps.featureCount()}")
 
-    _item(layout, "attribution", QgsLayoutItemLabel).setText(attribution_text(spec.main_layers))
+    _item(layout, "attribution", QgsLayoutItemLabel).setText(
+        f"{attribution_text(spec.main_layers)} Projection: {crs.description()}.")
     layout.refresh()
     return layout
 

@@ -231,11 +231,9 @@ class ExportMapAlgorithm(BorderGapsAlgorithm):
         main_layers += region_items
         overview_layers = [gap_layer] + [region[n] for n in OVERVIEW_REGION_LAYERS if n in region]
 
-        synthetic = [i.title for i in main_layers if "synthetic" in i.layer.metadata().abstract().lower()
-                     or any("synthetic" in s.lower() for s in i.sources)]
-        note = f"Projection: {crs.description()}"
-        if synthetic:
-            note = f"DEMONSTRATION: {', '.join(synthetic)} are synthetic. " + note
+        synthetic = [i.title.replace("(synthetic demo)", "").strip().lower() for i in main_layers
+                     if "synthetic" in i.layer.metadata().abstract().lower()]
+        note = f"DEMONSTRATION DATA: synthetic {', '.join(synthetic)}" if synthetic else ""
 
         spec = maplayout.MapSpec(
             gaps=gap_layer, main_layers=main_layers, overview_layers=overview_layers,

@@ -35,10 +35,10 @@ FONT = "Arial"  # Arial on Windows, Liberation Sans by fontconfig alias on Linux
 # item id → (x, y, width, height) in mm on an A4 page
 LANDSCAPE = {
     "page": (297, 210),
-    "title": (8, 5, 200, 11),
+    "title": (8, 5, 196, 11),
     "subtitle": (8, 16, 200, 6),
     "date": (209, 6, 80, 6),
-    "note": (209, 12, 80, 5),
+    "note": (209, 12, 80, 9),
     "main_map": (8, 24, 196, 178),
     "north_arrow": (191, 27, 10, 14),
     "scale_bar": (11, 189, 70, 10),
@@ -53,7 +53,7 @@ PORTRAIT = {
     "title": (8, 5, 134, 11),
     "subtitle": (8, 16, 194, 6),
     "date": (142, 6, 60, 6),
-    "note": (142, 12, 60, 4),
+    "note": (142, 12, 60, 9),
     "main_map": (8, 24, 194, 170),
     "north_arrow": (189, 27, 10, 14),
     "scale_bar": (11, 181, 70, 10),
@@ -108,8 +108,8 @@ def build(name, boxes, table_rows):
     _label(layout, "title", boxes["title"], "[title]", 17, bold=True)
     _label(layout, "subtitle", boxes["subtitle"], "[subtitle]", 10, colour="#404040")
     _label(layout, "date", boxes["date"], "[date]", 10, align=Qt.AlignmentFlag.AlignRight)
-    _label(layout, "note", boxes["note"], "[note]", 7,
-           align=Qt.AlignmentFlag.AlignRight, colour="#606060")
+    _label(layout, "note", boxes["note"], "[note]", 7, bold=True,
+           align=Qt.AlignmentFlag.AlignRight, colour="#a50f15")
 
     main = QgsLayoutItemMap(layout)
     main.setId("main_map")

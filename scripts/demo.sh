@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# The Border Gaps demo (`make demo`): gap zones on the bundled, synthetic demo scenario
+# around Sinjar, Rabia, Zumar and Tal Afar, then the briefing map, both through
+# qgis_process exactly as an analyst would run them. Writes demo/out/gaps.gpkg,
+# demo/out/border_gaps_map.pdf and demo/out/border_gaps_map.png and prints the numbers.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+out="${BORDER_GAPS_DEMO_OUT:-$root/demo/out}"
+data="$root/resources/data"
+scenario="$data/demo_scenario.gpkg"
+region="$data/border_region.gpkg"
+dpi="${BORDER_GAPS_DEMO_DPI:-150}"
+for f in "$scenario" "$region"; do
+  if [ ! -f "$f" ]; then
+    echo "demo: $f is missing: run \`make data\` (or reinstall the plugin)." >&2
+    exit 1
+  fi
+done
+mkdir -p "$out"
+# Only our own three outputs are replaced.
+rm -f "$out/gaps.gpkg" "$out/border_gaps_map.pdf" "$out/border_gaps_map.png"
+log="$(mktemp -d)"
+trap 'rm -rf "$log"' EXIT
+
+run() {  # run ALGORITHM KEY=VALUE...: qgis_process --json, the JSON saved in $log/ALGORITHM.json
+  local alg="$1"; shift
+  local name="${alg#bordergaps:}"
+  if ! bash scripts/qgis_process.sh --json run "$alg" -- "$@" >"$log/$name.out" 2>"$log/$name.err"; then
+    echo "demo: $alg failed:" >&2
+    tail -n 30 "$log/$name.out" "$log/$name.err" >&2
+    exit 1
+  fi
+  sed -n '/^{/,$p' "$log/$name.out" >"$log/$name.json"
+}
+
+echo "demo: 1/2 bordergaps:gapzones (Peshmerga | ISF seam, synthetic control areas, posts and coverage)"
+run bordergaps:gapzones \
+  "CONTROL_AREAS=$scenario|layername=control_areas" FORCE_FIELD=force FORCE_A=Peshmerga FORCE_B=ISF \
+  "COVERAGE=$scenario|layername=coverage" "POSTS=$scenario|layername=posts" RANGE_FIELD=range_m \
+  DEFAULT_RANGE=3000 SEAM_DISTANCE=5000 MODE=0 MIN_AREA=100000 \
+  "SETTLEMENTS=$region|layername=settlements" "BORDER=$region|layername=border" \
+  "OUTPUT=$out/gaps.gpkg"
+
+echo "demo: 2/2 bordergaps:exportmap"
+run bordergaps:exportmap \
+  "GAPS=$out/gaps.gpkg" \
+  "EXTRA_LAYERS=$scenario|layername=posts" "EXTRA_LAYERS=$scenario|layername=coverage" \
+  "EXTRA_LAYERS=$scenario|layername=control_areas" \
+  "TITLE=Unmonitored gap zones between Peshmerga and ISF: Sinjar – Rabia – Zumar" \
+  "SUBTITLE=Seam 5 km either side of the two forces' districts, minus post and patrol coverage. DEMO: synthetic positions." \
+  PAGE=0 SORT_KEY=0 "DPI=$dpi" INCLUDE_BORDER_REGION=true \
+  "OUTPUT_PDF=$out/border_gaps_map.pdf" "OUTPUT_PNG=$out/border_gaps_map.png"
+
+/usr/bin/env python3 - "$log/gapzones.json" "$out" <<'PY'
+import json
+import os
+import sys
+
+results = json.load(open(sys.argv[1], encoding="utf-8"))["results"]
+out = sys.argv[2]
+
+
+def number(key, digits=1):
+    value = results.get(key)
+    return "n/a" if value is None else f"{float(value):,.{digits}f}"
+
+
+print()
+print("Border Gaps demo (synthetic scenario): Peshmerga | ISF seam")
+print(f"  seam area           {number('SEAM_AREA_KM2'):>10} km²")
+print(f"  covered             {number('COVERED_PCT'):>10} %   ({number('COVERED_AREA_KM2')} km²)")
+print(f"  gap zones           {number('GAP_COUNT', 0):>10}")
+print(f"  gap area            {number('GAP_AREA_KM2'):>10} km²")
+print(f"  largest gap         {number('LARGEST_GAP_KM2'):>10} km²")
+print()
+for name in ("gaps.gpkg", "border_gaps_map.pdf", "border_gaps_map.png"):
+    path = os.path.join(out, name)
+    print(f"  wrote {path} ({os.path.getsize(path) / 1024:,.0f} KiB)")
+PY

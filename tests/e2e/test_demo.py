@@ -1,0 +1,39 @@
+"""`make demo`: gap zones and the briefing map of the bundled demo through qgis_process."""
+
+import os
+import re
+import subprocess
+
+import pytest
+from bg_testing.maps import pdf_pages, pdf_text
+from qgis.core import QgsVectorLayer
+from qgis.PyQt.QtGui import QImage
+
+pytestmark = pytest.mark.e2e
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def test_make_demo_writes_gaps_pdf_and_png(tmp_path, qgis_app):
+    env = dict(os.environ, BORDER_GAPS_DEMO_OUT=str(tmp_path), BORDER_GAPS_DEMO_DPI="100")
+    proc = subprocess.run(["make", "-s", "demo"], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=900, check=False)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    assert sorted(os.listdir(tmp_path)) == ["border_gaps_map.pdf", "border_gaps_map.png", "gaps.gpkg"]
+
+    gaps = QgsVectorLayer(str(tmp_path / "gaps.gpkg"), "gaps", "ogr")
+    assert gaps.isValid() and gaps.featureCount() > 0
+    # the summary the demo prints agrees with the layer it wrote
+    count = re.search(r"gap zones\s+([\d,]+)", proc.stdout)
+    assert count, proc.stdout
+    assert int(count.group(1).replace(",", "")) == gaps.featureCount()
+    for label in ("seam area", "covered", "gap area", "largest gap"):
+        assert re.search(rf"{label}\s+[\d,.]+", proc.stdout), (label, proc.stdout)
+
+    pdf = tmp_path / "border_gaps_map.pdf"
+    assert pdf_pages(pdf) == 1
+    text = pdf_text(pdf)
+    for expected in ("Unmonitored gap zones", "GeoNames", "Natural Earth", "synthetic"):
+        assert expected in text, expected
+    image = QImage(str(tmp_path / "border_gaps_map.png"))
+    assert (abs(image.width() - 297 / 25.4 * 100) <= 1, abs(image.height() - 210 / 25.4 * 100) <= 1) == (True, True)
