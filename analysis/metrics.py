@@ -1,0 +1,159 @@
+"""Measures of each gap zone (width, neighbours, distance to the border and to coverage,
+settlements inside) and the priority score that ranks them."""
+
+import math
+from dataclasses import dataclass
+from typing import Dict, List, Optional, Sequence, Tuple
+
+from qgis.core import QgsFeedback, QgsGeometry, QgsPointXY, QgsSpatialIndex
+
+from .geometry import check_canceled
+
+#: Weights and scales of the priority score (see :func:`priority` and the help of gapzones).
+PRIORITY_TERMS = {
+    "area": (0.35, 10.0),  # weight, km²: a 10 km² gap scores 63 % of this term
+    "width": (0.25, 2.0),  # km: a 2 km wide gap scores 63 %
+    "border": (0.25, 10.0),  # km: a gap on the border scores 100 %, 10 km away 37 %
+    "settlements": (0.15, 2.0),  # villages inside (abandoned ones count twice)
+}
+
+PRIORITY_FORMULA = (
+    "priority = 100 × (0.35·(1 − e^(−area_km2/10)) + 0.25·(1 − e^(−width_km/2)) "
+    "+ 0.25·e^(−border_km/10) + 0.15·(1 − e^(−(settlements + abandoned)/2))) / W, "
+    "where W is the sum of the weights of the terms that can be computed: without a border layer the "
+    "border term is left out, without a settlements layer the settlements term, so the score stays 0–100."
+)
+
+
+def priority(area_km2: float, width_km: float, border_km: Optional[float], settlements: Optional[int],
+             abandoned: Optional[int]) -> float:
+    """The 0–100 priority of a gap (PRIORITY_FORMULA), rounded to 0.1."""
+    terms = [
+        (PRIORITY_TERMS["area"][0], 1 - math.exp(-area_km2 / PRIORITY_TERMS["area"][1])),
+        (PRIORITY_TERMS["width"][0], 1 - math.exp(-width_km / PRIORITY_TERMS["width"][1])),
+    ]
+    if border_km is not None:
+        terms.append((PRIORITY_TERMS["border"][0], math.exp(-border_km / PRIORITY_TERMS["border"][1])))
+    if settlements is not None:
+        count = settlements + (abandoned or 0)
+        terms.append((PRIORITY_TERMS["settlements"][0], 1 - math.exp(-count / PRIORITY_TERMS["settlements"][1])))
+    weight = sum(w for w, _ in terms)
+    return round(100.0 * sum(w * t for w, t in terms) / weight, 1)
+
+
+@dataclass
+class GapMetrics:
+    area_m2: float
+    perimeter_m: float
+    width_m: float
+    force_a_adj: Optional[str]
+    force_b_adj: Optional[str]
+    border_m: Optional[float]
+    settlements: Optional[int]
+    abandoned: Optional[int]
+    post_m: Optional[float]
+    priority: float
+
+
+class _Named:
+    """Districts of one force with names, found by bounding box then exact distance."""
+
+    def __init__(self, districts: Sequence[Tuple[str, QgsGeometry]]):
+        self.items = list(districts)
+        self.index = QgsSpatialIndex()
+        for i, (_, geom) in enumerate(self.items):
+            self.index.addFeature(i, geom.boundingBox())
+
+    def within(self, geom: QgsGeometry, distance: float) -> Optional[str]:
+        names = set()
+        for i in self.index.intersects(geom.boundingBox().buffered(distance + 1.0)):
+            name, district = self.items[i]
+            if name and district.distance(geom) <= distance + 1e-6:
+                names.add(name)
+        return ", ".join(sorted(names))
+
+
+def measure_gaps(
+    gaps: Sequence[QgsGeometry],
+    seam_distance: float,
+    districts_a: Optional[Sequence[Tuple[str, QgsGeometry]]] = None,
+    districts_b: Optional[Sequence[Tuple[str, QgsGeometry]]] = None,
+    border: Optional[QgsGeometry] = None,
+    settlements: Optional[Sequence[Tuple[QgsPointXY, bool]]] = None,
+    coverage: Optional[Sequence[QgsGeometry]] = None,
+    feedback: Optional[QgsFeedback] = None,
+) -> List[GapMetrics]:
+    """The metrics of each gap (all geometries in the same metric CRS, distances in m).
+
+    ``districts_a``/``districts_b``: (name, geometry) of each force's districts, or None
+    without a name field; a district is *adjacent* to a gap when within the seam distance.
+    ``settlements``: (point, abandoned?) pairs. ``coverage``: the pieces reaching the seam;
+    ``post_m`` is the distance from the gap's innermost point to the nearest of them.
+    Missing inputs give None for their fields.
+    """
+    named_a = _Named(districts_a) if districts_a is not None else None
+    named_b = _Named(districts_b) if districts_b is not None else None
+    border_engine = None
+    if border is not None and not border.isEmpty():
+        border_engine = border
+    village_index = None
+    if settlements is not None:
+        village_index = QgsSpatialIndex()
+        for i, (point, _) in enumerate(settlements):
+            village_index.addFeature(i, QgsGeometry.fromPointXY(point).boundingBox())
+    cover_index = None
+    if coverage:
+        cover_index = QgsSpatialIndex(QgsSpatialIndex.Flag.FlagStoreFeatureGeometries)
+        for i, geom in enumerate(coverage):
+            cover_index.addFeature(i, geom.boundingBox())
+    results = []
+    for k, gap in enumerate(gaps):
+        check_canceled(feedback)
+        if feedback is not None and k % 25 == 0:
+            feedback.setProgress(100.0 * k / max(1, len(gaps)))
+        area = gap.area()
+        # polylabel to 1 m, or to 1/1000 of the gap's size for big gaps, so time stays bounded
+        pole, radius = gap.poleOfInaccessibility(max(1.0, math.sqrt(area) / 1000.0))
+        border_m = border_engine.distance(gap) if border_engine is not None else None
+        count = abandoned = None
+        if village_index is not None:
+            count = abandoned = 0
+            engine = QgsGeometry.createGeometryEngine(gap.constGet())
+            engine.prepareGeometry()
+            for i in village_index.intersects(gap.boundingBox()):
+                point, is_abandoned = settlements[i]
+                if engine.intersects(QgsGeometry.fromPointXY(point).constGet()):
+                    count += 1
+                    abandoned += int(is_abandoned)
+        post_m = None
+        if cover_index is not None:
+            nearest = cover_index.nearestNeighbor(pole.asPoint(), 1)
+            if nearest:
+                post_m = min(coverage[i].distance(pole) for i in nearest)
+        width_m = 2.0 * radius
+        results.append(GapMetrics(
+            area_m2=area,
+            perimeter_m=gap.length(),
+            width_m=width_m,
+            force_a_adj=named_a.within(gap, seam_distance) if named_a is not None else None,
+            force_b_adj=named_b.within(gap, seam_distance) if named_b is not None else None,
+            border_m=border_m,
+            settlements=count,
+            abandoned=abandoned,
+            post_m=post_m,
+            priority=priority(area / 1e6, width_m / 1e3, None if border_m is None else border_m / 1e3,
+                              count, abandoned),
+        ))
+    return results
+
+
+def summary(seam_area_m2: float, covered_m2: float, gap_areas_m2: Sequence[float]) -> Dict[str, float]:
+    """The numeric outputs of gapzones, in km² and percent."""
+    return {
+        "SEAM_AREA_KM2": seam_area_m2 / 1e6,
+        "COVERED_AREA_KM2": covered_m2 / 1e6,
+        "COVERED_PCT": 100.0 * covered_m2 / seam_area_m2 if seam_area_m2 > 0 else 0.0,
+        "GAP_COUNT": len(gap_areas_m2),
+        "GAP_AREA_KM2": sum(gap_areas_m2) / 1e6,
+        "LARGEST_GAP_KM2": max(gap_areas_m2) / 1e6 if gap_areas_m2 else 0.0,
+    }
