@@ -11,6 +11,10 @@ ICON = os.path.join(os.path.dirname(os.path.dirname(__file__)), "resources", "ic
 def algorithm_classes():
     """The algorithm classes, imported here so that loading the plugin stays cheap."""
     classes = []
+    from .gapzones import GapZonesAlgorithm
+    from .seamzones import SeamZonesAlgorithm
+
+    classes += [SeamZonesAlgorithm, GapZonesAlgorithm]
     from .exportmap import ExportMapAlgorithm
 
     classes.append(ExportMapAlgorithm)
