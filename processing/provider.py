@@ -24,6 +24,9 @@ def algorithm_classes():
     from .postcoverage import PostCoverageAlgorithm
 
     classes.append(PostCoverageAlgorithm)
+    from .siteposts import SitePostsAlgorithm
+
+    classes.append(SitePostsAlgorithm)
     return classes
 
 
