@@ -5,6 +5,7 @@ import math
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Sequence, Tuple
 
+import numpy as np
 from qgis.core import QgsFeedback, QgsGeometry, QgsPointXY, QgsSpatialIndex
 
 from .geometry import check_canceled
@@ -96,11 +97,9 @@ def measure_gaps(
     border_engine = None
     if border is not None and not border.isEmpty():
         border_engine = border
-    village_index = None
+    village_xy = None
     if settlements is not None:
-        village_index = QgsSpatialIndex()
-        for i, (point, _) in enumerate(settlements):
-            village_index.addFeature(i, QgsGeometry.fromPointXY(point).boundingBox())
+        village_xy = np.array([(p.x(), p.y()) for p, _ in settlements], dtype=float).reshape(-1, 2)
     cover_index = None
     if coverage:
         cover_index = QgsSpatialIndex(QgsSpatialIndex.Flag.FlagStoreFeatureGeometries)
@@ -116,13 +115,17 @@ def measure_gaps(
         pole, radius = gap.poleOfInaccessibility(max(1.0, math.sqrt(area) / 1000.0))
         border_m = border_engine.distance(gap) if border_engine is not None else None
         count = abandoned = None
-        if village_index is not None:
+        if village_xy is not None:
             count = abandoned = 0
             engine = QgsGeometry.createGeometryEngine(gap.constGet())
             engine.prepareGeometry()
-            for i in village_index.intersects(gap.boundingBox()):
+            box = gap.boundingBox()
+            inside_box = np.nonzero((village_xy[:, 0] >= box.xMinimum()) & (village_xy[:, 0] <= box.xMaximum()) &
+                                    (village_xy[:, 1] >= box.yMinimum()) & (village_xy[:, 1] <= box.yMaximum()))[0]
+            for i in inside_box:
                 point, is_abandoned = settlements[i]
-                if engine.intersects(QgsGeometry.fromPointXY(point).constGet()):
+                village = QgsGeometry.fromPointXY(point)  # held: constGet() of a temporary would dangle
+                if engine.intersects(village.constGet()):
                     count += 1
                     abandoned += int(is_abandoned)
         post_m = None
