@@ -30,6 +30,7 @@ from qgis.core import (
     QgsLayoutSize,
     QgsLayoutTableColumn,
     QgsMapLayer,
+    QgsPalLayerSettings,
     QgsPrintLayout,
     QgsProject,
     QgsProviderRegistry,
@@ -39,12 +40,15 @@ from qgis.core import (
     QgsRendererCategory,
     QgsRendererRange,
     QgsSymbol,
+    QgsTextBufferSettings,
+    QgsTextFormat,
     QgsUnitTypes,
     QgsVectorLayer,
+    QgsVectorLayerSimpleLabeling,
     QgsWkbTypes,
 )
 from qgis.PyQt.QtCore import Qt
-from qgis.PyQt.QtGui import QColor
+from qgis.PyQt.QtGui import QColor, QFont
 from qgis.PyQt.QtXml import QDomDocument
 
 from .crs import metric_crs_for
@@ -73,16 +77,18 @@ TABLE_COLUMNS = [
     ("Border km", "coalesce(format_number(\"border_km\", 1), '–')", Qt.AlignmentFlag.AlignRight),
     ("Priority", "coalesce(format_number(\"priority\", 0), '–')", Qt.AlignmentFlag.AlignRight),
 ]
-# Fallback when resources/styles/gap_zones.qml is absent: priority classes, light to dark red.
+# Fallback when resources/styles/gap_zones.qml is absent: priority classes in reds, which
+# stand out from the force colours (gold, blue, green, pink) and the beige land.
 PRIORITY_CLASSES = [
-    (0, 20, "#fdd49e", "Priority 0–20"),
-    (20, 40, "#fdae6b", "Priority 20–40"),
-    (40, 60, "#f16913", "Priority 40–60"),
-    (60, 80, "#d94801", "Priority 60–80"),
-    (80, 100, "#8c2d04", "Priority 80–100 (highest)"),
+    (0, 20, "#fcbba1", "Priority 0–20"),
+    (20, 40, "#fc9272", "Priority 20–40"),
+    (40, 60, "#ef3b2c", "Priority 40–60"),
+    (60, 80, "#cb181d", "Priority 60–80"),
+    (80, 100, "#67000d", "Priority 80–100 (highest)"),
 ]
 FORCE_COLOURS = {"peshmerga": "#e0b431", "isf": "#3a6fb0", "pmf": "#5d8c3a", "ybs": "#9b59b6"}
 OTHER_COLOURS = ["#8c8c8c", "#c0785a", "#5aa6a6", "#a6a65a"]
+UNCLAIMED_REACH_M = 5000.0  # land held by none within this of two forces is hatched
 MARGIN_FRACTION = 0.12  # of the gaps' extent, on every side
 MIN_MARGIN_M = 3000.0
 
@@ -96,6 +102,7 @@ class MapLayer:
     title: str
     in_legend: bool = True
     sources: List[str] = field(default_factory=list)
+    in_attribution: bool = True
 
 
 @dataclass
@@ -165,17 +172,47 @@ def load_qml(layer: QgsMapLayer, name: str) -> bool:
 
 
 def style_gap_layer(layer: QgsVectorLayer) -> None:
-    """Gap zones graded by priority: gap_zones.qml, or the same classes made in code."""
-    if load_qml(layer, "gap_zones"):
-        return
+    """Gap zones graded by priority (gap_zones.qml, or the same classes made in code),
+    each labelled "Gap N" so the map and the table can be read together."""
+    if not load_qml(layer, "gap_zones"):
+        _graduate_by_priority(layer)
+    if not layer.labelsEnabled():
+        label_gaps(layer)
+
+
+def label_gaps(layer: QgsVectorLayer) -> None:
+    """Labels "Gap N" in bold dark red on a white halo, inside each gap."""
+    text = QgsTextFormat()
+    font = QFont("Arial")
+    font.setBold(True)
+    text.setFont(font)
+    text.setSize(8)
+    text.setColor(QColor("#3d0008"))
+    halo = QgsTextBufferSettings()
+    halo.setEnabled(True)
+    halo.setSize(0.8)
+    halo.setColor(QColor(255, 255, 255, 230))
+    text.setBuffer(halo)
+    settings = QgsPalLayerSettings()
+    settings.fieldName = "'Gap ' || \"gap_id\""
+    settings.isExpression = True
+    settings.setFormat(text)
+    settings.placement = QgsPalLayerSettings.OverPoint
+    settings.centroidInside = True
+    settings.displayAll = True  # a gap without its number cannot be found in the table
+    layer.setLabeling(QgsVectorLayerSimpleLabeling(settings))
+    layer.setLabelsEnabled(True)
+
+
+def _graduate_by_priority(layer: QgsVectorLayer) -> None:
     ranges = []
     for low, high, colour, label in PRIORITY_CLASSES:
         symbol = QgsFillSymbol.createSimple({
-            "color": colour, "outline_color": "#5a1a00", "outline_width": "0.3", "outline_width_unit": "MM"})
+            "color": colour, "outline_color": "#3d0008", "outline_width": "0.35", "outline_width_unit": "MM"})
         ranges.append(QgsRendererRange(low, high, symbol, label))
     renderer = QgsGraduatedSymbolRenderer("priority", ranges)
     layer.setRenderer(renderer)
-    layer.setOpacity(0.85)
+    layer.setOpacity(0.9)
 
 
 def style_by_role(layer: QgsVectorLayer) -> None:
@@ -267,7 +304,7 @@ def layer_sources(layer: QgsMapLayer) -> List[str]:
     if rights:
         licences = [lic.split(":", 1)[-1].strip() for lic in metadata.licenses()]
         if len(licences) == len(rights):
-            return [f"{r} ({lic})" if lic else r for r, lic in zip(rights, licences)]
+            return [f"{r} – {lic}" if lic else r for r, lic in zip(rights, licences)]
         return rights
     attribution = layer.attribution().strip() if hasattr(layer, "attribution") else ""
     if attribution:
@@ -282,6 +319,8 @@ def attribution_text(layers: Sequence[MapLayer]) -> str:
     """The attribution block: each source once, followed by the layers drawn from it."""
     by_source: Dict[str, List[str]] = {}
     for item in layers:
+        if not item.in_attribution:
+            continue
         for source in item.sources or layer_sources(item.layer):
             titles = by_source.setdefault(source, [])
             if item.title not in titles:
@@ -541,21 +580,35 @@ def expected_png_size(page: int, dpi: int) -> tuple:
 
 
 def unclaimed_land(control: QgsVectorLayer, crs: QgsCoordinateReferenceSystem, context,
-                   land: Optional[QgsGeometry] = None) -> QgsGeometry:
-    """Land between the control areas held by none of them: their convex hull minus
-    their union (in ``crs``), clipped to ``land`` when given. Empty when none."""
+                   land: Optional[QgsGeometry] = None, reach: float = UNCLAIMED_REACH_M,
+                   force_field: str = "force") -> QgsGeometry:
+    """Land between forces that none holds: for every pair of forces in ``control`` the
+    unclaimed seam within ``reach`` metres of both (DESIGN.md), less every district, in
+    ``crs``, clipped to ``land`` when given. Empty when there is none."""
+    from itertools import combinations
+
+    from .geometry import polygon_parts, seam_zones, union_all
     from .inputs import read_features
 
     read = read_features(control, crs, control.name(), QgsWkbTypes.GeometryType.PolygonGeometry,
                          transform_context=context)
-    geometries = [f.geometry() for f in read.features]
-    if not geometries:
+    by_force: Dict[str, List[QgsGeometry]] = {}
+    for feature in read.features:
+        force = feature[force_field]
+        if force is not None and str(force).strip():
+            by_force.setdefault(str(force).strip(), []).append(feature.geometry())
+    pieces = []
+    for force_a, force_b in combinations(sorted(by_force), 2):
+        seam = seam_zones(by_force[force_a], by_force[force_b], reach)
+        if not seam.unclaimed.isEmpty():
+            pieces.append(seam.unclaimed)
+    if not pieces:
         return QgsGeometry()
-    held = QgsGeometry.unaryUnion(geometries)
-    free = held.convexHull().difference(held)
+    free = union_all(pieces).difference(union_all([f.geometry() for f in read.features]))
     if land is not None and not land.isEmpty():
         free = free.intersection(land)
-    return free
+    parts = polygon_parts(free)
+    return QgsGeometry.collectGeometry(parts) if parts else QgsGeometry()
 
 
 def geometry_layer(geometry: QgsGeometry, crs: QgsCoordinateReferenceSystem, name: str) -> QgsVectorLayer:

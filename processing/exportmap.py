@@ -26,6 +26,7 @@ from .base import BorderGapsAlgorithm
 # the border-region layers under the analysis layers, top to bottom
 REGION_LAYERS = ["crossings", "settlements", "border", "border_bands", "governorates", "countries"]
 OVERVIEW_REGION_LAYERS = ["border", "countries"]
+UNLISTED_REGION_LAYERS = {"countries", "governorates"}
 IRAQ_NAMES = {"iraq", "iq", "irq"}
 
 
@@ -217,8 +218,7 @@ class ExportMapAlgorithm(BorderGapsAlgorithm):
                 layer = maplayout.geometry_layer(geometry, crs, "Unclaimed land")
                 maplayout.style_unclaimed_layer(layer)
                 project.addMapLayer(layer, False)
-                unclaimed.append(maplayout.MapLayer(
-                    layer, "Unclaimed land", sources=list(item.sources)))
+                unclaimed.append(maplayout.MapLayer(layer, "Unclaimed land", in_attribution=False))
         feedback.setProgress(40)
 
         main_layers = points + [gap_item] + lines + polygons + unclaimed + controls
@@ -226,10 +226,15 @@ class ExportMapAlgorithm(BorderGapsAlgorithm):
         for name in REGION_LAYERS:
             if name in region:
                 layer = region[name]
-                region_items.append(maplayout.MapLayer(layer, layer.name(),
-                                                       sources=maplayout.layer_sources(layer)))
+                # countries and governorates are labelled on the map: the legend has better use for its room
+                region_items.append(maplayout.MapLayer(
+                    layer, layer.name(), in_legend=name not in UNLISTED_REGION_LAYERS,
+                    sources=maplayout.layer_sources(layer)))
         main_layers += region_items
-        overview_layers = [gap_layer] + [region[n] for n in OVERVIEW_REGION_LAYERS if n in region]
+        overview_gaps = gap_layer.clone()  # unlabelled: the inset is too small for gap numbers
+        overview_gaps.setLabelsEnabled(False)
+        project.addMapLayer(overview_gaps, False)
+        overview_layers = [overview_gaps] + [region[n] for n in OVERVIEW_REGION_LAYERS if n in region]
 
         synthetic = [i.title.replace("(synthetic demo)", "").strip().lower() for i in main_layers
                      if "synthetic" in i.layer.metadata().abstract().lower()]

@@ -230,17 +230,21 @@ def test_the_users_project_and_layers_are_left_alone(bordergaps_provider, tmp_pa
         project.removeMapLayers([gaps.id(), control.id()])
 
 
-def test_unclaimed_land_is_between_the_control_areas_and_in_neither():
+def test_unclaimed_land_is_the_land_between_two_forces_held_by_neither():
     crs = QgsCoordinateReferenceSystem("EPSG:32637")
     control = control_areas()
-    free = maplayout.unclaimed_land(control, crs, QgsProject().transformContext())
+    free = maplayout.unclaimed_land(control, crs, QgsProject().transformContext(), reach=5000)
     to_utm = QgsCoordinateTransform(control.crs(), crs, QgsProject.instance())
     districts = []
     for feature in control.getFeatures():
         district = feature.geometry()
         district.transform(to_utm)
         districts.append(district)
-    # two 0.14° squares 0.14° apart: the land between them is about as big as one of them
-    assert free.area() == pytest.approx(districts[0].area(), rel=0.05)
+    strip = square(41.76, 36.20, 0.05).intersection(square(41.70, 36.20, 0.14))  # the 4.5 km strip between
+    strip.transform(to_utm)
+    assert free.intersection(strip).area() == pytest.approx(strip.area(), rel=1e-3)
     for district in districts:
         assert free.intersection(district).area() < 1e-6 * free.area()
+        assert free.buffer(-1, 4).difference(district.buffer(5000, 16)).isEmpty()  # within reach of both
+    # districts farther apart than twice the reach leave no unclaimed seam
+    assert maplayout.unclaimed_land(control, crs, QgsProject().transformContext(), reach=2000).isEmpty()

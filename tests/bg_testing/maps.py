@@ -42,10 +42,11 @@ def sinjar_gaps():
 
 
 def control_areas():
-    """Two districts, Peshmerga and ISF, with land held by neither between them."""
+    """Two districts 0.14° square, Peshmerga and ISF, with a strip 0.05° (4.5 km) wide held
+    by neither between them."""
     layer = QgsVectorLayer("Polygon?crs=EPSG:4326&field=name:string&field=force:string", "districts", "memory")
     features = []
-    for name, force, x0 in (("Sinjar", "Peshmerga", 41.62), ("Baaj", "ISF", 41.90)):
+    for name, force, x0 in (("Sinjar", "Peshmerga", 41.62), ("Baaj", "ISF", 41.81)):
         feature = QgsFeature(layer.fields())
         feature.setAttributes([name, force])
         feature.setGeometry(square(x0, 36.20, 0.14))
