@@ -316,7 +316,7 @@ def layer_sources(layer: QgsMapLayer) -> List[str]:
 
 
 def attribution_text(layers: Sequence[MapLayer]) -> str:
-    """The attribution block: each source once, followed by the layers drawn from it."""
+    """The attribution block: a line for each source, naming the layers drawn from it."""
     by_source: Dict[str, List[str]] = {}
     for item in layers:
         if not item.in_attribution:
@@ -325,7 +325,8 @@ def attribution_text(layers: Sequence[MapLayer]) -> str:
             titles = by_source.setdefault(source, [])
             if item.title not in titles:
                 titles.append(item.title)
-    return "Sources: " + "; ".join(f"{source}: {', '.join(titles)}" for source, titles in by_source.items()) + "."
+    # one line a source, the source first, so each name is read (and found) whole
+    return "Sources\n" + "\n".join(f"{source}: {', '.join(titles)}." for source, titles in by_source.items())
 
 
 # ------------------------------------------------------------------ the layout
@@ -527,7 +528,7 @@ def build_layout(project: QgsProject, spec: MapSpec) -> QgsPrintLayout:
         f"Largest gap zones by {by}: {shown} of {spec.gaps.featureCount()}")
 
     _item(layout, "attribution", QgsLayoutItemLabel).setText(
-        f"{attribution_text(spec.main_layers)} Projection: {crs.description()}.")
+        f"{attribution_text(spec.main_layers)}\nProjection: {crs.description()}.")
     layout.refresh()
     return layout
 

@@ -62,8 +62,9 @@ def pdf_pages(path):
 
 
 def pdf_text(path):
-    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
-                          check=True).stdout
+    """The PDF's text with every run of white space (line breaks of wrapped labels) as one space."""
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    return " ".join(text.split())
 
 
 def image_array(path):
