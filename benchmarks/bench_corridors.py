@@ -1,0 +1,145 @@
+"""Benchmark of crossing corridors: routes from 100 origins to 1,000 destinations over a
+5000 x 5000 cost grid, one search from all origins at once against one search per origin.
+
+The baseline (one single-source MCP_Geometric search per origin, keeping each destination's
+cheapest origin and tracing its path) takes about half a minute per origin at full size on
+this machine, so at full size it runs on a subset of origins and is extrapolated linearly
+(the searches are independent and equally large); a smaller scene runs both in full and
+checks that they choose the same origins.
+
+Environment: BENCH_CORRIDORS_SIZE (grid side, default 5000), BENCH_CORRIDORS_SUBSET (origins
+the full-size baseline runs, default 3).
+"""
+
+import math
+import os
+import resource
+import sys
+import time
+
+import numpy as np
+
+# python -P leaves the script's folder off sys.path; add it (benchmarks/, not the repository root)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from common import Measure, print_table, start_qgis  # noqa: E402
+
+
+def scene(side, n_origins, n_destinations, seed=11):
+    """A cost grid of side x side 100 m cells: rolling terrain, coverage discs, a road network."""
+    from border_gaps.analysis import corridors
+    from qgis.core import QgsGeometry, QgsPointXY, QgsRectangle
+    from scipy.ndimage import zoom
+
+    rng = np.random.default_rng(seed)
+    cell = 100.0
+    grid = corridors.plan_grid(QgsRectangle(0, 0, side * cell, side * cell), cell, 0.0, max_cells=side * side)
+    coarse = rng.random((50, 50))
+    terrain = 1.0 + 2.0 * zoom(coarse, (grid.rows / 50, grid.cols / 50), order=1)[: grid.rows, : grid.cols]
+    width = side * cell
+    coverage = [QgsGeometry.fromPointXY(QgsPointXY(*rng.uniform(0.3 * width, 0.7 * width, 2))).buffer(5_000, 16)
+                for _ in range(40)]
+    roads = [QgsGeometry.fromPolylineXY([QgsPointXY(*rng.uniform(0, width, 2)) for _ in range(4)])
+             for _ in range(15)]
+    model = corridors.CostModel(slope=terrain, roads=roads, coverage=coverage, detection_factor=5.0)
+    origins = [tuple(p) for p in rng.uniform((0.02 * width, 0.02 * width), (0.25 * width, 0.98 * width),
+                                             (n_origins, 2))]
+    destinations = [tuple(p) for p in rng.uniform((0.75 * width, 0.02 * width), (0.98 * width, 0.98 * width),
+                                                  (n_destinations, 2))]
+    return grid, model, origins, destinations
+
+
+def ours(grid, model, origins, destinations):
+    from border_gaps.analysis import corridors
+
+    cost = corridors.cost_surface(grid, model)
+    routes, unreachable = corridors.least_cost_routes(cost, grid, origins, destinations, k=1)
+    density = corridors.route_density(grid, routes)
+    pinches = corridors.pinch_points(grid, density, 20, 2_000.0, list(origins) + list(destinations))
+    return routes, unreachable, pinches
+
+
+def one_search_per_origin(grid, model, origins, destinations):
+    """The straightforward way: a single-source search from each origin, each destination
+    keeping its cheapest origin so far and tracing that origin's path when it improves."""
+    from border_gaps.analysis import corridors
+    from skimage.graph import MCP_Geometric
+
+    cost = corridors.cost_surface(grid, model)
+    mcp = MCP_Geometric(cost, fully_connected=True)
+    ends = [grid.cell_of(x, y) for x, y in destinations]
+    best = [(math.inf, -1, None)] * len(destinations)
+    for i, (x, y) in enumerate(origins):
+        cumulative, _ = mcp.find_costs([grid.cell_of(x, y)], ends, find_all_ends=True)
+        for j, end in enumerate(ends):
+            if cumulative[end] < best[j][0]:
+                best[j] = (float(cumulative[end]), i, mcp.traceback(end))
+    return best
+
+
+def measured(fn, *args):
+    with Measure() as m:
+        result = fn(*args)
+    return result, m
+
+
+def main():
+    start_qgis(with_processing=False)
+    from border_gaps.analysis import corridors
+
+    if corridors.missing_dependencies():
+        print(corridors.missing_dependencies())
+        return 1
+    side = int(os.environ.get("BENCH_CORRIDORS_SIZE", "5000"))
+    subset = int(os.environ.get("BENCH_CORRIDORS_SUBSET", "3"))
+    rows = []
+
+    # 1. a scene small enough for the full baseline: same answers, and the ratio measured outright
+    small = scene(1000, 20, 200)
+    (routes, _, _), m_ours = measured(ours, *small)
+    base, m_base = measured(one_search_per_origin, *small)
+    same = sum(r.origin == b[1] for r, b in zip(routes, base))
+    rows.append(["1000² grid, 20 × 200, ours (1 search)", f"{m_ours.seconds:.1f}", f"{m_ours.peak_mib:.0f}",
+                 f"{m_ours.rss_mib:.0f}", ""])
+    rows.append(["1000² grid, 20 × 200, one search per origin (20)", f"{m_base.seconds:.1f}",
+                 f"{m_base.peak_mib:.0f}", f"{m_base.rss_mib:.0f}", f"{m_base.seconds / m_ours.seconds:.1f}×"])
+    print(f"small scene: {same} of {len(routes)} destinations get the same origin from both methods", flush=True)
+    if same != len(routes):
+        print("MISMATCH between the multi-origin search and the per-origin searches", file=sys.stderr)
+        return 1
+
+    # 2. the full size: 100 origins x 1,000 destinations over side x side cells
+    grid, model, origins, destinations = scene(side, 100, 1000)
+    print(f"full scene: {grid.describe()}", flush=True)
+    (routes, unreachable, pinches), m_ours = measured(ours, grid, model, origins, destinations)
+    rss_after_ours = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"ours: {len(routes)} routes, {len(unreachable)} unreachable, {len(pinches)} pinch points", flush=True)
+    base, m_sub = measured(one_search_per_origin, grid, model, origins[:subset], destinations)
+    # the fixed part (cost raster, MCP set-up) once, the searches scaled from `subset` to all origins
+    t0 = time.perf_counter()
+    cost = corridors.cost_surface(grid, model)
+    from skimage.graph import MCP_Geometric
+
+    MCP_Geometric(cost, fully_connected=True)
+    setup = time.perf_counter() - t0
+    del cost
+    per_origin = (m_sub.seconds - setup) / subset
+    extrapolated = setup + per_origin * len(origins)
+    rows.append([f"{side}² grid, 100 × 1000, ours (1 search)", f"{m_ours.seconds:.1f}", f"{m_ours.peak_mib:.0f}",
+                 f"{rss_after_ours:.0f}", ""])
+    rows.append([f"{side}² grid, one search per origin, MEASURED on {subset} origins", f"{m_sub.seconds:.1f}",
+                 f"{m_sub.peak_mib:.0f}", f"{m_sub.rss_mib:.0f}", ""])
+    rows.append([f"{side}² grid, one search per origin, EXTRAPOLATED to 100 origins", f"{extrapolated:.0f}",
+                 f"{m_sub.peak_mib:.0f}", "", f"{extrapolated / m_ours.seconds:.1f}×"])
+    print()
+    print_table(["run", "seconds", "peak MiB (tracemalloc)", "max RSS MiB (process so far)",
+                 "baseline / ours"], rows)
+    print(f"\nExtrapolation: set-up {setup:.1f} s + {per_origin:.1f} s per origin × 100 origins (measured "
+          f"on {subset}); memory does not grow with the number of origins (one search at a time).")
+    print(f"Working memory: tracemalloc peak {m_ours.peak_mib:.0f} MiB for {grid.cells:,} cells = "
+          f"{m_ours.peak_mib * 2**20 / grid.cells:.0f} bytes per cell (corridors.BYTES_PER_CELL = "
+          f"{corridors.BYTES_PER_CELL}).")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
