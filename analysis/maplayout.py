@@ -7,13 +7,15 @@ import os
 import re
 import tempfile
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Sequence
+from typing import Dict, List, Optional, Sequence, Tuple
 
 from qgis.core import (
     QgsCategorizedSymbolRenderer,
     QgsCoordinateReferenceSystem,
     QgsCoordinateTransform,
+    QgsCsException,
     QgsFeature,
+    QgsFeatureRequest,
     QgsFillSymbol,
     QgsGeometry,
     QgsGraduatedSymbolRenderer,
@@ -119,6 +121,7 @@ class MapSpec:
     border: Optional[QgsVectorLayer] = None
     note: str = ""
     date: Optional[datetime.date] = None
+    focus: Optional[QgsVectorLayer] = None  # the layer the map is zoomed to; the gaps when None
 
 
 def missing_gap_fields(layer: QgsVectorLayer) -> List[str]:
@@ -400,10 +403,34 @@ def _table(layout: QgsPrintLayout) -> QgsLayoutItemAttributeTable:
 
 
 def main_extent(gaps: QgsVectorLayer, crs: QgsCoordinateReferenceSystem, context) -> QgsRectangle:
-    """The gaps' extent in ``crs`` with a margin on every side."""
+    """The extent of ``gaps`` (or any layer) in ``crs`` with a margin on every side."""
     extent = QgsCoordinateTransform(gaps.crs(), crs, context).transformBoundingBox(gaps.extent())
     margin = max(MIN_MARGIN_M, MARGIN_FRACTION * max(extent.width(), extent.height()))
     return extent.buffered(margin)
+
+
+def has_geometry(layer: QgsVectorLayer) -> bool:
+    """Whether any feature of ``layer`` has a non-empty geometry (stops at the first)."""
+    request = QgsFeatureRequest().setNoAttributes()
+    return any(f.hasGeometry() and not f.geometry().isEmpty() for f in layer.getFeatures(request))
+
+
+def map_frame(layer: QgsVectorLayer, context) -> Tuple[QgsCoordinateReferenceSystem, QgsRectangle]:
+    """The map's CRS (the UTM zone of ``layer``) and the extent shown: ``layer``'s with a
+    margin. A layer whose coordinates do not fit its CRS gives a BorderGapsError."""
+    problem = ""
+    try:
+        crs = metric_crs_for(layer.extent(), layer.crs())
+        extent = main_extent(layer, crs, context)
+        if all(math.isfinite(v) for v in (extent.xMinimum(), extent.yMinimum(), extent.xMaximum(),
+                                          extent.yMaximum())) and not extent.isEmpty():
+            return crs, extent
+    except QgsCsException as err:
+        problem = f" ({err})"
+    raise BorderGapsError(
+        f"The coordinates of layer '{layer.name()}' do not fit its CRS {layer.crs().authid() or '(none)'}"
+        f"{problem}, so it cannot be placed on the map. Check the layer's CRS (Layer Properties → Source) "
+        "and its geometries.")
 
 
 def fit_to_frame(extent: QgsRectangle, width: float, height: float) -> QgsRectangle:
@@ -475,7 +502,7 @@ def build_layout(project: QgsProject, spec: MapSpec) -> QgsPrintLayout:
     """The filled print layout of ``spec``; its layers must belong to ``project``."""
     layout = load_template(project, spec.page)
     context = project.transformContext()
-    crs = metric_crs_for(spec.gaps.extent(), spec.gaps.crs())
+    crs, extent = map_frame(spec.focus or spec.gaps, context)
     date = spec.date or datetime.datetime.now(datetime.timezone.utc).date()
 
     fit_label(_item(layout, "title", QgsLayoutItemLabel), spec.title)
@@ -487,7 +514,7 @@ def build_layout(project: QgsProject, spec: MapSpec) -> QgsPrintLayout:
     main.setCrs(crs)
     main.setLayers([item.layer for item in spec.main_layers])
     main.setKeepLayerSet(True)
-    _show(main, main_extent(spec.gaps, crs, context))
+    _show(main, extent)
 
     overview = _item(layout, "overview_map", QgsLayoutItemMap)
     overview.setCrs(crs)
@@ -525,7 +552,7 @@ def build_layout(project: QgsProject, spec: MapSpec) -> QgsPrintLayout:
     shown = min(table.maximumNumberOfFeatures(), spec.gaps.featureCount())
     by = "priority" if SORT_KEYS[spec.sort_key][1] == "priority" else "area"
     _item(layout, "table_heading", QgsLayoutItemLabel).setText(
-        f"Largest gap zones by {by}: {shown} of {spec.gaps.featureCount()}")
+        f"Largest gap zones by {by}: {shown} of {spec.gaps.featureCount()}" if shown else "No gap zones")
 
     _item(layout, "attribution", QgsLayoutItemLabel).setText(
         f"{attribution_text(spec.main_layers)}\nProjection: {crs.description()}.")

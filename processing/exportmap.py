@@ -130,6 +130,9 @@ class ExportMapAlgorithm(BorderGapsAlgorithm):
             if path and not path.lower().endswith(suffix):
                 return f"The {what} file '{path}' should end in {suffix}: rename it."
         gaps = self.parameterAsVectorLayer(parameters, self.GAPS, context)
+        if gaps is not None and gaps.geometryType() != QgsWkbTypes.GeometryType.PolygonGeometry:
+            return (f"The gap layer '{gaps.name()}' does not hold polygons: give the polygon output of "
+                    "Unmonitored gap zones (bordergaps:gapzones) as GAPS.")
         if gaps is not None:
             missing = maplayout.missing_gap_fields(gaps)
             if missing:
@@ -207,7 +210,17 @@ class ExportMapAlgorithm(BorderGapsAlgorithm):
         region = self._region_layers(project, feedback) if include_region else {}
         feedback.setProgress(30)
 
-        crs = maplayout.metric_crs_for(gap_layer.extent(), gap_layer.crs())
+        focus = gap_layer
+        if not maplayout.has_geometry(gap_layer):
+            focus = next((item.layer for item in points + lines + polygons + controls
+                          if maplayout.has_geometry(item.layer)), None)
+            if focus is None:
+                raise BorderGapsError(
+                    f"The gap layer '{gaps.name()}' has no gap with a geometry and no extra layer has any "
+                    "feature, so there is nothing to map. Check the gap layer, or add the control areas to "
+                    "map a result with no gaps.")
+            feedback.pushInfo(f"The gap layer '{gaps.name()}' has no gaps: the map shows '{focus.name()}'.")
+        crs, _extent = maplayout.map_frame(focus, project.transformContext())
         unclaimed = []
         land = self._iraq(region.get("countries"), crs, project) if controls else None
         for item in controls:
@@ -245,7 +258,7 @@ class ExportMapAlgorithm(BorderGapsAlgorithm):
             title=self.parameterAsString(parameters, self.TITLE, context),
             subtitle=self.parameterAsString(parameters, self.SUBTITLE, context),
             page=page, sort_key=self.parameterAsEnum(parameters, self.SORT_KEY, context),
-            border=region.get("border"), note=note)
+            border=region.get("border"), note=note, focus=focus)
         layout = maplayout.build_layout(project, spec)
         feedback.setProgress(50)
         feedback.pushInfo(f"Legend: {', '.join(i.title for i in main_layers)}")

@@ -248,3 +248,24 @@ def test_unclaimed_land_is_the_land_between_two_forces_held_by_neither():
         assert free.buffer(-1, 4).difference(district.buffer(5000, 16)).isEmpty()  # within reach of both
     # districts farther apart than twice the reach leave no unclaimed seam
     assert maplayout.unclaimed_land(control, crs, QgsProject().transformContext(), reach=2000).isEmpty()
+
+
+def test_a_result_without_gaps_maps_the_control_areas(run_export, tmp_path):
+    empty = gap_layer([], name="no gaps")
+    pdf = tmp_path / "none.pdf"
+    run_export(GAPS=empty, EXTRA_LAYERS=[control_areas()], INCLUDE_BORDER_REGION=False, OUTPUT_PDF=str(pdf))
+    assert "No gap zones" in pdf_text(pdf)
+    with pytest.raises(QgsProcessingException, match="'no gaps' has no gap with a geometry"):
+        run_export(GAPS=empty, INCLUDE_BORDER_REGION=False, OUTPUT_PDF=str(tmp_path / "nothing.pdf"))
+    assert sorted(os.listdir(tmp_path)) == ["none.pdf"]
+
+
+def test_gaps_off_the_earth_or_not_polygons_are_refused(run_export, tmp_path):
+    lost = gap_layer([(1, 1.0, 1.0, 1.0, 50.0, square(5e6, 5e6, 1000))], name="lost gaps")  # "degrees"
+    with pytest.raises(QgsProcessingException, match="'lost gaps' do not fit its CRS EPSG:4326"):
+        run_export(GAPS=lost, INCLUDE_BORDER_REGION=False, OUTPUT_PDF=str(tmp_path / "lost.pdf"))
+    points = QgsVectorLayer("Point?crs=EPSG:4326&field=gap_id:integer&field=area_km2:double&field=width_km:double"
+                            "&field=border_km:double&field=priority:double", "posts", "memory")
+    with pytest.raises(QgsProcessingException, match="'posts' does not hold polygons"):
+        run_export(GAPS=points, INCLUDE_BORDER_REGION=False, OUTPUT_PDF=str(tmp_path / "points.pdf"))
+    assert os.listdir(tmp_path) == []
