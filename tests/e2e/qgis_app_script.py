@@ -86,6 +86,48 @@ def run_one_algorithm(processing, algs):
     check("seamzones runs", out is not None and out.featureCount() > 0, result)
 
 
+def add_layers_and_open_dock():
+    """What a user does first: click "Add border-region layers", open the dock, search."""
+    from qgis.core import QgsVectorLayer
+    from qgis.utils import plugins
+
+    bar = next(b for b in iface.mainWindow().findChildren(QToolBar) if b.objectName() == "BorderGapsToolbar")
+    add = next(a for a in bar.actions() if a.text() == "Add border-region layers")
+    add.trigger()
+    add.trigger()  # a second click adds nothing twice
+    root = QgsProject.instance().layerTreeRoot()
+    groups = [g for g in root.children() if g.name() == "Border region"]
+    check("one Border region group", len(groups) == 1, [c.name() for c in root.children()])
+    layers = [n.layer() for n in groups[0].findLayers()] if groups else []
+    report["layers"] = [lyr.name() for lyr in layers]
+    check("border-region layers added", len(layers) >= 5, report["layers"])
+    check("styled (no default single symbol everywhere)",
+          any(isinstance(lyr, QgsVectorLayer) and lyr.renderer().type() != "singleSymbol" for lyr in layers),
+          [lyr.renderer().type() for lyr in layers if isinstance(lyr, QgsVectorLayer)])
+
+    dock = plugins["border_gaps"].dock
+    dock.toggleViewAction().trigger() if dock.isHidden() else None
+    QgsApplication.processEvents()
+    check("dock visible", dock.isVisible())
+    report["dock_count_before"] = dock.ui.countLabel.text()
+    dock.ui.searchEdit.setText("sinjar")
+    report["search"] = "sinjar"
+
+
+def after_search():
+    from qgis.utils import plugins
+
+    dock = plugins["border_gaps"].dock
+    tab = dock.current_tab()
+    model = tab.view.model()
+    names = [model.index(r, 0).data() for r in range(min(model.rowCount(), 10))]
+    report["dock_count_after"] = dock.ui.countLabel.text()
+    report["dock_rows"] = names
+    check("search filters the list", report["dock_count_after"] != report["dock_count_before"],
+          report["dock_count_after"])
+    check("search finds Sinjar", any("Sinjar" in (n or "") for n in names), names)
+
+
 def screenshot():
     iface.mainWindow().showMaximized()
     QgsApplication.processEvents()
@@ -97,6 +139,7 @@ def screenshot():
 def main():
     try:
         install_and_check()
+        add_layers_and_open_dock()
         hook = os.environ.get("BG_EXTRA")
         if hook:  # further checks (layers, dock) other tests pass in as a script path
             namespace = {"check": check, "report": report, "iface": iface}
@@ -109,6 +152,7 @@ def main():
 
 def after_paint():
     try:
+        after_search()
         screenshot()
     except Exception:
         report["errors"].append(traceback.format_exc())

@@ -22,7 +22,7 @@ def _districts_gpkg(path):
     layer.dataProvider().addFeatures(feats)
     options = QgsVectorFileWriter.SaveVectorOptions()
     options.driverName = "GPKG"
-    err = QgsVectorFileWriter.writeAsVectorFormatV2(layer, str(path), layer.transformContext(), options)
+    err = QgsVectorFileWriter.writeAsVectorFormatV3(layer, str(path), layer.transformContext(), options)
     assert err[0] == QgsVectorFileWriter.NoError, err
     return path
 
