@@ -263,29 +263,36 @@ class PostCoverageAlgorithm(BorderGapsAlgorithm):
 
         count_path = self.parameterAsOutputLayer(parameters, self.OUTPUT_COUNT, context) \
             if parameters.get(self.OUTPUT_COUNT) else None
-        counter = None
+        counter = mosaic = None
         if count_path and dem is None:
             feedback.pushWarning("OUTPUT_COUNT needs a DEM; no count raster is written.")
-        elif count_path:
-            counter = self._counter(count_path, dem, posts)
+        if dem is not None:
+            bounds = coverage.window_bounds(dem, posts)
+            if count_path:
+                counter = coverage.CountRaster(count_path, dem, bounds)
+            if coverage.CoverageMosaic.fits(bounds):
+                mosaic = coverage.CoverageMosaic(dem, bounds)
 
         method = "viewshed" if dem is not None else "range"
         done, skipped = [], []
         try:
-            for i, post in enumerate(posts):
+            results = ((post, None) for post in posts) if dem is None else \
+                dem.visible_many(posts, feedback.isCanceled)
+            for i, (post, seen) in enumerate(results):
                 if feedback.isCanceled():
                     return {}
                 if dem is None:
                     covered = coverage.range_coverage(post)
+                elif isinstance(seen, coverage.SkippedPostError):
+                    skipped.append(str(seen))
+                    feedback.pushWarning(f"Skipped: {seen}.")
+                    continue
                 else:
-                    try:
-                        covered = dem.post_coverage(post, feedback.isCanceled)
-                    except coverage.SkippedPostError as err:
-                        skipped.append(str(err))
-                        feedback.pushWarning(f"Skipped: {err}.")
-                        continue
+                    covered = dem.coverage_of(post, seen)
                     if counter is not None:
-                        counter.add(covered.window)
+                        counter.add(seen)
+                    if mosaic is not None:
+                        mosaic.add(seen)
                 done.append(covered)
                 feature = QgsFeature(per_fields)
                 geom = covered.geometry
@@ -311,8 +318,12 @@ class PostCoverageAlgorithm(BorderGapsAlgorithm):
                                   "Check that the DEM covers the posts (and that both have the right CRS).")
 
         feedback.pushInfo(f"Merging the coverage of {len(done)} post(s)…")
-        merged = coverage.merge_coverage(c.geometry for c in done)
-        merged_area = merged.area() / 1e6 if not merged.isEmpty() else 0.0
+        if mosaic is not None:
+            merged = mosaic.geometry()
+            merged_area = mosaic.area_km2()
+        else:
+            merged = coverage.merge_coverage(c.geometry for c in done)
+            merged_area = merged.area() / 1e6 if not merged.isEmpty() else 0.0
         feature = QgsFeature(merged_fields)
         if not merged.isEmpty():
             geom = type(merged)(merged)
@@ -329,25 +340,6 @@ class PostCoverageAlgorithm(BorderGapsAlgorithm):
         if counter is not None:
             results[self.OUTPUT_COUNT] = count_path
         return results
-
-    @staticmethod
-    def _counter(path, dem, posts):
-        """A count raster covering the windows of all posts on the DEM."""
-        r0 = c0 = math.inf
-        r1 = c1 = -math.inf
-        for post in posts:
-            cell = dem.cell_of(post.x, post.y)
-            if cell is None:
-                continue
-            rr = int(post.range_m / dem.pixel[1])
-            rc = int(post.range_m / dem.pixel[0])
-            r0, r1 = min(r0, cell[0] - rr), max(r1, cell[0] + rr + 1)
-            c0, c1 = min(c0, cell[1] - rc), max(c1, cell[1] + rc + 1)
-        if r0 is math.inf:
-            r0 = c0 = 0
-            r1 = c1 = 1
-        bounds = (max(int(r0), 0), max(int(c0), 0), min(int(r1), dem.shape[0]), min(int(c1), dem.shape[1]))
-        return coverage.CountRaster(path, dem, bounds)
 
 
 def _str(value):

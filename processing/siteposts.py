@@ -337,18 +337,17 @@ class SitePostsAlgorithm(BorderGapsAlgorithm):
         if dem is None:
             return in_range
         rows, skipped = [], 0
-        for i in range(xs.size):
-            if feedback.isCanceled():
-                break
+        candidates = [coverage.Post(i, float(xs[i]), float(ys[i]), range_m) for i in range(xs.size)]
+        for i, (_, seen) in enumerate(dem.visible_many(candidates, feedback.isCanceled)):
             cells = in_range[i].indices
-            try:
-                seen = dem.visible_points(coverage.Post(i, float(xs[i]), float(ys[i]), range_m),
-                                          grid.xs[cells], grid.ys[cells]) if cells.size else np.zeros(0, bool)
-            except coverage.SkippedPostError:
+            if isinstance(seen, coverage.SkippedPostError):
                 skipped += 1
-                seen = np.zeros(cells.size, dtype=bool)
-            rows.append(cells[seen])
+                rows.append(cells[:0])
+            else:
+                rows.append(cells[dem.visible_points(seen, grid.xs[cells], grid.ys[cells])])
             feedback.setProgress(5 + 55 * (i + 1) / xs.size)
+        if feedback.isCanceled():
+            return in_range
         if skipped:
             feedback.pushWarning(f"{skipped} candidate(s) lie outside the DEM or on no-data and cover nothing.")
         indptr = np.concatenate([[0], np.cumsum([r.size for r in rows])])
