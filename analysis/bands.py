@@ -86,6 +86,21 @@ def border_distance_km(point: QgsPointXY, border_wgs84: QgsGeometry) -> float:
     return line.distance(QgsGeometry.fromPointXY(QgsPointXY(0.0, 0.0))) / 1000.0
 
 
+class BorderDistance:
+    """Approximate distance (km) to the border in one equidistant CRS centred on it: within
+    0.5 % up to 300 km from the centre, for screening before :func:`border_distance_km`."""
+
+    def __init__(self, border_wgs84: QgsGeometry):
+        centre = border_wgs84.boundingBox().center()
+        self.transform = QgsCoordinateTransform(WGS84, equidistant_crs(centre.x(), centre.y()),
+                                                QgsCoordinateTransformContext())
+        self.line = QgsGeometry(border_wgs84)
+        self.line.transform(self.transform)
+
+    def __call__(self, point: QgsPointXY) -> float:
+        return self.line.distance(QgsGeometry.fromPointXY(self.transform.transform(point))) / 1000.0
+
+
 def nearest_border_point(point: QgsPointXY, border_wgs84: QgsGeometry) -> QgsPointXY:
     """The point of the border (lon/lat) geodesically nearest to ``point``."""
     crs = equidistant_crs(point.x(), point.y())
@@ -202,6 +217,8 @@ def border_bands(
             if geom is None:
                 continue
             geom.transform(transform, QgsCoordinateTransform.ReverseTransform)
+            if not geom.isGeosValid():
+                geom = _polygons_only(geom.makeValid()) or geom
             bands.append(Band(side, low, high, geom, da.measureArea(geom) / 1e6))
     return bands
 

@@ -80,7 +80,9 @@ class CatalogueEntry:
 
     @property
     def uri(self) -> str:
-        return f"{self.gpkg}|layername={self.name}"
+        # IMMUTABLE: opened read-only, so that QGIS never rewrites the bundled file (by default
+        # it switches a GeoPackage to WAL journaling on open, which changes the file's bytes).
+        return f"{self.gpkg}|layername={self.name}|option:IMMUTABLE=YES"
 
 
 _NE = "Natural Earth 1:10m (admin-0/admin-1 v4.1.0) as QGIS ships it in resources/data/world_map.gpkg."

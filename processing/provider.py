@@ -27,6 +27,9 @@ def algorithm_classes():
     from .siteposts import SitePostsAlgorithm
 
     classes.append(SitePostsAlgorithm)
+    from .borderbands import BorderBandsAlgorithm
+
+    classes.append(BorderBandsAlgorithm)
     return classes
 
 

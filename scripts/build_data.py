@@ -16,6 +16,8 @@ import sys
 from typing import Dict, List, Optional, Tuple
 
 import fiona
+from border_gaps.analysis import bands
+from border_gaps.layers import catalogue
 from qgis.core import (
     QgsApplication,
     QgsCoordinateReferenceSystem,
@@ -25,9 +27,6 @@ from qgis.core import (
     QgsPointXY,
     QgsWkbTypes,
 )
-
-from border_gaps.analysis import bands
-from border_gaps.layers import catalogue
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SCRIPT_DATA = os.path.join(ROOT, "scripts", "data")
@@ -162,16 +161,17 @@ def qgs_geometry(fiona_geometry) -> QgsGeometry:
 
 def read_natural_earth(world_map: str):
     countries, governorates = {}, []
+    def listed(codes):
+        return ", ".join(f"'{c}'" for c in codes)
+
     with fiona.open(world_map, layer="countries") as src:
-        for feat in src:
+        for feat in src.filter(where=f"ISO_A3 IN ({listed(REGION_COUNTRIES)})"):
             props = feat["properties"]
-            if props["ISO_A3"] in REGION_COUNTRIES:
-                countries[props["ISO_A3"]] = (props, qgs_geometry(feat["geometry"]))
+            countries[props["ISO_A3"]] = (props, qgs_geometry(feat["geometry"]))
     with fiona.open(world_map, layer="states_provinces") as src:
-        for feat in src:
+        for feat in src.filter(where=f"iso_a2 IN ({listed(GOVERNORATE_COUNTRIES)})"):
             props = feat["properties"]
-            if props["iso_a2"] in GOVERNORATE_COUNTRIES:
-                governorates.append((props, qgs_geometry(feat["geometry"])))
+            governorates.append((props, qgs_geometry(feat["geometry"])))
     governorates.sort(key=lambda item: (item[0]["iso_a2"], item[0]["name"]))
     return countries, governorates
 
@@ -190,7 +190,16 @@ def shared_border(iraq: QgsGeometry, syria: QgsGeometry, north_end: QgsPointXY) 
 
 
 def to_geojson(geom: QgsGeometry) -> dict:
-    return json.loads(geom.asJson(COORD_DECIMALS))
+    """GeoJSON of ``geom`` on a 1e-6° grid, repaired if the rounding made it invalid."""
+    step = 10.0 ** -COORD_DECIMALS
+    snapped = geom.snappedToGrid(step, step)
+    if snapped.type() == QgsWkbTypes.GeometryType.PolygonGeometry and not snapped.isGeosValid():
+        snapped = snapped.makeValid()
+        parts = [QgsGeometry(p.clone()) for p in snapped.constParts()]
+        snapped = QgsGeometry.collectGeometry(
+            [p for p in parts if p.type() == QgsWkbTypes.GeometryType.PolygonGeometry])
+        snapped.convertToMultiType()
+    return json.loads(snapped.asJson(COORD_DECIMALS))
 
 
 def offset_point(origin: QgsPointXY, distance_m: float, azimuth_deg: float) -> QgsPointXY:
@@ -361,10 +370,14 @@ def build_border_region(out_dir: str, places: List[dict], geonames: List[dict], 
     seen_ids = set()
     geonames, duplicates = drop_duplicate_records(geonames)
     named_by_id = {p["geonameid"]: p for p in places if p["geonameid"] and p["kind"] not in ("crossing",)}
+    approximate_km = bands.BorderDistance(border)
     for rec in geonames:
         point = QgsPointXY(rec["longitude"], rec["latitude"])
-        dist = bands.border_distance_km(point, border)
         named = named_by_id.get(rec["geonameid"])
+        # The exact distance costs a CRS per point: skip the places clearly too far first.
+        if named is None and approximate_km(point) > SETTLEMENT_MAX_KM * 1.05:
+            continue
+        dist = bands.border_distance_km(point, border)
         twins = duplicates.get(rec["geonameid"], [])
         if dist > SETTLEMENT_MAX_KM and named is None:
             continue
@@ -421,7 +434,7 @@ def build_border_region(out_dir: str, places: List[dict], geonames: List[dict], 
     # border bands
     rows = []
     sides = [("IQ", iraq, [catalogue.IRAQ_BAND]), ("SY", syria, [catalogue.SYRIA_BAND])]
-    for band in bands.border_bands(raw_border, sides):
+    for band in bands.border_bands(border, sides):
         rows.append({"_geometry": band.geometry, "side": band.side, "band": band.label, "min_km": band.min_km,
                      "max_km": band.max_km, "area_km2": round(band.area_km2, 3),
                      "source": "Computed from Natural Earth", "source_id": "border"})
@@ -497,8 +510,9 @@ def build_demo(out_dir: str, region: dict) -> dict:
 # of the unclaimed belt at each vertex.
 DEMO_FRONT = [(42.24, 37.02, 2.0), (42.30, 36.90, 3.5), (42.40, 36.78, 1.2), (42.48, 36.68, 4.5),
               (42.55, 36.60, 6.0), (42.70, 36.52, 2.5), (42.90, 36.45, 1.5), (43.10, 36.40, 3.0)]
-DEMO_FRAME = (41.2, 36.1, 43.0, 37.12)
+DEMO_FRAME = (41.2, 36.1, 43.1, 37.12)
 ISF_STRIP_M = 12000.0
+RABIA_BLOCK = (41.95, 36.68, 42.5, 37.2)  # ISF also holds the Rabia crossing's hinterland
 # Posts along the front: (fraction along the front, force, kind, range m, metres behind the line).
 DEMO_POSTS = [
     (0.04, "Peshmerga", "observation post", 2000), (0.14, "Peshmerga", "checkpoint", 1500),
@@ -547,8 +561,8 @@ def demo_layout(iraq: QgsGeometry, places: Dict[str, dict]) -> Dict[str, List[di
         QgsPointXY(first[0], first[1])]]))
     peshmerga_land = frame.intersection(north_east).difference(belt)
     south_west = frame.difference(north_east).difference(belt)
-    rabia_disc = QgsGeometry.fromPointXY(to_utm.transform(QgsPointXY(42.08, 36.80))).buffer(15000.0, 16)
-    isf_land = south_west.intersection(front.buffer(ISF_STRIP_M, 16).combine(rabia_disc))
+    rabia_block = metric(box(*RABIA_BLOCK))
+    isf_land = south_west.intersection(front.buffer(ISF_STRIP_M, 16).combine(rabia_block))
     rest = south_west.difference(isf_land)
     split_lon = 42.2  # Sinjar (YBS) to the west, Tal Afar (PMF) to the east
 
