@@ -1,32 +1,116 @@
 """Place-name normalisation for search: case-, accent- and diacritic-insensitive, in Latin and Arabic script,
-so that "Ba'aj", "Baaj", "Al-Ba`aj" and "البعاج" / "البَعّاج" each find the same place."""
+so that "Ba'aj", "Baaj", "Al-Ba`aj" and "البعاج" / "البَعّاج" each find the same place.
+
+Names are normalised in bulk (:func:`search_keys`): one numpy pass over the code points of all names at once,
+so 100,000 features take a fraction of a second. A query goes through the same code, so both always agree.
+"""
 
 import re
 import unicodedata
-from typing import Iterable, List, Optional
+from typing import Iterable, List, Optional, Sequence
+
+import numpy as np
+
+KEY_SEPARATOR = "\x1f"
+_ROW_SEPARATOR = "\n"
 
 # Apostrophe-like marks used for ʿayn/hamza in transliterations: dropped, never a word break.
 _APOSTROPHES = "'`´‘’ʼʻʽʾʿˈ′"
-# Arabic letters folded to one form: alef variants, alef maqsura, ta marbuta, hamza carriers, Persian kaf/yeh.
-_ARABIC_FOLD = {
+# Arabic letters folded to one form: alef variants, alef maqsura, ta marbuta, hamza carriers, Persian kaf/yeh;
+# Latin letters that NFKD does not decompose (one letter each: doubled letters are collapsed anyway).
+_FOLD = {
     "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ٲ": "ا", "ٳ": "ا",
-    "ى": "ي", "ی": "ي", "ئ": "ي", "ؤ": "و", "ة": "ه", "ک": "ك", "ء": "",
-    "ـ": "",  # tatweel (kashida): elongation only
+    "ى": "ي", "ی": "ي", "ئ": "ي", "ؤ": "و", "ة": "ه", "ک": "ك",
+    "ß": "s", "æ": "a", "œ": "o", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "t", "ı": "i", "ħ": "h",
 }
-_TRANSLATE = str.maketrans({**{c: "" for c in _APOSTROPHES}, **_ARABIC_FOLD})
-# Latin letters that NFKD does not decompose.
-_LATIN_FOLD = str.maketrans({"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th",
-                             "ı": "i", "ħ": "h"})
-# Combining marks: Latin accents (after NFKD) and Arabic harakat, shadda, sukun, superscript alef, Quranic marks.
-_MARKS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
-                    "\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]")
-KEY_SEPARATOR = "\x1f"
-# Anything but a letter, a digit or the key separator separates words (hyphens, spaces, dots, underscores).
-_NON_WORD = re.compile(r"(?:[^\w\x1f]|_)+")
-# The article at the start of a word: a lone "al"/"el" (from "al-", "el "), the article assimilated to the sun
-# letter that follows ("ash-Shaddadi", "ar Rutbah", "at-Tanf"), or Arabic "ال" (alone or on its word).
-_ARTICLE = re.compile(r"(?<![^ \x1f])(?:[ae]l(?= |\x1f|$)|a(sh|dh|th|[tdrzsn]) (?=\1)|ال)")
-_DOUBLED = re.compile(r"(.)\1+")
+# Dropped without a word break: apostrophes, tatweel (elongation only), the bare hamza.
+_DROPPED = _APOSTROPHES + "ـء"
+
+_DELETE = 0  # NUL never survives str.lower()/NFKD of a name, so it can mark "drop this code point"
+_SPACE = ord(" ")
+_SEP = ord(KEY_SEPARATOR)
+_NEWLINE = ord(_ROW_SEPARATOR)
+_A, _E, _L = ord("a"), ord("e"), ord("l")
+_ALEF, _LAM = ord("ا"), ord("ل")
+_SUN_ONE = [ord(c) for c in "tdrzsn"]  # "at-Tanf", "ar-Rutbah", ...
+_SUN_TWO = [(ord(a), ord(b)) for a, b in ("sh", "dh", "th")]  # "ash-Shaddadi", ...
+_TABLE = None
+
+
+def _table() -> np.ndarray:
+    """Code point → code point for the Basic Multilingual Plane: letters and digits kept, marks and apostrophes
+    dropped, folded letters replaced, everything else (spaces, hyphens, punctuation) made a space."""
+    global _TABLE
+    if _TABLE is None:
+        table = np.full(0x10000, _SPACE, dtype=np.uint32)
+        for code in range(0x10000):
+            char = chr(code)
+            if char.isalnum():
+                table[code] = code
+            elif unicodedata.category(char) == "Mn":  # accents, harakat, shadda, sukun, superscript alef
+                table[code] = _DELETE
+        for char in _DROPPED:
+            table[ord(char)] = _DELETE
+        for char, folded in _FOLD.items():
+            table[ord(char)] = ord(folded)
+        table[_SEP] = _SEP
+        table[_NEWLINE] = _NEWLINE
+        _TABLE = table
+    return _TABLE
+
+
+def _normalise_text(text: str) -> str:
+    """Normalise every row (rows separated by newlines, names within a row by KEY_SEPARATOR) at once."""
+    text = text.lower()
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text)
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    table = _table()
+    mapped = np.where(codes < 0x10000, table[np.minimum(codes, 0xFFFF)], codes)
+    mapped = mapped[mapped != _DELETE]
+    mapped = _drop_articles(mapped)
+    mapped = mapped[mapped != _SPACE]
+    if len(mapped) > 1:
+        # Collapse doubled letters ("Tall"/"Tal", "Shaddadi"/"Shadadi"); never merge two rows.
+        keep = np.ones(len(mapped), dtype=bool)
+        keep[1:] = (mapped[1:] != mapped[:-1]) | (mapped[1:] == _NEWLINE)
+        mapped = mapped[keep]
+    return mapped.astype("<u4").tobytes().decode("utf-32-le")
+
+
+def _drop_articles(codes: np.ndarray) -> np.ndarray:
+    """Remove the article at the start of a word: a lone "al"/"el" (from "al-", "El "), the article assimilated
+    to the sun letter that follows ("ash-Shaddadi", "ar Rutbah", "at-Tanf"), and Arabic "ال"."""
+    n = len(codes)
+    if n < 2:
+        return codes
+    # Only words starting with a, e or alef can start with an article: test those few positions.
+    where = np.flatnonzero((codes == _A) | (codes == _E) | (codes == _ALEF))
+    padded = np.concatenate([[_NEWLINE], codes, np.full(6, _NEWLINE, dtype=np.uint32)])
+
+    def at(offset):
+        return padded[where + 1 + offset]
+
+    def is_boundary(values):
+        return (values == _SPACE) | (values == _SEP) | (values == _NEWLINE)
+
+    where = where[is_boundary(at(-1))]
+    c0, c1, c2, c3, c4, c5 = (at(k) for k in range(6))
+    drop_two = ((c0 != _ALEF) & (c1 == _L) & is_boundary(c2)) | ((c0 == _ALEF) & (c1 == _LAM))
+    sun = np.zeros(len(where), dtype=bool)
+    for letter in _SUN_ONE:
+        sun |= c1 == letter
+    drop_two |= (c0 == _A) & sun & (c2 == _SPACE) & (c3 == c1)
+    drop_three = np.zeros(len(where), dtype=bool)
+    for first, second in _SUN_TWO:
+        drop_three |= (c0 == _A) & (c1 == first) & (c2 == second) & (c3 == _SPACE) & (c4 == first) & (c5 == second)
+    if not (drop_two.any() or drop_three.any()):
+        return codes
+    keep = np.ones(n + 3, dtype=bool)
+    for offset in range(2):
+        keep[where[drop_two | drop_three] + offset] = False
+    keep[where[drop_three] + 2] = False
+    return codes[keep[:n]]
 
 
 def normalise_name(text: Optional[str]) -> str:
@@ -34,18 +118,37 @@ def normalise_name(text: Optional[str]) -> str:
     hyphens, spaces and the article removed, doubled letters collapsed. Apply it to names and queries alike."""
     if not text:
         return ""
-    text = str(text).translate(_TRANSLATE)
-    if not text.isascii():
-        text = _MARKS.sub("", unicodedata.normalize("NFKD", text)).translate(_TRANSLATE).translate(_LATIN_FOLD)
-    text = _NON_WORD.sub(" ", text.lower()).strip()
-    text = _ARTICLE.sub("", text).replace(" ", "")
-    return _DOUBLED.sub(r"\1", text)
+    text = str(text).replace(_ROW_SEPARATOR, " ").replace(KEY_SEPARATOR, " ")
+    return _normalise_text(text)
 
 
 def search_key(names: Iterable[Optional[str]]) -> str:
     """One string to search in for a feature: its names normalised and joined by a separator that no query
     contains, so that a match never spans two names."""
-    return normalise_name(KEY_SEPARATOR.join(str(name) for name in names if name))
+    names = [name for name in names if name]
+    return search_keys(*[[name] for name in names])[0].strip(KEY_SEPARATOR) if names else ""
+
+
+def search_keys(*columns: Sequence[Optional[str]]) -> List[str]:
+    """:func:`search_key` of every row of the given name columns (name, Arabic name, ';'-separated alternate
+    names...), in one pass over all of them. ';', ',' and '|' separate names within a value."""
+    if not columns or not len(columns[0]):
+        return []
+    count = len(columns[0])
+    width = len(columns) + 1
+    flat = [""] * (count * width)
+    for j, column in enumerate(columns):
+        flat[j::width] = ["" if v is None else v for v in column] if None in column else column
+    flat[width - 1:: width] = [_ROW_SEPARATOR] * count  # each row ends with a line break of its own
+    try:
+        text = KEY_SEPARATOR.join(flat)
+    except TypeError:  # a value that is not a string
+        text = KEY_SEPARATOR.join(str(v) for v in flat)
+    if text.count(_ROW_SEPARATOR) != count:  # a name with a line break in it
+        flat = [v if i % width == width - 1 else str(v).replace(_ROW_SEPARATOR, " ") for i, v in enumerate(flat)]
+        text = KEY_SEPARATOR.join(flat)
+    text = text.replace(";", KEY_SEPARATOR).replace(",", KEY_SEPARATOR).replace("|", KEY_SEPARATOR)
+    return _normalise_text(text).split(_ROW_SEPARATOR)[:count]
 
 
 def split_alt_names(value: Optional[str]) -> List[str]:

@@ -92,3 +92,39 @@ def test_edits_upsert_and_remove(model, layer):
 def test_side_codes():
     assert [side_code(v) for v in ("IQ", "Iraq", "IRQ", "العراق", "SY", "Syria", "سوريا", "", None, "TR")] == [
         "IQ", "IQ", "IQ", "IQ", "SY", "SY", "SY", "", "", ""]
+
+
+def _write_gpkg(layer, path):
+    from qgis.core import QgsCoordinateTransformContext, QgsVectorFileWriter, QgsVectorLayer
+
+    options = QgsVectorFileWriter.SaveVectorOptions()
+    options.driverName = "GPKG"
+    options.layerName = "villages"
+    error = QgsVectorFileWriter.writeAsVectorFormatV3(layer, path, QgsCoordinateTransformContext(), options)
+    assert error[0] == QgsVectorFileWriter.WriterError.NoError, error
+    return QgsVectorLayer(f"{path}|layername=villages", "villages", "ogr")
+
+
+def test_file_layer_read_from_gdal_columns_equals_the_qgis_read(layer, tmp_path):
+    from border_gaps.ui.models import OgrColumnReader, read_layer_records
+
+    gpkg = _write_gpkg(layer, str(tmp_path / "villages.gpkg"))
+    roles = FeatureTableModel(VILLAGE_COLUMNS).roles
+    mapping = guess_mapping(gpkg)
+    reader = OgrColumnReader.for_layer(gpkg, mapping, roles)
+    assert reader is not None
+    fast = reader.read()
+    slow = read_records(gpkg, gpkg.fields(), mapping, roles)
+    assert fast is not None and len(fast) == 8
+    assert (fast.fids, fast.keys, fast.values) == (slow.fids, slow.keys, slow.values)
+    assert fast.values["name_ar"].count(None) == 1  # NULL stays None, Arabic intact
+    assert "البوكمال" in fast.values["name_ar"]
+
+    gpkg.setSubsetString("side = 'SY'")
+    subset = read_layer_records(gpkg, mapping, roles)
+    assert sorted(subset.values["name"]) == ["Abu Kamal", "Al-Hawl", "Tall Safuk"]
+    gpkg.setSubsetString("")
+
+    assert gpkg.startEditing()  # unsaved edits live only in QGIS: read through QGIS then
+    assert OgrColumnReader.for_layer(gpkg, mapping, roles) is None
+    gpkg.rollBack()

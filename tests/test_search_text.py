@@ -1,7 +1,9 @@
 """Place-name normalisation: the search must not care about case, accents, harakat, apostrophes or the article."""
 
 import pytest
-from border_gaps.analysis.text import KEY_SEPARATOR, normalise_name, search_key, split_alt_names
+from border_gaps.analysis.text import KEY_SEPARATOR, normalise_name, search_key, search_keys, split_alt_names
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 
 @pytest.mark.parametrize("spelling", ["Ba'aj", "Baaj", "Al-Ba`aj", "al Baʿaj", "AL-BA’AJ", "El-Baaj", "Baʾaj"])
@@ -65,3 +67,17 @@ def test_search_key_skips_missing_names():
 def test_split_alt_names():
     assert split_alt_names("Baaj; Al Ba`aj;;البعاج") == ["Baaj", "Al Ba`aj", "البعاج"]
     assert split_alt_names(None) == []
+
+
+_NAME_TEXT = st.text(alphabet=st.sampled_from(list("alebstdhrz AEL-'`ʿ\nالبعاجَـأإ;,éṢ")), max_size=14)
+
+
+@given(st.lists(st.tuples(st.one_of(st.none(), _NAME_TEXT), st.one_of(st.none(), _NAME_TEXT)), max_size=8))
+@settings(max_examples=100, deadline=None)
+def test_bulk_keys_equal_one_row_at_a_time(rows):
+    # Articles, doubled letters and separators never leak from one row into the next in the bulk pass.
+    bulk = search_keys([r[0] for r in rows], [r[1] for r in rows])
+    assert [k.strip(KEY_SEPARATOR) for k in bulk] == [search_key(list(r)) for r in rows]
+    for (name, _), key in zip(rows, bulk):
+        for part in split_alt_names(name):  # ';' and ',' separate names within a value
+            assert normalise_name(part) in key

@@ -19,6 +19,7 @@ from qgis.core import (
     QgsMapLayerProxyModel,
     QgsProject,
     QgsRectangle,
+    QgsTask,
     QgsUnitTypes,
     QgsVectorLayer,
     QgsVectorLayerFeatureSource,
@@ -32,7 +33,14 @@ from qgis.PyQt.QtWidgets import QAbstractItemView, QFileDialog, QHeaderView, QMe
 from .field_mapping import FieldMapping, FieldMappingDialog, guess_mapping, load_mapping
 from .gap_filter import TASK_THRESHOLD as GAP_TASK_THRESHOLD
 from .gap_filter import InsidePolygonsTask, fids_inside_polygons, polygon_transform
-from .models import CROSSING_COLUMNS, VILLAGE_COLUMNS, FeatureTableModel, read_records
+from .models import (
+    CROSSING_COLUMNS,
+    VILLAGE_COLUMNS,
+    FeatureTableModel,
+    OgrColumnReader,
+    read_layer_records,
+    read_records,
+)
 
 FORM_CLASS, _ = uic.loadUiType(os.path.join(os.path.dirname(__file__), "dock.ui"))
 
@@ -118,27 +126,32 @@ def export_layer(layer: QgsVectorLayer, fids: List[int], name: str) -> QgsVector
     return copy
 
 
-class LoadRecordsTask:
-    """Reads a layer's records in a QgsTask (wrapped so the dock keeps one Python object per load)."""
+class LoadRecordsTask(QgsTask):
+    """Reads a layer's records off the GUI thread: from GDAL's Arrow stream for a file layer, else through a
+    QgsVectorLayerFeatureSource (a snapshot safe to read in another thread; the layer itself is not)."""
 
     def __init__(self, layer, mapping, roles, done):
-        from qgis.core import QgsTask
+        super().__init__(tr("Border Gaps: reading {}").format(layer.name()), QgsTask.Flag.CanCancel)
+        self._reader = OgrColumnReader.for_layer(layer, mapping, roles)
+        self._source = QgsVectorLayerFeatureSource(layer)
+        self._fields = layer.fields()
+        self._mapping = mapping
+        self._roles = roles
+        self._total = layer.featureCount()
+        self._done = done
+        self.records = None
 
-        source = QgsVectorLayerFeatureSource(layer)  # made here, in the GUI thread, read in the task's
-        fields = layer.fields()
-        total = layer.featureCount()
-        holder = {}
+    def run(self):
+        if self._reader is not None:
+            self.records = self._reader.read()
+        if self.records is None and not self.isCanceled():
+            self.records = read_records(self._source, self._fields, self._mapping, self._roles,
+                                        is_canceled=self.isCanceled, progress=self.setProgress, total=self._total)
+        return self.records is not None and not self.isCanceled()
 
-        def run(task):
-            holder["records"] = read_records(source, fields, mapping, roles, is_canceled=task.isCanceled,
-                                             progress=task.setProgress, total=total)
-            return not task.isCanceled()
-
-        def finished(exception, result=None):
-            if exception is None and result and "records" in holder:
-                done(holder["records"])
-
-        self.task = QgsTask.fromFunction(f"Border Gaps: reading {layer.name()}", run, on_finished=finished)
+    def finished(self, result):
+        if result:
+            self._done(self.records)
 
 
 class SourceTab(QObject):
@@ -225,12 +238,16 @@ class SourceTab(QObject):
             return
         if layer.featureCount() > LOAD_TASK_THRESHOLD:
             self.loading = True
-            wrapper = LoadRecordsTask(layer, self.mapping, self.model.roles, self._records_read)
-            self._tasks.append(wrapper.task)
-            QgsApplication.taskManager().addTask(wrapper.task)
+            def done(records, layer=layer):
+                if self.layer is layer:  # not a read of a layer the tab has since left
+                    self._records_read(records)
+
+            task = LoadRecordsTask(layer, self.mapping, self.model.roles, done)
+            self._tasks.append(task)
+            QgsApplication.taskManager().addTask(task)
             self.dock.tab_changed(self)
             return
-        self._records_read(read_records(layer, layer.fields(), self.mapping, self.model.roles))
+        self._records_read(read_layer_records(layer, self.mapping, self.model.roles))
 
     def _records_read(self, records):
         if self.layer is None:
