@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from qgis.core import (
+    Qgis,
     QgsCategorizedSymbolRenderer,
     QgsCoordinateReferenceSystem,
     QgsCoordinateTransform,
@@ -32,16 +33,15 @@ from qgis.core import (
     QgsLayoutSize,
     QgsLayoutTableColumn,
     QgsMapLayer,
+    QgsMarkerSymbol,
     QgsPalLayerSettings,
     QgsPrintLayout,
     QgsProject,
     QgsProviderRegistry,
     QgsReadWriteContext,
     QgsRectangle,
-    QgsRenderContext,
     QgsRendererCategory,
     QgsRendererRange,
-    QgsSymbol,
     QgsTextBufferSettings,
     QgsTextFormat,
     QgsUnitTypes,
@@ -200,7 +200,8 @@ def label_gaps(layer: QgsVectorLayer) -> None:
     settings.fieldName = "'Gap ' || \"gap_id\""
     settings.isExpression = True
     settings.setFormat(text)
-    settings.placement = QgsPalLayerSettings.OverPoint
+    settings.placement = Qgis.LabelPlacement.OverPoint if hasattr(Qgis, "LabelPlacement") \
+        else QgsPalLayerSettings.OverPoint
     settings.centroidInside = True
     settings.displayAll = True  # a gap without its number cannot be found in the table
     layer.setLabeling(QgsVectorLayerSimpleLabeling(settings))
@@ -241,12 +242,9 @@ def style_by_role(layer: QgsVectorLayer) -> None:
             "color": "70,160,90,70", "outline_color": "#2f7d3e", "outline_width": "0.3",
             "outline_style": "dash", "outline_width_unit": "MM"}))
     elif geometry == QgsWkbTypes.GeometryType.PointGeometry:
-        symbol = QgsSymbol.defaultSymbol(geometry)
-        symbol.setColor(QColor("#1b1b1b"))
-        symbol.setSize(2.6)
-        symbol.symbolLayer(0).setShape(symbol.symbolLayer(0).shape().Triangle) \
-            if hasattr(symbol.symbolLayer(0), "setShape") else None
-        symbol.symbolLayer(0).setStrokeColor(QColor("white"))
+        symbol = QgsMarkerSymbol.createSimple({
+            "name": "triangle", "color": "#1b1b1b", "outline_color": "#ffffff", "outline_width": "0.3",
+            "size": "2.6"})
         layer.renderer().setSymbol(symbol)
     layer.triggerRepaint()
 
@@ -409,6 +407,18 @@ def main_extent(gaps: QgsVectorLayer, crs: QgsCoordinateReferenceSystem, context
     return extent.buffered(margin)
 
 
+def shows_features(layer: QgsMapLayer, extent: QgsRectangle, crs: QgsCoordinateReferenceSystem, context) -> bool:
+    """Whether a feature of ``layer`` lies in ``extent`` (in ``crs``); True for non-vector layers."""
+    if not isinstance(layer, QgsVectorLayer):
+        return True
+    try:
+        rect = QgsCoordinateTransform(crs, layer.crs(), context).transformBoundingBox(extent)
+    except QgsCsException:
+        return True
+    request = QgsFeatureRequest().setFilterRect(rect).setNoAttributes().setLimit(1)
+    return any(True for _ in layer.getFeatures(request))
+
+
 def has_geometry(layer: QgsVectorLayer) -> bool:
     """Whether any feature of ``layer`` has a non-empty geometry (stops at the first)."""
     request = QgsFeatureRequest().setNoAttributes()
@@ -554,8 +564,9 @@ def build_layout(project: QgsProject, spec: MapSpec) -> QgsPrintLayout:
     _item(layout, "table_heading", QgsLayoutItemLabel).setText(
         f"Largest gap zones by {by}: {shown} of {spec.gaps.featureCount()}" if shown else "No gap zones")
 
+    shown = [item for item in spec.main_layers if shows_features(item.layer, main.extent(), crs, context)]
     _item(layout, "attribution", QgsLayoutItemLabel).setText(
-        f"{attribution_text(spec.main_layers)}\nProjection: {crs.description()}.")
+        f"{attribution_text(shown)}\nProjection: {crs.description()}.")
     layout.refresh()
     return layout
 
@@ -578,7 +589,7 @@ def export_layout(layout: QgsPrintLayout, pdf_path: str = "", png_path: str = ""
         settings.rasterizeWholeImage = False
         settings.forceVectorOutput = False
         settings.exportMetadata = True
-        settings.textRenderFormat = QgsRenderContext.TextFormatAlwaysText
+        settings.textRenderFormat = Qgis.TextRenderFormat.AlwaysText  # searchable text, not outlines
         result = exporter.exportToPdf(pdf_path, settings)
         if result != QgsLayoutExporter.Success:
             raise BorderGapsError(f"Could not write the PDF map '{pdf_path}' ({exporter.errorMessage() or result}). "

@@ -3,6 +3,7 @@
 import os
 
 from qgis.core import (
+    Qgis,
     QgsCoordinateTransform,
     QgsProcessing,
     QgsProcessingAlgorithm,
@@ -60,7 +61,9 @@ class ExportMapAlgorithm(BorderGapsAlgorithm):
 
     def flags(self):
         # Layout rendering (fonts, pictures, the legend) is only safe in the main thread.
-        return super().flags() | QgsProcessingAlgorithm.FlagNoThreading
+        no_threading = Qgis.ProcessingAlgorithmFlag.NoThreading if hasattr(Qgis, "ProcessingAlgorithmFlag") \
+            else QgsProcessingAlgorithm.FlagNoThreading  # QGIS < 3.36
+        return super().flags() | no_threading
 
     def initAlgorithm(self, config=None):
         def add(param, help_text):
@@ -190,8 +193,7 @@ class ExportMapAlgorithm(BorderGapsAlgorithm):
                 continue
             clone = adopt(layer)
             title = layer.name()
-            if layer.id() in loaded_by_processing or context.project() is None \
-                    or context.project().mapLayer(layer.id()) is None:
+            if layer.id() in loaded_by_processing:
                 # Loaded from a file by Processing, so unstyled: the catalogue's style and
                 # metadata for our bundled files, a style by what it holds for others.
                 title = self._style_from_catalogue(clone) or self._style_by_role(clone)

@@ -15,8 +15,12 @@ from bg_testing.maps import (
 )
 from border_gaps.analysis import maplayout
 from qgis.core import (
+    Qgis,
     QgsCoordinateReferenceSystem,
     QgsCoordinateTransform,
+    QgsFeature,
+    QgsGeometry,
+    QgsProcessingAlgorithm,
     QgsProcessingException,
     QgsProject,
     QgsVectorLayer,
@@ -269,3 +273,23 @@ def test_gaps_off_the_earth_or_not_polygons_are_refused(run_export, tmp_path):
     with pytest.raises(QgsProcessingException, match="'posts' does not hold polygons"):
         run_export(GAPS=points, INCLUDE_BORDER_REGION=False, OUTPUT_PDF=str(tmp_path / "points.pdf"))
     assert os.listdir(tmp_path) == []
+
+
+def test_legend_leaves_out_layers_with_nothing_in_view(run_export, tmp_path):
+    far = QgsVectorLayer("Point?crs=EPSG:4326", "Baghdad posts", "memory")
+    feature = QgsFeature(far.fields())
+    feature.setGeometry(QgsGeometry.fromWkt("POINT(44.36 33.31)"))  # 300 km from the gaps
+    far.dataProvider().addFeatures([feature])
+    pdf = tmp_path / "legend.pdf"
+    run_export(GAPS=sinjar_gaps(), EXTRA_LAYERS=[control_areas(), far], INCLUDE_BORDER_REGION=False,
+               OUTPUT_PDF=str(pdf))
+    text = pdf_text(pdf)
+    assert "districts" in text  # in the legend and the sources
+    assert "Baghdad posts" not in text  # neither
+
+
+def test_renders_in_the_main_thread(bordergaps_provider):
+    alg = bordergaps_provider.algorithm("exportmap")
+    flag = Qgis.ProcessingAlgorithmFlag.NoThreading if hasattr(Qgis, "ProcessingAlgorithmFlag") \
+        else QgsProcessingAlgorithm.FlagNoThreading
+    assert alg.flags() & flag
