@@ -169,16 +169,19 @@ def _prepare(request: ViewshedRequest, radius: int, pixel: Tuple[float, float], 
     sr0, sc0 = max(r0, 0), max(c0, 0)
     sr1, sc1 = min(r0 + size, rows), min(c0 + size, cols)
     if (sr0, sc0, sr1, sc1) != (r0, c0, r0 + size, c0 + size):
-        window = np.full((size, size), np.nan, dtype=_WORK)
+        # beyond the DEM: far below every sight line (hides nothing), and cropped off at the end
+        window = np.full((size, size), _NO_DATA_HEIGHT, dtype=_WORK)
         window[sr0 - r0 : sr1 - r0, sc0 - c0 : sc1 - c0] = dem[sr0:sr1, sc0:sc1]
     else:
         window = dem[r0 : r0 + size, c0 : c0 + size]
     # heights relative to the observer's eye, worked out on the contiguous window, then
     # laid out in octants straight into the observer's slot of the batch
-    relative = window.astype(_WORK, copy=True)
-    relative -= observer_ground + eye_height
+    relative = np.empty((size, size), dtype=_WORK)
     if curvature:
-        relative -= _drop(radius, pixel[0], pixel[1], float(refraction_k))
+        np.subtract(window, _drop(radius, pixel[0], pixel[1], float(refraction_k)), out=relative)
+    else:
+        relative[...] = window
+    relative -= observer_ground + eye_height
     nodata = None
     if np.isnan(np.min(relative)):  # np.min propagates NaN: one pass, no temporary
         missing = np.isnan(relative)
