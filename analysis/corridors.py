@@ -214,13 +214,40 @@ class Route:
         return QgsGeometry.fromPolylineXY([QgsPointXY(float(x), float(y)) for x, y in self.vertices])
 
 
-def _segment_samples(a: np.ndarray, b: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
-    """Cells (rows, cols) under the straight segment a→b (fractional cell coordinates)."""
-    steps = max(1, int(math.ceil(float(np.hypot(*(b - a))) * SAMPLES_PER_CELL)))
-    t = np.linspace(0.0, 1.0, steps + 1)
-    rows = np.rint(a[0] + (b[0] - a[0]) * t).astype(np.intp)
-    cols = np.rint(a[1] + (b[1] - a[1]) * t).astype(np.intp)
-    return rows, cols
+def _polyline_samples(pts: np.ndarray) -> Tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Cells under each segment of a polyline given as fractional (row, col), in one vectorised
+    pass: rows, cols, the segment of each sample, and each segment's length in cells."""
+    d = np.diff(pts, axis=0)
+    lengths = np.hypot(d[:, 0], d[:, 1])
+    steps = np.maximum(1, np.ceil(lengths * SAMPLES_PER_CELL)).astype(np.intp)
+    counts = steps + 1
+    segment = np.repeat(np.arange(len(d)), counts)
+    first = np.cumsum(counts) - counts
+    t = (np.arange(int(counts.sum())) - first[segment]) / steps[segment]
+    rows = np.rint(pts[segment, 0] + d[segment, 0] * t).astype(np.intp)
+    cols = np.rint(pts[segment, 1] + d[segment, 1] * t).astype(np.intp)
+    return rows, cols, segment, lengths
+
+
+def _segment_costs(pts: np.ndarray, cost: np.ndarray) -> np.ndarray:
+    """Cost (cell units) of each segment of a polyline in fractional (row, col): its length times
+    the mean cost of the cells under it; ``inf`` when it touches an impassable cell."""
+    rows, cols, segment, lengths = _polyline_samples(pts)
+    values = cost[np.clip(rows, 0, cost.shape[0] - 1), np.clip(cols, 0, cost.shape[1] - 1)]
+    sums = np.bincount(segment, weights=values, minlength=len(lengths))
+    counts = np.bincount(segment, minlength=len(lengths))
+    with np.errstate(invalid="ignore"):
+        result = lengths * sums / counts
+    result[lengths == 0] = 0.0
+    return result
+
+
+def _simplified_indices(pts: np.ndarray, tolerance: float) -> List[int]:
+    """Indices of the vertices Douglas–Peucker (GEOS) keeps of a grid path: candidate corners."""
+    line = QgsGeometry.fromPolylineXY([QgsPointXY(c, r) for r, c in pts])
+    index = {(float(c), float(r)): n for n, (r, c) in enumerate(pts)}
+    simple = line.simplify(tolerance)  # held: iterating the vertices of a temporary crashes PyQGIS
+    return sorted({index[(v.x(), v.y())] for v in simple.vertices()} | {0, len(pts) - 1})
 
 
 def straighten(path: np.ndarray, path_cost: np.ndarray, cost: np.ndarray) -> np.ndarray:
@@ -228,46 +255,65 @@ def straighten(path: np.ndarray, path_cost: np.ndarray, cost: np.ndarray) -> np.
     wherever the straight segment costs no more than the run it replaces.
 
     An 8-connected grid path on open ground is a staircase up to 8 % longer than the
-    straight line; this keeps the least-cost route's cost (never raises it) and gives its
-    true length. ``path_cost`` is the cumulative cost (cell units) along the path.
+    straight line; this keeps the least-cost route's cost and gives its true length.
+    ``path_cost`` is the cumulative cost (cell units) along the path. The corners tried
+    first are those Douglas–Peucker keeps (few calls on long paths); where a simplified
+    segment would cost more, the cells between its ends are pulled taut one by one.
     """
     n = len(path)
     if n <= 2:
         return path.astype(np.float64)
     pts = path.astype(np.float64)
+    cells = path.tolist()
+    along = [float(v) for v in path_cost]
+    cost_at = cost.item
 
     def fits(i: int, j: int) -> bool:
-        rows, cols = _segment_samples(pts[i], pts[j])
-        values = cost[rows, cols]
-        if not np.all(np.isfinite(values)):
-            return False
-        length = float(np.hypot(*(pts[j] - pts[i])))
-        return length * float(values.mean()) <= abs(path_cost[j] - path_cost[i]) * (1 + 1e-9) + 1e-9
+        # called a few hundred times per route: plain Python beats numpy's per-call overhead on
+        # the short segments that dominate; the same samples as _polyline_samples
+        (r0, c0), (r1, c1) = cells[i], cells[j]
+        dr, dc = r1 - r0, c1 - c0
+        length = math.hypot(dr, dc)
+        steps = max(1, math.ceil(length * SAMPLES_PER_CELL))
+        budget = abs(along[j] - along[i]) * (1 + 1e-9) + 1e-9
+        if steps > 256:
+            return bool(_segment_costs(pts[[i, j]], cost)[0] <= budget)
+        limit = budget * (steps + 1) / length  # costs are positive: stop once the sum exceeds it
+        total = 0.0
+        for k in range(steps + 1):
+            t = k / steps
+            total += cost_at(round(r0 + dr * t), round(c0 + dc * t))
+            if total > limit:
+                return False
+        return True
 
-    keep = [0]
-    i = 0
-    while i < n - 1:
-        good, step = i + 1, 1
-        bad = None
-        while True:  # gallop forward, then bisect between the last fit and the first misfit
-            j = min(i + 2 * step, n - 1)
-            if fits(i, j):
-                good = j
-                if j == n - 1:
+    def pull(indices: List[int], forced: bool) -> List[int]:
+        keep = [indices[0]]
+        a, m = 0, len(indices)
+        while a < m - 1:
+            if not forced and not fits(indices[a], indices[a + 1]):
+                keep.extend(pull(list(range(indices[a], indices[a + 1] + 1)), True)[1:])
+                a += 1
+                continue
+            good, step, bad = a + 1, 1, None
+            while good < m - 1:  # gallop forward, then bisect between the last fit and the first misfit
+                b = min(a + 2 * step, m - 1)
+                if fits(indices[a], indices[b]):
+                    good, step = b, step * 2
+                else:
+                    bad = b
                     break
-                step *= 2
-            else:
-                bad = j
-                break
-        while bad is not None and bad - good > 1:
-            mid = (good + bad) // 2
-            if fits(i, mid):
-                good = mid
-            else:
-                bad = mid
-        keep.append(good)
-        i = good
-    return pts[keep]
+            while bad is not None and bad - good > 1:
+                mid = (good + bad) // 2
+                if fits(indices[a], indices[mid]):
+                    good = mid
+                else:
+                    bad = mid
+            keep.append(indices[good])
+            a = good
+        return keep
+
+    return pts[pull(_simplified_indices(pts, 0.75), False)]
 
 
 class _Search:
@@ -396,14 +442,7 @@ def least_cost_routes(
 def line_cost(grid: Grid, cost: np.ndarray, vertices: np.ndarray) -> float:
     """Cost of a polyline (metric vertices) over the cost raster, in equivalent metres of open
     flat ground: each segment's length times the mean cost of the cells under it."""
-    frac = _fractional_cells(grid, vertices)
-    total = 0.0
-    for a, b, (xa, ya), (xb, yb) in zip(frac[:-1], frac[1:], vertices[:-1], vertices[1:]):
-        rows, cols = _segment_samples(a, b)
-        rows = np.clip(rows, 0, grid.rows - 1)
-        cols = np.clip(cols, 0, grid.cols - 1)
-        total += math.hypot(xb - xa, yb - ya) * float(cost[rows, cols].mean())
-    return total
+    return float(_segment_costs(_fractional_cells(grid, vertices), cost).sum()) * grid.cell
 
 
 def _fractional_cells(grid: Grid, vertices: np.ndarray) -> np.ndarray:
@@ -414,15 +453,11 @@ def _fractional_cells(grid: Grid, vertices: np.ndarray) -> np.ndarray:
 
 def line_cells(grid: Grid, vertices: np.ndarray) -> np.ndarray:
     """Flat indices of the distinct cells a polyline (metric vertices) passes through."""
-    frac = _fractional_cells(grid, vertices)
-    parts = []
-    for a, b in zip(frac[:-1], frac[1:]):
-        rows, cols = _segment_samples(a, b)
-        inside = (rows >= 0) & (rows < grid.rows) & (cols >= 0) & (cols < grid.cols)
-        parts.append(rows[inside] * grid.cols + cols[inside])
-    if not parts:
+    if len(vertices) < 2:
         return np.empty(0, dtype=np.intp)
-    return np.unique(np.concatenate(parts))
+    rows, cols, _, _ = _polyline_samples(_fractional_cells(grid, vertices))
+    inside = (rows >= 0) & (rows < grid.rows) & (cols >= 0) & (cols < grid.cols)
+    return np.unique(rows[inside] * grid.cols + cols[inside])
 
 
 def route_density(grid: Grid, routes: Sequence[Route], is_canceled: CancelFn = lambda: False) -> np.ndarray:
