@@ -5,6 +5,8 @@ import math
 import numpy as np
 import pytest
 from bg_testing.corridors import CRS, X0, Y0, RecordingFeedback, at, layer, points, rectangle
+from border_gaps.analysis import corridors
+from border_gaps.analysis.errors import BorderGapsError
 from qgis.core import (
     QgsCoordinateReferenceSystem,
     QgsCoordinateTransform,
@@ -16,9 +18,6 @@ from qgis.core import (
     QgsRectangle,
     QgsVectorLayer,
 )
-
-from border_gaps.analysis import corridors
-from border_gaps.analysis.errors import BorderGapsError
 
 ALG = "bordergaps:corridors"
 
@@ -286,3 +285,22 @@ def test_inputs_in_wgs84_give_the_same_route(run):
     _, routes, _, _ = run(ORIGINS=origins, DESTINATIONS=destinations)
     assert routes[0]["length_km"] == pytest.approx(math.hypot(7, 3), abs=0.01)
     assert routes[0].geometry().vertexAt(0).x() == pytest.approx(a.x(), abs=1e-7)
+
+
+def test_steep_hill_on_the_straight_line_is_walked_around(run, tmp_path):
+    from bg_testing.dem import write_dem
+
+    pixel = 50.0
+    west, north = X0 - 2_000, Y0 + 4_000
+    rows, cols = np.mgrid[0:160, 0:300]
+    x, y = west + (cols + 0.5) * pixel - X0, north - (rows + 0.5) * pixel - Y0
+    hill = 600.0 * np.exp(-((x - 5_000) ** 2 + y**2) / (2 * 900.0**2))  # slopes up to ~40 %
+    dem = write_dem(tmp_path / "hill.tif", 300.0 + hill, pixel=pixel, origin=(west, north))
+    params = dict(ORIGINS=points([(0, 0)]), DESTINATIONS=points([(10_000, 0)]), MARGIN=3_000)
+    _, flat, _, _ = run(**params)
+    _, hilly, _, feedback = run(DEM=dem, **params)
+    line = hilly[0].geometry()
+    assert max(abs(v.y() - Y0) for v in line.vertices()) > 1_000  # bends off the straight line
+    assert hilly[0]["length_km"] > flat[0]["length_km"] + 0.2
+    assert hilly[0]["cost"] > flat[0]["cost"]
+    assert any("does not cover" in w for w in feedback.warnings)  # the grid reaches beyond the DEM
