@@ -147,8 +147,10 @@ def output_path_problem(path: str, what: str) -> Optional[str]:
             break
         existing = parent
     if not os.path.isdir(existing):
-        return (f"Cannot write the {what} to '{path}': '{existing}' is a file, not a folder. "
-                "Choose a path in a folder you can write to.")
+        return (
+            f"Cannot write the {what} to '{path}': '{existing}' is a file, not a folder. "
+            "Choose a path in a folder you can write to."
+        )
     try:
         if os.path.exists(path):
             with open(path, "ab"):
@@ -157,8 +159,7 @@ def output_path_problem(path: str, what: str) -> Optional[str]:
             with tempfile.TemporaryFile(dir=existing):
                 pass
     except OSError as err:
-        return (f"Cannot write the {what} to '{path}' ({err.strerror}). "
-                "Choose a path in a folder you can write to.")
+        return f"Cannot write the {what} to '{path}' ({err.strerror}). Choose a path in a folder you can write to."
     return None
 
 
@@ -200,8 +201,9 @@ def label_gaps(layer: QgsVectorLayer) -> None:
     settings.fieldName = "'Gap ' || \"gap_id\""
     settings.isExpression = True
     settings.setFormat(text)
-    settings.placement = Qgis.LabelPlacement.OverPoint if hasattr(Qgis, "LabelPlacement") \
-        else QgsPalLayerSettings.OverPoint
+    settings.placement = (
+        Qgis.LabelPlacement.OverPoint if hasattr(Qgis, "LabelPlacement") else QgsPalLayerSettings.OverPoint
+    )
     settings.centroidInside = True
     settings.displayAll = True  # a gap without its number cannot be found in the table
     layer.setLabeling(QgsVectorLayerSimpleLabeling(settings))
@@ -211,8 +213,9 @@ def label_gaps(layer: QgsVectorLayer) -> None:
 def _graduate_by_priority(layer: QgsVectorLayer) -> None:
     ranges = []
     for low, high, colour, label in PRIORITY_CLASSES:
-        symbol = QgsFillSymbol.createSimple({
-            "color": colour, "outline_color": "#3d0008", "outline_width": "0.35", "outline_width_unit": "MM"})
+        symbol = QgsFillSymbol.createSimple(
+            {"color": colour, "outline_color": "#3d0008", "outline_width": "0.35", "outline_width_unit": "MM"}
+        )
         ranges.append(QgsRendererRange(low, high, symbol, label))
     renderer = QgsGraduatedSymbolRenderer("priority", ranges)
     layer.setRenderer(renderer)
@@ -232,19 +235,32 @@ def style_by_role(layer: QgsVectorLayer) -> None:
             colour = QColor(FORCE_COLOURS.get(force.lower(), OTHER_COLOURS[i % len(OTHER_COLOURS)]))
             fill = QColor(colour)
             fill.setAlpha(90)
-            symbol = QgsFillSymbol.createSimple({
-                "color": fill.name(QColor.NameFormat.HexArgb), "outline_color": colour.darker(130).name(),
-                "outline_width": "0.5", "outline_width_unit": "MM"})
+            symbol = QgsFillSymbol.createSimple(
+                {
+                    "color": fill.name(QColor.NameFormat.HexArgb),
+                    "outline_color": colour.darker(130).name(),
+                    "outline_width": "0.5",
+                    "outline_width_unit": "MM",
+                }
+            )
             categories.append(QgsRendererCategory(force, symbol, force))
         layer.setRenderer(QgsCategorizedSymbolRenderer("force", categories))
     elif geometry == QgsWkbTypes.GeometryType.PolygonGeometry:
-        layer.renderer().setSymbol(QgsFillSymbol.createSimple({
-            "color": "70,160,90,70", "outline_color": "#2f7d3e", "outline_width": "0.3",
-            "outline_style": "dash", "outline_width_unit": "MM"}))
+        layer.renderer().setSymbol(
+            QgsFillSymbol.createSimple(
+                {
+                    "color": "70,160,90,70",
+                    "outline_color": "#2f7d3e",
+                    "outline_width": "0.3",
+                    "outline_style": "dash",
+                    "outline_width_unit": "MM",
+                }
+            )
+        )
     elif geometry == QgsWkbTypes.GeometryType.PointGeometry:
-        symbol = QgsMarkerSymbol.createSimple({
-            "name": "triangle", "color": "#1b1b1b", "outline_color": "#ffffff", "outline_width": "0.3",
-            "size": "2.6"})
+        symbol = QgsMarkerSymbol.createSimple(
+            {"name": "triangle", "color": "#1b1b1b", "outline_color": "#ffffff", "outline_width": "0.3", "size": "2.6"}
+        )
         layer.renderer().setSymbol(symbol)
     layer.triggerRepaint()
 
@@ -336,8 +352,9 @@ def attribution_text(layers: Sequence[MapLayer]) -> str:
 def load_template(project: QgsProject, page: int) -> QgsPrintLayout:
     """A layout for PAGES[page] from its A4 template; A3 pages are the A4 ones scaled."""
     if not 0 <= page < len(PAGES):
-        raise BorderGapsError(f"Page {page} is not one of: " + ", ".join(f"{i} = {p[0]}" for i, p in
-                                                                        enumerate(PAGES)) + ".")
+        raise BorderGapsError(
+            f"Page {page} is not one of: " + ", ".join(f"{i} = {p[0]}" for i, p in enumerate(PAGES)) + "."
+        )
     label, orientation, (width, height) = PAGES[page]
     path = os.path.join(LAYOUTS_DIR, f"border_gaps_a4_{orientation}.qpt")
     doc = QDomDocument()
@@ -388,8 +405,10 @@ def fit_label(label: QgsLayoutItemLabel, text: str, smallest: float = 11.0) -> N
 def _item(layout: QgsPrintLayout, item_id: str, kind):
     item = layout.itemById(item_id)
     if not isinstance(item, kind):
-        raise BorderGapsError(f"The layout template has no {kind.__name__} with id '{item_id}': "
-                              "restore resources/layouts/ from the plugin.")
+        raise BorderGapsError(
+            f"The layout template has no {kind.__name__} with id '{item_id}': "
+            "restore resources/layouts/ from the plugin."
+        )
     return item
 
 
@@ -432,15 +451,18 @@ def map_frame(layer: QgsVectorLayer, context) -> Tuple[QgsCoordinateReferenceSys
     try:
         crs = metric_crs_for(layer.extent(), layer.crs())
         extent = main_extent(layer, crs, context)
-        if all(math.isfinite(v) for v in (extent.xMinimum(), extent.yMinimum(), extent.xMaximum(),
-                                          extent.yMaximum())) and not extent.isEmpty():
+        if (
+            all(math.isfinite(v) for v in (extent.xMinimum(), extent.yMinimum(), extent.xMaximum(), extent.yMaximum()))
+            and not extent.isEmpty()
+        ):
             return crs, extent
     except QgsCsException as err:
         problem = f" ({err})"
     raise BorderGapsError(
         f"The coordinates of layer '{layer.name()}' do not fit its CRS {layer.crs().authid() or '(none)'}"
         f"{problem}, so it cannot be placed on the map. Check the layer's CRS (Layer Properties → Source) "
-        "and its geometries.")
+        "and its geometries."
+    )
 
 
 def fit_to_frame(extent: QgsRectangle, width: float, height: float) -> QgsRectangle:
@@ -451,8 +473,9 @@ def fit_to_frame(extent: QgsRectangle, width: float, height: float) -> QgsRectan
     else:
         grow_w, grow_h = extent.width(), extent.width() / frame_ratio
     centre = extent.center()
-    return QgsRectangle(centre.x() - grow_w / 2, centre.y() - grow_h / 2, centre.x() + grow_w / 2,
-                        centre.y() + grow_h / 2)
+    return QgsRectangle(
+        centre.x() - grow_w / 2, centre.y() - grow_h / 2, centre.x() + grow_w / 2, centre.y() + grow_h / 2
+    )
 
 
 def _show(map_item: QgsLayoutItemMap, extent: QgsRectangle) -> None:
@@ -533,7 +556,8 @@ def build_layout(project: QgsProject, spec: MapSpec) -> QgsPrintLayout:
     whole = QgsRectangle(main.extent())
     if spec.border is not None and spec.border.featureCount() > 0:
         border_extent = QgsCoordinateTransform(spec.border.crs(), crs, context).transformBoundingBox(
-            spec.border.extent())
+            spec.border.extent()
+        )
         whole.combineExtentWith(border_extent)
     whole = whole.buffered(0.08 * max(whole.width(), whole.height()))
     if spec.border is None:
@@ -541,8 +565,11 @@ def build_layout(project: QgsProject, spec: MapSpec) -> QgsPrintLayout:
     _show(overview, whole)
     marker = overview.overview()
     marker.setLinkedMap(main)
-    marker.setFrameSymbol(QgsFillSymbol.createSimple({
-        "color": "215,25,28,50", "outline_color": "#d7191c", "outline_width": "0.6", "outline_width_unit": "MM"}))
+    marker.setFrameSymbol(
+        QgsFillSymbol.createSimple(
+            {"color": "215,25,28,50", "outline_color": "#d7191c", "outline_width": "0.6", "outline_width_unit": "MM"}
+        )
+    )
 
     arrow = _item(layout, "north_arrow", QgsLayoutItemPicture)
     arrow.setPicturePath(NORTH_ARROW)
@@ -562,11 +589,13 @@ def build_layout(project: QgsProject, spec: MapSpec) -> QgsPrintLayout:
     shown = min(table.maximumNumberOfFeatures(), spec.gaps.featureCount())
     by = "priority" if SORT_KEYS[spec.sort_key][1] == "priority" else "area"
     _item(layout, "table_heading", QgsLayoutItemLabel).setText(
-        f"Largest gap zones by {by}: {shown} of {spec.gaps.featureCount()}" if shown else "No gap zones")
+        f"Largest gap zones by {by}: {shown} of {spec.gaps.featureCount()}" if shown else "No gap zones"
+    )
 
     shown = [item for item in spec.main_layers if shows_features(item.layer, main.extent(), crs, context)]
     _item(layout, "attribution", QgsLayoutItemLabel).setText(
-        f"{attribution_text(shown)}\nProjection: {crs.description()}.")
+        f"{attribution_text(shown)}\nProjection: {crs.description()}."
+    )
     layout.refresh()
     return layout
 
@@ -576,8 +605,9 @@ def table_rows(table: QgsLayoutItemAttributeTable) -> List[List[str]]:
     return [[str(cell) for cell in row] for row in table.contents()]
 
 
-def export_layout(layout: QgsPrintLayout, pdf_path: str = "", png_path: str = "", dpi: int = 150,
-                  is_canceled=lambda: False) -> List[str]:
+def export_layout(
+    layout: QgsPrintLayout, pdf_path: str = "", png_path: str = "", dpi: int = 150, is_canceled=lambda: False
+) -> List[str]:
     """Writes the layout to ``pdf_path`` (one page) and/or ``png_path`` (at ``dpi``);
     returns the paths written. Writes nothing else: no world file, no page suffixes."""
     written = []
@@ -592,8 +622,10 @@ def export_layout(layout: QgsPrintLayout, pdf_path: str = "", png_path: str = ""
         settings.textRenderFormat = Qgis.TextRenderFormat.AlwaysText  # searchable text, not outlines
         result = exporter.exportToPdf(pdf_path, settings)
         if result != QgsLayoutExporter.Success:
-            raise BorderGapsError(f"Could not write the PDF map '{pdf_path}' ({exporter.errorMessage() or result}). "
-                                  "Check the folder is writable and the file is not open in another program.")
+            raise BorderGapsError(
+                f"Could not write the PDF map '{pdf_path}' ({exporter.errorMessage() or result}). "
+                "Check the folder is writable and the file is not open in another program."
+            )
         written.append(pdf_path)
     if png_path and not is_canceled():
         os.makedirs(os.path.dirname(os.path.abspath(png_path)), exist_ok=True)
@@ -603,8 +635,10 @@ def export_layout(layout: QgsPrintLayout, pdf_path: str = "", png_path: str = ""
         settings.exportMetadata = False
         result = exporter.exportToImage(png_path, settings)
         if result != QgsLayoutExporter.Success:
-            raise BorderGapsError(f"Could not write the PNG map '{png_path}' ({exporter.errorMessage() or result}). "
-                                  "Check the folder is writable and the file is not open in another program.")
+            raise BorderGapsError(
+                f"Could not write the PNG map '{png_path}' ({exporter.errorMessage() or result}). "
+                "Check the folder is writable and the file is not open in another program."
+            )
         written.append(png_path)
     return written
 
@@ -618,9 +652,14 @@ def expected_png_size(page: int, dpi: int) -> tuple:
 # ------------------------------------------------------------- unclaimed land
 
 
-def unclaimed_land(control: QgsVectorLayer, crs: QgsCoordinateReferenceSystem, context,
-                   land: Optional[QgsGeometry] = None, reach: float = UNCLAIMED_REACH_M,
-                   force_field: str = "force") -> QgsGeometry:
+def unclaimed_land(
+    control: QgsVectorLayer,
+    crs: QgsCoordinateReferenceSystem,
+    context,
+    land: Optional[QgsGeometry] = None,
+    reach: float = UNCLAIMED_REACH_M,
+    force_field: str = "force",
+) -> QgsGeometry:
     """Land between forces that none holds: for every pair of forces in ``control`` the
     unclaimed seam within ``reach`` metres of both (DESIGN.md), less every district, in
     ``crs``, clipped to ``land`` when given. Empty when there is none."""
@@ -629,8 +668,9 @@ def unclaimed_land(control: QgsVectorLayer, crs: QgsCoordinateReferenceSystem, c
     from .geometry import polygon_parts, seam_zones, union_all
     from .inputs import read_features
 
-    read = read_features(control, crs, control.name(), QgsWkbTypes.GeometryType.PolygonGeometry,
-                         transform_context=context)
+    read = read_features(
+        control, crs, control.name(), QgsWkbTypes.GeometryType.PolygonGeometry, transform_context=context
+    )
     by_force: Dict[str, List[QgsGeometry]] = {}
     for feature in read.features:
         force = feature[force_field]

@@ -61,8 +61,11 @@ class ExportMapAlgorithm(BorderGapsAlgorithm):
 
     def flags(self):
         # Layout rendering (fonts, pictures, the legend) is only safe in the main thread.
-        no_threading = Qgis.ProcessingAlgorithmFlag.NoThreading if hasattr(Qgis, "ProcessingAlgorithmFlag") \
-            else QgsProcessingAlgorithm.FlagNoThreading  # QGIS < 3.36
+        no_threading = (
+            Qgis.ProcessingAlgorithmFlag.NoThreading
+            if hasattr(Qgis, "ProcessingAlgorithmFlag")
+            else QgsProcessingAlgorithm.FlagNoThreading
+        )  # QGIS < 3.36
         return super().flags() | no_threading
 
     def initAlgorithm(self, config=None):
@@ -70,42 +73,77 @@ class ExportMapAlgorithm(BorderGapsAlgorithm):
             param.setHelp(self.tr(help_text))
             self.addParameter(param)
 
-        add(QgsProcessingParameterVectorLayer(
-            self.GAPS, self.tr("Gap zones"), [QgsProcessing.TypeVectorPolygon]),
+        add(
+            QgsProcessingParameterVectorLayer(self.GAPS, self.tr("Gap zones"), [QgsProcessing.TypeVectorPolygon]),
             "The gap layer from Unmonitored gap zones (fields gap_id, area_km2, width_km, border_km, "
-            "priority). The map is zoomed to it.")
-        add(QgsProcessingParameterMultipleLayers(
-            self.EXTRA_LAYERS, self.tr("Extra layers (control areas, coverage, posts)"),
-            QgsProcessing.TypeVectorAnyGeometry, optional=True),
+            "priority). The map is zoomed to it.",
+        )
+        add(
+            QgsProcessingParameterMultipleLayers(
+                self.EXTRA_LAYERS,
+                self.tr("Extra layers (control areas, coverage, posts)"),
+                QgsProcessing.TypeVectorAnyGeometry,
+                optional=True,
+            ),
             "Layers drawn with the gaps: control areas (a polygon layer with a 'force' field; unclaimed land "
-            "between them is hatched), coverage polygons, posts.")
-        add(QgsProcessingParameterString(
-            self.TITLE, self.tr("Title"), defaultValue="Unmonitored gap zones"), "The map's title.")
-        add(QgsProcessingParameterString(
-            self.SUBTITLE, self.tr("Subtitle"), defaultValue="", optional=True),
-            "A line under the title, e.g. the area, the forces and the seam distance.")
-        add(QgsProcessingParameterEnum(
-            self.PAGE, self.tr("Page"), [p[0] for p in maplayout.PAGES], defaultValue=0),
-            "Paper size and orientation.")
-        add(QgsProcessingParameterNumber(
-            self.DPI, self.tr("Resolution (dpi)"), QgsProcessingParameterNumber.Integer, defaultValue=150,
-            minValue=50, maxValue=600),
-            "Dots per inch of the PNG (and of any raster part of the PDF).")
-        add(QgsProcessingParameterEnum(
-            self.SORT_KEY, self.tr("Order the gap table by"), [k[0] for k in maplayout.SORT_KEYS], defaultValue=0),
-            "Which gaps the table lists first: highest priority or largest area.")
-        add(QgsProcessingParameterBoolean(
-            self.INCLUDE_BORDER_REGION, self.tr("Add the border-region layers"), defaultValue=True),
+            "between them is hatched), coverage polygons, posts.",
+        )
+        add(
+            QgsProcessingParameterString(self.TITLE, self.tr("Title"), defaultValue="Unmonitored gap zones"),
+            "The map's title.",
+        )
+        add(
+            QgsProcessingParameterString(self.SUBTITLE, self.tr("Subtitle"), defaultValue="", optional=True),
+            "A line under the title, e.g. the area, the forces and the seam distance.",
+        )
+        add(
+            QgsProcessingParameterEnum(self.PAGE, self.tr("Page"), [p[0] for p in maplayout.PAGES], defaultValue=0),
+            "Paper size and orientation.",
+        )
+        add(
+            QgsProcessingParameterNumber(
+                self.DPI,
+                self.tr("Resolution (dpi)"),
+                QgsProcessingParameterNumber.Integer,
+                defaultValue=150,
+                minValue=50,
+                maxValue=600,
+            ),
+            "Dots per inch of the PNG (and of any raster part of the PDF).",
+        )
+        add(
+            QgsProcessingParameterEnum(
+                self.SORT_KEY, self.tr("Order the gap table by"), [k[0] for k in maplayout.SORT_KEYS], defaultValue=0
+            ),
+            "Which gaps the table lists first: highest priority or largest area.",
+        )
+        add(
+            QgsProcessingParameterBoolean(
+                self.INCLUDE_BORDER_REGION, self.tr("Add the border-region layers"), defaultValue=True
+            ),
             "Draw the bundled border, crossings, settlements, governorates and countries under the analysis "
-            "layers, and the whole border in the overview.")
-        add(QgsProcessingParameterFileDestination(
-            self.OUTPUT_PDF, self.tr("Map as PDF"), self.tr("PDF files (*.pdf)"), optional=True,
-            createByDefault=False),
-            "Where to write the one-page PDF. Give this, the PNG, or both.")
-        add(QgsProcessingParameterFileDestination(
-            self.OUTPUT_PNG, self.tr("Map as PNG"), self.tr("PNG images (*.png)"), optional=True,
-            createByDefault=False),
-            "Where to write the PNG image, at the resolution above.")
+            "layers, and the whole border in the overview.",
+        )
+        add(
+            QgsProcessingParameterFileDestination(
+                self.OUTPUT_PDF,
+                self.tr("Map as PDF"),
+                self.tr("PDF files (*.pdf)"),
+                optional=True,
+                createByDefault=False,
+            ),
+            "Where to write the one-page PDF. Give this, the PNG, or both.",
+        )
+        add(
+            QgsProcessingParameterFileDestination(
+                self.OUTPUT_PNG,
+                self.tr("Map as PNG"),
+                self.tr("PNG images (*.png)"),
+                optional=True,
+                createByDefault=False,
+            ),
+            "Where to write the PNG image, at the resolution above.",
+        )
 
     def _outputs(self, parameters, context):
         pdf = self.parameterAsFileOutput(parameters, self.OUTPUT_PDF, context) or ""
@@ -122,8 +160,10 @@ class ExportMapAlgorithm(BorderGapsAlgorithm):
     def _problem(self, parameters, context):
         pdf, png = self._outputs(parameters, context)
         if not pdf and not png:
-            return ("Give an output file: OUTPUT_PDF (Map as PDF), OUTPUT_PNG (Map as PNG) or both; "
-                    "without one the map has nowhere to go.")
+            return (
+                "Give an output file: OUTPUT_PDF (Map as PDF), OUTPUT_PNG (Map as PNG) or both; "
+                "without one the map has nowhere to go."
+            )
         if pdf and png and pdf == png:
             return f"The PDF and the PNG are both set to '{pdf}': give them different file names."
         for path, what, suffix in ((pdf, "PDF map", ".pdf"), (png, "PNG map", ".png")):
@@ -134,13 +174,17 @@ class ExportMapAlgorithm(BorderGapsAlgorithm):
                 return f"The {what} file '{path}' should end in {suffix}: rename it."
         gaps = self.parameterAsVectorLayer(parameters, self.GAPS, context)
         if gaps is not None and gaps.geometryType() != QgsWkbTypes.GeometryType.PolygonGeometry:
-            return (f"The gap layer '{gaps.name()}' does not hold polygons: give the polygon output of "
-                    "Unmonitored gap zones (bordergaps:gapzones) as GAPS.")
+            return (
+                f"The gap layer '{gaps.name()}' does not hold polygons: give the polygon output of "
+                "Unmonitored gap zones (bordergaps:gapzones) as GAPS."
+            )
         if gaps is not None:
             missing = maplayout.missing_gap_fields(gaps)
             if missing:
-                return (f"The gap layer '{gaps.name()}' has no field {', '.join(repr(m) for m in missing)}: "
-                        "give the output of Unmonitored gap zones (bordergaps:gapzones).")
+                return (
+                    f"The gap layer '{gaps.name()}' has no field {', '.join(repr(m) for m in missing)}: "
+                    "give the output of Unmonitored gap zones (bordergaps:gapzones)."
+                )
         return None
 
     # The base class's run(parameters, context, feedback) hook shadows QgsProcessingAlgorithm.run(),
@@ -214,13 +258,16 @@ class ExportMapAlgorithm(BorderGapsAlgorithm):
 
         focus = gap_layer
         if not maplayout.has_geometry(gap_layer):
-            focus = next((item.layer for item in points + lines + polygons + controls
-                          if maplayout.has_geometry(item.layer)), None)
+            focus = next(
+                (item.layer for item in points + lines + polygons + controls if maplayout.has_geometry(item.layer)),
+                None,
+            )
             if focus is None:
                 raise BorderGapsError(
                     f"The gap layer '{gaps.name()}' has no gap with a geometry and no extra layer has any "
                     "feature, so there is nothing to map. Check the gap layer, or add the control areas to "
-                    "map a result with no gaps.")
+                    "map a result with no gaps."
+                )
             feedback.pushInfo(f"The gap layer '{gaps.name()}' has no gaps: the map shows '{focus.name()}'.")
         crs, _extent = maplayout.map_frame(focus, project.transformContext())
         unclaimed = []
@@ -242,25 +289,39 @@ class ExportMapAlgorithm(BorderGapsAlgorithm):
             if name in region:
                 layer = region[name]
                 # countries and governorates are labelled on the map: the legend has better use for its room
-                region_items.append(maplayout.MapLayer(
-                    layer, layer.name(), in_legend=name not in UNLISTED_REGION_LAYERS,
-                    sources=maplayout.layer_sources(layer)))
+                region_items.append(
+                    maplayout.MapLayer(
+                        layer,
+                        layer.name(),
+                        in_legend=name not in UNLISTED_REGION_LAYERS,
+                        sources=maplayout.layer_sources(layer),
+                    )
+                )
         main_layers += region_items
         overview_gaps = gap_layer.clone()  # unlabelled: the inset is too small for gap numbers
         overview_gaps.setLabelsEnabled(False)
         project.addMapLayer(overview_gaps, False)
         overview_layers = [overview_gaps] + [region[n] for n in OVERVIEW_REGION_LAYERS if n in region]
 
-        synthetic = [i.title.replace("(synthetic demo)", "").strip().lower() for i in main_layers
-                     if "synthetic" in i.layer.metadata().abstract().lower()]
+        synthetic = [
+            i.title.replace("(synthetic demo)", "").strip().lower()
+            for i in main_layers
+            if "synthetic" in i.layer.metadata().abstract().lower()
+        ]
         note = f"DEMONSTRATION DATA: synthetic {', '.join(synthetic)}" if synthetic else ""
 
         spec = maplayout.MapSpec(
-            gaps=gap_layer, main_layers=main_layers, overview_layers=overview_layers,
+            gaps=gap_layer,
+            main_layers=main_layers,
+            overview_layers=overview_layers,
             title=self.parameterAsString(parameters, self.TITLE, context),
             subtitle=self.parameterAsString(parameters, self.SUBTITLE, context),
-            page=page, sort_key=self.parameterAsEnum(parameters, self.SORT_KEY, context),
-            border=region.get("border"), note=note, focus=focus)
+            page=page,
+            sort_key=self.parameterAsEnum(parameters, self.SORT_KEY, context),
+            border=region.get("border"),
+            note=note,
+            focus=focus,
+        )
         layout = maplayout.build_layout(project, spec)
         feedback.setProgress(50)
         feedback.pushInfo(f"Legend: {', '.join(i.title for i in main_layers)}")
@@ -288,8 +349,13 @@ class ExportMapAlgorithm(BorderGapsAlgorithm):
         parts = QgsProviderRegistry.instance().decodeUri(layer.providerType(), layer.source())
         path, name = parts.get("path") or "", parts.get("layerName") or ""
         entry = catalogue.CATALOGUE.get(name)
-        if entry is None or not path or not os.path.exists(path) or not os.path.exists(entry.gpkg) \
-                or not os.path.samefile(path, entry.gpkg):
+        if (
+            entry is None
+            or not path
+            or not os.path.exists(path)
+            or not os.path.exists(entry.gpkg)
+            or not os.path.samefile(path, entry.gpkg)
+        ):
             return None
         if os.path.isfile(entry.style_path):
             layer.loadNamedStyle(entry.style_path)
@@ -302,8 +368,10 @@ class ExportMapAlgorithm(BorderGapsAlgorithm):
         try:
             from ..layers.catalogue import bundled_layer
         except ImportError as err:
-            feedback.reportError(f"The border-region layers are not available ({err}); the map shows the "
-                                 "analysis layers only.", fatalError=False)
+            feedback.reportError(
+                f"The border-region layers are not available ({err}); the map shows the analysis layers only.",
+                fatalError=False,
+            )
             return {}
         layers = {}
         for name in REGION_LAYERS:
@@ -315,8 +383,7 @@ class ExportMapAlgorithm(BorderGapsAlgorithm):
                 feedback.reportError(f"Border-region layer '{name}' could not be loaded: {err}", fatalError=False)
                 continue
             if layer is None or not layer.isValid():
-                feedback.reportError(f"Border-region layer '{name}' is not valid; left off the map.",
-                                     fatalError=False)
+                feedback.reportError(f"Border-region layer '{name}' is not valid; left off the map.", fatalError=False)
                 continue
             project.addMapLayer(layer, False)
             layers[name] = layer

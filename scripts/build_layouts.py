@@ -108,8 +108,7 @@ def build(name, boxes, table_rows):
     _label(layout, "title", boxes["title"], "[title]", 17, bold=True)
     _label(layout, "subtitle", boxes["subtitle"], "[subtitle]", 10, colour="#404040")
     _label(layout, "date", boxes["date"], "[date]", 10, align=Qt.AlignmentFlag.AlignRight)
-    _label(layout, "note", boxes["note"], "[note]", 7, bold=True,
-           align=Qt.AlignmentFlag.AlignRight, colour="#a50f15")
+    _label(layout, "note", boxes["note"], "[note]", 7, bold=True, align=Qt.AlignmentFlag.AlignRight, colour="#a50f15")
 
     main = QgsLayoutItemMap(layout)
     main.setId("main_map")

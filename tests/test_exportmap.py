@@ -56,8 +56,9 @@ def _bundled_available():
 
 def test_pdf_has_one_page_with_title_date_and_sources(run_export, tmp_path):
     pdf = tmp_path / "map.pdf"
-    result = run_export(GAPS=sinjar_gaps(), EXTRA_LAYERS=[control_areas()], SUBTITLE="Peshmerga / ISF seam, 3 km",
-                        OUTPUT_PDF=str(pdf))
+    result = run_export(
+        GAPS=sinjar_gaps(), EXTRA_LAYERS=[control_areas()], SUBTITLE="Peshmerga / ISF seam, 3 km", OUTPUT_PDF=str(pdf)
+    )
     assert result["OUTPUT_PDF"] == str(pdf)
     assert pdf_pages(pdf) == 1
     text = pdf_text(pdf)
@@ -111,8 +112,12 @@ def _rendered_gap_colour(priority):
     renderer.stopRender(context)
     layout = maplayout.load_template(QgsProject(), 0)
     background = layout.itemById("main_map").backgroundColor()
-    return QColor(*(round(alpha * getattr(colour, c)() + (1 - alpha) * getattr(background, c)())
-                    for c in ("red", "green", "blue")))
+    return QColor(
+        *(
+            round(alpha * getattr(colour, c)() + (1 - alpha) * getattr(background, c)())
+            for c in ("red", "green", "blue")
+        )
+    )
 
 
 def test_png_shows_the_gap_in_its_priority_colour(run_export, tmp_path):
@@ -168,8 +173,12 @@ def test_table_is_ordered_by_the_chosen_key():
         table = maplayout.fill_table(layout, gaps, key)
         shown = maplayout.table_rows(table)
         assert [int(row[0]) for row in shown] == expected
-        assert shown[0][1:] == [f"{rows[expected[0] - 1][1]:.1f}", f"{rows[expected[0] - 1][2]:.2f}",
-                                f"{rows[expected[0] - 1][3]:.1f}", f"{rows[expected[0] - 1][4]:.0f}"]
+        assert shown[0][1:] == [
+            f"{rows[expected[0] - 1][1]:.1f}",
+            f"{rows[expected[0] - 1][2]:.2f}",
+            f"{rows[expected[0] - 1][3]:.1f}",
+            f"{rows[expected[0] - 1][4]:.0f}",
+        ]
 
 
 def test_table_keeps_to_its_frame():
@@ -188,8 +197,11 @@ def test_table_keeps_to_its_frame():
 def test_unwritable_output_path_is_refused_before_rendering(run_export, tmp_path, where):
     blocker = tmp_path / "plain.txt"
     blocker.write_text("not a folder")
-    path = {"under_a_file": str(blocker / "map.pdf"), "proc": "/proc/border_gaps_test/map.pdf",
-            "a_folder": str(tmp_path)}[where]
+    path = {
+        "under_a_file": str(blocker / "map.pdf"),
+        "proc": "/proc/border_gaps_test/map.pdf",
+        "a_folder": str(tmp_path),
+    }[where]
     with pytest.raises(QgsProcessingException, match="map.pdf|is a folder") as err:
         run_export(GAPS=sinjar_gaps(), INCLUDE_BORDER_REGION=False, OUTPUT_PDF=path)
     assert "PDF map" in str(err.value)
@@ -223,9 +235,19 @@ def test_the_users_project_and_layers_are_left_alone(bordergaps_provider, tmp_pa
         layers_before = set(project.mapLayers())
         context = QgsProcessingContext()
         context.setProject(project)
-        processing.run(ALG, {"GAPS": gaps.id(), "EXTRA_LAYERS": [control.id()], "TITLE": "GUI run", "DPI": 50,
-                             "INCLUDE_BORDER_REGION": False, "OUTPUT_PNG": str(tmp_path / "gui.png")},
-                       context=context, feedback=QgsProcessingFeedback())
+        processing.run(
+            ALG,
+            {
+                "GAPS": gaps.id(),
+                "EXTRA_LAYERS": [control.id()],
+                "TITLE": "GUI run",
+                "DPI": 50,
+                "INCLUDE_BORDER_REGION": False,
+                "OUTPUT_PNG": str(tmp_path / "gui.png"),
+            },
+            context=context,
+            feedback=QgsProcessingFeedback(),
+        )
         assert set(project.mapLayers()) == layers_before
         assert gaps.renderer().dump() == renderer_before
         assert project.layoutManager().layouts() == []
@@ -268,8 +290,12 @@ def test_gaps_off_the_earth_or_not_polygons_are_refused(run_export, tmp_path):
     lost = gap_layer([(1, 1.0, 1.0, 1.0, 50.0, square(5e6, 5e6, 1000))], name="lost gaps")  # "degrees"
     with pytest.raises(QgsProcessingException, match="'lost gaps' do not fit its CRS EPSG:4326"):
         run_export(GAPS=lost, INCLUDE_BORDER_REGION=False, OUTPUT_PDF=str(tmp_path / "lost.pdf"))
-    points = QgsVectorLayer("Point?crs=EPSG:4326&field=gap_id:integer&field=area_km2:double&field=width_km:double"
-                            "&field=border_km:double&field=priority:double", "posts", "memory")
+    points = QgsVectorLayer(
+        "Point?crs=EPSG:4326&field=gap_id:integer&field=area_km2:double&field=width_km:double"
+        "&field=border_km:double&field=priority:double",
+        "posts",
+        "memory",
+    )
     with pytest.raises(QgsProcessingException, match="'posts' does not hold polygons"):
         run_export(GAPS=points, INCLUDE_BORDER_REGION=False, OUTPUT_PDF=str(tmp_path / "points.pdf"))
     assert os.listdir(tmp_path) == []
@@ -281,8 +307,9 @@ def test_legend_leaves_out_layers_with_nothing_in_view(run_export, tmp_path):
     feature.setGeometry(QgsGeometry.fromWkt("POINT(44.36 33.31)"))  # 300 km from the gaps
     far.dataProvider().addFeatures([feature])
     pdf = tmp_path / "legend.pdf"
-    run_export(GAPS=sinjar_gaps(), EXTRA_LAYERS=[control_areas(), far], INCLUDE_BORDER_REGION=False,
-               OUTPUT_PDF=str(pdf))
+    run_export(
+        GAPS=sinjar_gaps(), EXTRA_LAYERS=[control_areas(), far], INCLUDE_BORDER_REGION=False, OUTPUT_PDF=str(pdf)
+    )
     text = pdf_text(pdf)
     assert "districts" in text  # in the legend and the sources
     assert "Baghdad posts" not in text  # neither
@@ -290,6 +317,9 @@ def test_legend_leaves_out_layers_with_nothing_in_view(run_export, tmp_path):
 
 def test_renders_in_the_main_thread(bordergaps_provider):
     alg = bordergaps_provider.algorithm("exportmap")
-    flag = Qgis.ProcessingAlgorithmFlag.NoThreading if hasattr(Qgis, "ProcessingAlgorithmFlag") \
+    flag = (
+        Qgis.ProcessingAlgorithmFlag.NoThreading
+        if hasattr(Qgis, "ProcessingAlgorithmFlag")
         else QgsProcessingAlgorithm.FlagNoThreading
+    )
     assert alg.flags() & flag

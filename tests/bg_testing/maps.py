@@ -7,13 +7,15 @@ import numpy as np
 from qgis.core import QgsFeature, QgsGeometry, QgsVectorLayer
 from qgis.PyQt.QtGui import QColor, QImage
 
-GAP_FIELDS = "field=gap_id:integer&field=area_km2:double&field=width_km:double&field=border_km:double" \
-             "&field=priority:double"
+GAP_FIELDS = (
+    "field=gap_id:integer&field=area_km2:double&field=width_km:double&field=border_km:double&field=priority:double"
+)
 
 
 def square(x0, y0, size):
     return QgsGeometry.fromWkt(
-        f"POLYGON(({x0} {y0},{x0 + size} {y0},{x0 + size} {y0 + size},{x0} {y0 + size},{x0} {y0}))")
+        f"POLYGON(({x0} {y0},{x0 + size} {y0},{x0 + size} {y0 + size},{x0} {y0 + size},{x0} {y0}))"
+    )
 
 
 def gap_layer(rows, name="gaps", crs="EPSG:4326"):
@@ -33,12 +35,14 @@ def gap_layer(rows, name="gaps", crs="EPSG:4326"):
 
 def sinjar_gaps():
     """Four gaps west of Sinjar (lon/lat), priorities and areas in different orders."""
-    return gap_layer([
-        (1, 4.0, 0.8, 12.0, 35.0, square(41.70, 36.30, 0.02)),
-        (2, 9.5, 1.6, 3.0, 91.0, square(41.76, 36.36, 0.03)),
-        (3, 22.0, 2.9, 25.0, 20.0, square(41.84, 36.28, 0.05)),
-        (4, 1.2, 0.4, 7.5, 64.0, square(41.92, 36.40, 0.01)),
-    ])
+    return gap_layer(
+        [
+            (1, 4.0, 0.8, 12.0, 35.0, square(41.70, 36.30, 0.02)),
+            (2, 9.5, 1.6, 3.0, 91.0, square(41.76, 36.36, 0.03)),
+            (3, 22.0, 2.9, 25.0, 20.0, square(41.84, 36.28, 0.05)),
+            (4, 1.2, 0.4, 7.5, 64.0, square(41.92, 36.40, 0.01)),
+        ]
+    )
 
 
 def control_areas():

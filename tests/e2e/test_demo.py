@@ -16,8 +16,9 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 
 def test_make_demo_writes_gaps_pdf_and_png(tmp_path, qgis_app):
     env = dict(os.environ, BORDER_GAPS_DEMO_OUT=str(tmp_path), BORDER_GAPS_DEMO_DPI="100")
-    proc = subprocess.run(["make", "-s", "demo"], cwd=ROOT, env=env, capture_output=True, text=True,
-                          timeout=900, check=False)
+    proc = subprocess.run(
+        ["make", "-s", "demo"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=900, check=False
+    )
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     assert sorted(os.listdir(tmp_path)) == ["border_gaps_map.pdf", "border_gaps_map.png", "gaps.gpkg"]
 
