@@ -7,7 +7,10 @@ two forces' districts with an unclaimed strip, posts, coverage, border line, set
 study area and a small DEM.
 """
 
+import atexit
 import os
+import shutil
+import tempfile
 
 import numpy as np
 from qgis.core import QgsProcessingContext, QgsProcessingFeedback, QgsProject, QgsVectorLayer
@@ -16,11 +19,13 @@ from . import robustness as rb
 
 POLYGON, POINT, LINE, ANY = "polygon", "point", "line", "any"
 LAYER_GEOMETRY = {"control_areas": POLYGON, "posts": POINT, "coverage": POLYGON, "border": LINE,
-                  "settlements": POINT, "study_area": POLYGON, "gaps": POLYGON}
+                  "settlements": POINT, "study_area": POLYGON, "gaps": POLYGON, "countries": POLYGON,
+                  "origins": POINT, "destinations": POINT, "roads": LINE}
 FORCE_VALUES = {"FORCE_A": "Peshmerga", "FORCE_B": "ISF"}
 # Field parameters: a word in the parameter name → field of our layers
 FIELD_WORDS = (("FORCE", "force"), ("RANGE", "range_m"), ("NAME", "name"), ("STATUS", "status"),
-               ("KIND", "kind"), ("PRIORITY", "priority"), ("AREA", "area_km2"))
+               ("KIND", "kind"), ("PRIORITY", "priority"), ("AREA", "area_km2"), ("COUNTRY", "name"),
+               ("ORIGIN", "name"), ("DESTINATION", "name"), ("SIDE", "iso_a2"))
 
 
 # DESIGN.md "Gap layer fields", for a gap layer made without bordergaps:gapzones
@@ -56,7 +61,9 @@ def data_types(param):
 def layer_for(param):
     """Name of our layer that fits a layer parameter, by its name, then by geometry type."""
     name = param.name().upper()
-    for word, layer in (("CONTROL", "control_areas"), ("DISTRICT", "control_areas"), ("POST", "posts"),
+    for word, layer in (("ORIGIN", "origins"), ("DESTINATION", "destinations"), ("COUNTR", "countries"),
+                        ("ROAD", "roads"), ("TRACK", "roads"), ("CONTROL", "control_areas"),
+                        ("DISTRICT", "control_areas"), ("POST", "posts"),
                         ("COVERAGE", "coverage"), ("BORDER", "border"), ("SETTLEMENT", "settlements"),
                         ("VILLAGE", "settlements"), ("STUDY", "study_area"), ("GAP", "gaps"),
                         ("SITE", "posts"), ("CANDIDATE", "posts")):
@@ -65,7 +72,7 @@ def layer_for(param):
     return {POLYGON: "control_areas", POINT: "posts", LINE: "border", ANY: "control_areas"}[data_types(param)]
 
 
-def make_dem(path, lon0=rb.LON0, lat0=rb.LAT0, size=120, pixel_deg=0.0005):
+def make_dem(path, lon0=rb.LON0, lat0=rb.LAT0, size=240, pixel_deg=0.0015):
     """A small hilly DEM (GeoTIFF, EPSG:4326) covering the scenario."""
     import rasterio
     from rasterio.transform import from_origin
@@ -79,24 +86,46 @@ def make_dem(path, lon0=rb.LON0, lat0=rb.LAT0, size=120, pixel_deg=0.0005):
     return str(path)
 
 
+_TEMPLATE = {}
+
+
 class Scenario:
-    """The small input files of one test, and valid parameters for any algorithm."""
+    """The small input files of one test, and valid parameters for any algorithm.
+
+    The default files are written once per session and copied into each test's folder
+    (writing ten GeoPackage layers takes seconds, copying them milliseconds).
+    """
 
     def __init__(self, folder, layers=None, crs="EPSG:4326"):
         self.folder = str(folder)
+        self._outputs = 0
+        if layers is None and crs == "EPSG:4326":
+            if "default" not in _TEMPLATE:
+                _TEMPLATE["default"] = Scenario(tempfile.mkdtemp(prefix="bg-scenario-"), {}, crs)
+                atexit.register(shutil.rmtree, _TEMPLATE["default"].folder, True)
+            template = _TEMPLATE["default"]
+            shutil.copytree(template.folder, self.folder, dirs_exist_ok=True)
+            self.gpkg = os.path.join(self.folder, "inputs.gpkg")
+            self.dem = os.path.join(self.folder, "dem.tif")
+            self.sources = {k: v.replace(template.folder, self.folder) for k, v in template.sources.items()
+                            if k != "gaps"}
+            return
         os.makedirs(self.folder, exist_ok=True)
         self.gpkg = os.path.join(self.folder, "inputs.gpkg")
-        made = layers or {
+        made = layers if layers else {
             "control_areas": rb.control_layer(crs=crs),
             "posts": rb.posts_layer(crs=crs),
             "coverage": rb.coverage_layer(crs=crs),
             "border": rb.border_layer(crs=crs),
             "settlements": rb.settlements_layer(crs=crs),
             "study_area": rb.study_area_layer(crs=crs),
+            "countries": rb.countries_layer(crs=crs),
+            "origins": rb.origins_layer(crs=crs),
+            "destinations": rb.destinations_layer(crs=crs),
+            "roads": rb.roads_layer(crs=crs),
         }
         self.sources = rb.save_gpkg(made, self.gpkg)
         self.dem = make_dem(os.path.join(self.folder, "dem.tif"))
-        self._outputs = 0
 
     # -- files whose checksums must not change ---------------------------------
     def input_files(self):
@@ -192,6 +221,8 @@ class Scenario:
                 value = FORCE_VALUES.get(param.name(), param.defaultValue())
             elif kind in ("number", "distance", "scale", "duration"):
                 value = param.defaultValue()
+                if param.name().upper() in ("DPI", "RESOLUTION"):
+                    value = max(param.minimum(), 30)  # a map at the lowest useful resolution: fast tests
                 if value is None:
                     value = max(1000.0, param.minimum()) if hasattr(param, "minimum") else 1000.0
             elif kind in ("enum", "boolean", "crs", "extent", "point", "expression", "color", "band", "file"):

@@ -98,6 +98,28 @@ def study_area_layer(crs="EPSG:4326", name="study_area"):
     return memory_layer("Polygon", [("name", "string")], [(box(-12, -10, 14, 10), ["Sinjar"])], name, crs)
 
 
+def countries_layer(crs="EPSG:4326", name="countries"):
+    """Syria west of the border line (x = 1 km), Iraq east of it."""
+    return memory_layer("Polygon", [("name", "string"), ("name_ar", "string"), ("iso_a2", "string")],
+                        [(box(-40, -40, 1, 40), ["Syria", "سوريا", "SY"]),
+                         (box(1, -40, 40, 40), ["Iraq", "العراق", "IQ"])], name, crs)
+
+
+def origins_layer(crs="EPSG:4326", name="origins"):
+    return memory_layer("Point", [("name", "string")], [(point(-8, 4), ["Al-Hol side"]),
+                                                         (point(-9, -5), ["Tal Safuk"])], name, crs)
+
+
+def destinations_layer(crs="EPSG:4326", name="destinations"):
+    return memory_layer("Point", [("name", "string")], [(point(10, 3), ["Khanasor"]),
+                                                         (point(11, -6), ["Sinune"])], name, crs)
+
+
+def roads_layer(crs="EPSG:4326", name="roads"):
+    return memory_layer("LineString", [("name", "string")], [(line([(-10, 0), (12, 1)]), ["Sinjar road"])],
+                        name, crs)
+
+
 def save_gpkg(layers, path):
     """Write ``{name: layer}`` into one GeoPackage; returns ``{name: "path|layername=name"}``."""
     out = {}
