@@ -35,11 +35,13 @@ def connection_uri(uri: Union[str, QgsDataSourceUri]) -> QgsDataSourceUri:
     if not parsed.database() and not parsed.service():
         raise BorderGapsError("The PostGIS connection names no database: give dbname= (or service=) in the uri.")
     clean = QgsDataSourceUri()
-    clean.setConnection(parsed.host(), parsed.port(), parsed.database(), parsed.username(), "",
-                        parsed.sslMode(), parsed.authConfigId())
+    clean.setConnection(
+        parsed.host(), parsed.port(), parsed.database(), parsed.username(), "", parsed.sslMode(), parsed.authConfigId()
+    )
     if parsed.service():
-        clean.setConnection(parsed.service(), parsed.database(), parsed.username(), "", parsed.sslMode(),
-                            parsed.authConfigId())
+        clean.setConnection(
+            parsed.service(), parsed.database(), parsed.username(), "", parsed.sslMode(), parsed.authConfigId()
+        )
     return clean
 
 
@@ -84,8 +86,10 @@ def write_layer(
     (GeoPackage layers), so rows can be matched back to the file.
     """
     if layer is None or not layer.isValid():
-        raise BorderGapsError(f"Cannot write layer '{getattr(layer, 'name', lambda: '?')()}' to PostGIS: "
-                              "the layer is not valid (missing file or wrong path).")
+        raise BorderGapsError(
+            f"Cannot write layer '{getattr(layer, 'name', lambda: '?')()}' to PostGIS: "
+            "the layer is not valid (missing file or wrong path)."
+        )
     table = table or layer.name()
     names = layer.fields().names()
     key = "fid" if "fid" in names else ""
@@ -93,10 +97,14 @@ def write_layer(
     options = {"overwrite": overwrite, "lowercaseFieldNames": False}
     error, message = QgsVectorLayerExporter.exportLayer(layer, uri, PROVIDER, layer.crs(), False, options)
     if error != Qgis.VectorExportResult.Success:
-        hint = " It already exists: write with overwrite=True or choose another table." \
-            if not overwrite and "exist" in message.lower() else ""
-        raise BorderGapsError(f"Could not write layer '{layer.name()}' to PostGIS table "
-                              f"\"{schema}\".\"{table}\": {message}.{hint}")
+        hint = (
+            " It already exists: write with overwrite=True or choose another table."
+            if not overwrite and "exist" in message.lower()
+            else ""
+        )
+        raise BorderGapsError(
+            f'Could not write layer \'{layer.name()}\' to PostGIS table "{schema}"."{table}": {message}.{hint}'
+        )
     return uri
 
 
@@ -140,11 +148,14 @@ def write_catalogue(
     return write_layers(layers, connection, schema, overwrite, is_canceled)
 
 
-def postgis_layer(connection: Union[str, QgsDataSourceUri], schema: str, table: str,
-                  name: Optional[str] = None) -> QgsVectorLayer:
+def postgis_layer(
+    connection: Union[str, QgsDataSourceUri], schema: str, table: str, name: Optional[str] = None
+) -> QgsVectorLayer:
     """A layer on ``schema.table``; raises if the table cannot be opened."""
     layer = QgsVectorLayer(table_uri(connection, schema, table), name or table, PROVIDER)
     if not layer.isValid():
-        raise BorderGapsError(f"Could not open PostGIS table \"{schema}\".\"{table}\": check the table name and "
-                              "the authentication configuration.")
+        raise BorderGapsError(
+            f'Could not open PostGIS table "{schema}"."{table}": check the table name and '
+            "the authentication configuration."
+        )
     return layer

@@ -38,10 +38,14 @@ from qgis.core import (
 OK, ERROR, EITHER = "ok", "error", "either"
 GEOMETRY_NAME = {POLYGON: "Polygon", POINT: "Point", LINE: "LineString"}
 UTM38 = "EPSG:32638"
-_OVERWRITES_INPUT = ("output set to the input GeoPackage: QGIS's writer replaces the file and destroys the "
-                     "inputs; needs a check in checkParameterValues (bugs_issue9.md B1)")
-_READER_CS = ("analysis/inputs.py read_features: QgsCsException from geom.transform escapes as a traceback "
-              "for coordinates no lon/lat can have (bugs_issue9.md B2)")
+_OVERWRITES_INPUT = (
+    "output set to the input GeoPackage: QGIS's writer replaces the file and destroys the "
+    "inputs; needs a check in checkParameterValues (bugs_issue9.md B1)"
+)
+_READER_CS = (
+    "analysis/inputs.py read_features: QgsCsException from geom.transform escapes as a traceback "
+    "for coordinates no lon/lat can have (bugs_issue9.md B2)"
+)
 KNOWN_BUGS = {
     # (algorithm id, case id): reason naming the bug; each is listed in /work/notes/bugs_issue9.md
     ("bordergaps:seamzones", "output_is_input"): _OVERWRITES_INPUT,
@@ -53,11 +57,11 @@ KNOWN_BUGS = {
     ("bordergaps:corridors", "far_outside"): _READER_CS,
     ("bordergaps:postcoverage", "far_outside"): _READER_CS,
     ("bordergaps:corridors", "points_for_polygons"): "corridors silently ignores a point layer given as COVERAGE "
-                                                     "(bugs_issue9.md B5)",
+    "(bugs_issue9.md B5)",
     ("bordergaps:corridors", "distance_enormous"): "corridors: CELL_SIZE 1e9 m gives a 1-cell grid and a numpy "
-                                                   "ValueError traceback from np.gradient (bugs_issue9.md B6)",
+    "ValueError traceback from np.gradient (bugs_issue9.md B6)",
     ("bordergaps:siteposts", "points_for_polygons"): "siteposts says 'the gap layer is empty' when given a point "
-                                                     "layer as GAPS (bugs_issue9.md B7)",
+    "layer as GAPS (bugs_issue9.md B7)",
 }
 
 
@@ -89,8 +93,11 @@ def _polygon_param(alg):
 
 def _distance_params(alg):
     words = ("DIST", "RANGE", "RADIUS", "BUFFER", "WIDTH", "SPACING", "CELL", "AREA", "LENGTH")
-    return [p for p in alg.parameterDefinitions()
-            if p.type() == "distance" or (p.type() == "number" and any(w in p.name().upper() for w in words))]
+    return [
+        p
+        for p in alg.parameterDefinitions()
+        if p.type() == "distance" or (p.type() == "number" and any(w in p.name().upper() for w in words))
+    ]
 
 
 def _field_params(alg):
@@ -200,7 +207,7 @@ def case_invalid_polygons(scenario, alg, params):
 
 def _to_multi_zm(geom):
     wkt = geom.asWkt(8)
-    body = wkt[wkt.index("("):]
+    body = wkt[wkt.index("(") :]
     zm = re.sub(r"(-?\d+\.?\d*(?:e-?\d+)?) (-?\d+\.?\d*(?:e-?\d+)?)", r"\1 \2 350 7", body)
     if not wkt.upper().startswith("MULTI"):
         zm = f"({zm})"
@@ -257,8 +264,12 @@ def case_projected_utm(scenario, alg, params):
 def case_mixed_crs(scenario, alg, params):
     # the primary layer stays lon/lat, every other layer goes to UTM 38N
     primary = _primary_layer(alg).name()
-    return _all_layers(scenario, alg, params, lambda name, layer: None if layer_for(
-        alg.parameterDefinition(primary)) == name else _reprojected(layer, UTM38))
+    return _all_layers(
+        scenario,
+        alg,
+        params,
+        lambda name, layer: None if layer_for(alg.parameterDefinition(primary)) == name else _reprojected(layer, UTM38),
+    )
 
 
 def case_far_outside(scenario, alg, params):
@@ -352,23 +363,41 @@ CASES = [
     Case("all_null_geometries", EITHER, LAYER_WORDS, _has(_primary_layer), case_null_geometries),
     Case("invalid_polygons", EITHER, r"invalid|geometr", _has(_polygon_param), case_invalid_polygons),
     Case("multipart_zm", OK, "", _has(_polygon_param), case_multipart_zm),
-    Case("points_for_polygons", ERROR, r"polygon|geometry type|point", _has(_polygon_param),
-         case_points_for_polygons),
+    Case("points_for_polygons", ERROR, r"polygon|geometry type|point", _has(_polygon_param), case_points_for_polygons),
     Case("no_crs", EITHER, r"coordinate reference system|\bCRS\b", _has(_primary_layer), case_no_crs),
     Case("projected_utm", OK, "", _has(_primary_layer), case_projected_utm),
     Case("mixed_crs", OK, "", _has(_primary_layer), case_mixed_crs),
-    Case("far_outside", EITHER, r"outside|coordinate|extent|range|transform|lon|lat|degree|far|region",
-         _has(_primary_layer), case_far_outside),
+    Case(
+        "far_outside",
+        EITHER,
+        r"outside|coordinate|extent|range|transform|lon|lat|degree|far|region",
+        _has(_primary_layer),
+        case_far_outside,
+    ),
     Case("misspelt_field", ERROR, r"forcee", _has(_field_params), case_misspelt_field),
-    Case("arabic_emoji_values", OK, "", _has(lambda a: [p for p in _layer_params(a) if layer_for(p) ==
-                                                        "control_areas"]), case_arabic_emoji_values),
+    Case(
+        "arabic_emoji_values",
+        OK,
+        "",
+        _has(lambda a: [p for p in _layer_params(a) if layer_for(p) == "control_areas"]),
+        case_arabic_emoji_values,
+    ),
     Case("distance_zero", EITHER, "{distance}", _has(_distance_params), _set_all_distances(0)),
-    Case("distance_negative", ERROR, r"{distance}|negative|zero or more|positive|minimum|must be",
-         _has(_distance_params), _set_all_distances(-500)),
-    Case("distance_enormous", EITHER, r"{distance}|large|memory|too", _has(_distance_params),
-         _set_all_distances(1e9)),
-    Case("output_unwritable", ERROR, r"output|write|writ|creat|open|path|folder|director|could not",
-         _has(_sink_params), case_output_unwritable),
+    Case(
+        "distance_negative",
+        ERROR,
+        r"{distance}|negative|zero or more|positive|minimum|must be",
+        _has(_distance_params),
+        _set_all_distances(-500),
+    ),
+    Case("distance_enormous", EITHER, r"{distance}|large|memory|too", _has(_distance_params), _set_all_distances(1e9)),
+    Case(
+        "output_unwritable",
+        ERROR,
+        r"output|write|writ|creat|open|path|folder|director|could not",
+        _has(_sink_params),
+        case_output_unwritable,
+    ),
     Case("output_exists", OK, "", _has(_sink_params), case_output_exists),
     Case("output_is_input", ERROR, r"input|same|overwrit", _has(_has_gpkg_sink), case_output_is_input),
 ]
@@ -420,8 +449,9 @@ def test_bad_input(alg_id, case, tmp_path, bordergaps_provider):
         assert outcome == "error", f"{alg_id} / {case.id} should be refused, got results {results}"
     if outcome == "error":
         pattern = case.keywords.replace("{distance}", _distance_words(alg))
-        assert re.search(pattern, message, re.IGNORECASE), \
+        assert re.search(pattern, message, re.IGNORECASE), (
             f"{alg_id} / {case.id}: the message does not say what is wrong ({pattern}):\n{message}"
+        )
     else:
         for name in output_layer_params(alg):
             out = results.get(name)

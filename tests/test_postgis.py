@@ -35,8 +35,9 @@ def test_server_listens_on_loopback_only_and_the_uri_has_no_secret(postgis_db):
     assert server.query(f"SELECT rolsuper FROM pg_roles WHERE rolname = '{server.user}'") == [["f"]]
 
 
-def test_write_layers_round_trip_keeps_geometry_attributes_crs_and_the_source_file(postgis_db, tmp_path,
-                                                                                   qgis_processing):
+def test_write_layers_round_trip_keeps_geometry_attributes_crs_and_the_source_file(
+    postgis_db, tmp_path, qgis_processing
+):
     gpkg = tmp_path / "scenario.gpkg"
     sources = rb.save_gpkg({"control_areas": rb.control_layer(), "settlements": rb.settlements_layer()}, gpkg)
     before = rb.sha256(gpkg)
@@ -46,8 +47,9 @@ def test_write_layers_round_trip_keeps_geometry_attributes_crs_and_the_source_fi
     # a projected memory layer too: the table keeps the layer's CRS
     from qgis import processing
 
-    layers["posts_utm"] = processing.run("native:reprojectlayer", {
-        "INPUT": rb.posts_layer(), "TARGET_CRS": "EPSG:32638", "OUTPUT": "memory:"})["OUTPUT"]
+    layers["posts_utm"] = processing.run(
+        "native:reprojectlayer", {"INPUT": rb.posts_layer(), "TARGET_CRS": "EPSG:32638", "OUTPUT": "memory:"}
+    )["OUTPUT"]
 
     written = pg.write_layers(layers, postgis_db.uri(), "team_a")
     assert sorted(written) == ["control_areas", "posts_utm", "settlements"]
@@ -219,8 +221,9 @@ def test_the_password_appears_in_no_project_setting_or_log(pg_scenario, postgis_
     QgsSettings files, the message log, nor what the algorithms report (the runs above)."""
     secret = postgis_db.server.password
     if not pg_log["tables"]:  # this test run alone: make one PostGIS run to look at
-        _alg, _files, results, tables = _run_both_ways("bordergaps:gapzones", pg_scenario, postgis_db,
-                                                       pg_log["feedback"])
+        _alg, _files, results, tables = _run_both_ways(
+            "bordergaps:gapzones", pg_scenario, postgis_db, pg_log["feedback"]
+        )
         pg_log["feedback"].texts.append(repr(results))
         pg_log["tables"].extend(tables.values())
     project = QgsProject()

@@ -18,24 +18,55 @@ from qgis.core import QgsProcessingContext, QgsProcessingFeedback, QgsProject, Q
 from . import robustness as rb
 
 POLYGON, POINT, LINE, ANY = "polygon", "point", "line", "any"
-LAYER_GEOMETRY = {"control_areas": POLYGON, "posts": POINT, "coverage": POLYGON, "border": LINE,
-                  "settlements": POINT, "study_area": POLYGON, "gaps": POLYGON, "countries": POLYGON,
-                  "origins": POINT, "destinations": POINT, "roads": LINE}
+LAYER_GEOMETRY = {
+    "control_areas": POLYGON,
+    "posts": POINT,
+    "coverage": POLYGON,
+    "border": LINE,
+    "settlements": POINT,
+    "study_area": POLYGON,
+    "gaps": POLYGON,
+    "countries": POLYGON,
+    "origins": POINT,
+    "destinations": POINT,
+    "roads": LINE,
+}
 FORCE_VALUES = {"FORCE_A": "Peshmerga", "FORCE_B": "ISF"}
 # Field parameters: a word in the parameter name → field of our layers
-FIELD_WORDS = (("FORCE", "force"), ("RANGE", "range_m"), ("NAME", "name"), ("STATUS", "status"),
-               ("KIND", "kind"), ("PRIORITY", "priority"), ("AREA", "area_km2"), ("COUNTRY", "name"),
-               ("ORIGIN", "name"), ("DESTINATION", "name"), ("SIDE", "iso_a2"))
+FIELD_WORDS = (
+    ("FORCE", "force"),
+    ("RANGE", "range_m"),
+    ("NAME", "name"),
+    ("STATUS", "status"),
+    ("KIND", "kind"),
+    ("PRIORITY", "priority"),
+    ("AREA", "area_km2"),
+    ("COUNTRY", "name"),
+    ("ORIGIN", "name"),
+    ("DESTINATION", "name"),
+    ("SIDE", "iso_a2"),
+)
 
 
 # DESIGN.md "Gap layer fields", for a gap layer made without bordergaps:gapzones
-GAP_FIELDS = [("gap_id", "integer"), ("area_km2", "double"), ("area_m2", "double"), ("perimeter_km", "double"),
-              ("width_km", "double"), ("force_a_adj", "string"), ("force_b_adj", "string"),
-              ("border_km", "double"), ("settlements", "integer"), ("abandoned", "integer"),
-              ("post_km", "double"), ("priority", "double")]
-GAP_ROWS = [(rb.box(0, 2, 2, 10), [1, 16.0, 16.0e6, 20.0, 2.0, "Sinjar east", "Tal Afar west", 0.2, 1, 0, 1.5, 70.0]),
-            (rb.box(0, -10, 2, -3), [2, 14.0, 14.0e6, 18.0, 2.0, "Sinjar east", "Tal Afar west", 0.1, 1, 1, 2.0,
-                                     55.0])]
+GAP_FIELDS = [
+    ("gap_id", "integer"),
+    ("area_km2", "double"),
+    ("area_m2", "double"),
+    ("perimeter_km", "double"),
+    ("width_km", "double"),
+    ("force_a_adj", "string"),
+    ("force_b_adj", "string"),
+    ("border_km", "double"),
+    ("settlements", "integer"),
+    ("abandoned", "integer"),
+    ("post_km", "double"),
+    ("priority", "double"),
+]
+GAP_ROWS = [
+    (rb.box(0, 2, 2, 10), [1, 16.0, 16.0e6, 20.0, 2.0, "Sinjar east", "Tal Afar west", 0.2, 1, 0, 1.5, 70.0]),
+    (rb.box(0, -10, 2, -3), [2, 14.0, 14.0e6, 18.0, 2.0, "Sinjar east", "Tal Afar west", 0.1, 1, 1, 2.0, 55.0]),
+]
 
 
 def _int(value):
@@ -50,8 +81,11 @@ def data_types(param):
         types = [_int(param.layerType())]
     else:
         types = [_int(t) for t in param.dataTypes()] if hasattr(param, "dataTypes") else []
-    mapping = {_int(QgsProcessing.TypeVectorPolygon): POLYGON, _int(QgsProcessing.TypeVectorPoint): POINT,
-               _int(QgsProcessing.TypeVectorLine): LINE}
+    mapping = {
+        _int(QgsProcessing.TypeVectorPolygon): POLYGON,
+        _int(QgsProcessing.TypeVectorPoint): POINT,
+        _int(QgsProcessing.TypeVectorLine): LINE,
+    }
     kinds = {mapping[t] for t in types if t in mapping}
     if len(kinds) == 1:
         return kinds.pop()
@@ -61,12 +95,24 @@ def data_types(param):
 def layer_for(param):
     """Name of our layer that fits a layer parameter, by its name, then by geometry type."""
     name = param.name().upper()
-    for word, layer in (("ORIGIN", "origins"), ("DESTINATION", "destinations"), ("COUNTR", "countries"),
-                        ("ROAD", "roads"), ("TRACK", "roads"), ("CONTROL", "control_areas"),
-                        ("DISTRICT", "control_areas"), ("POST", "posts"),
-                        ("COVERAGE", "coverage"), ("BORDER", "border"), ("SETTLEMENT", "settlements"),
-                        ("VILLAGE", "settlements"), ("STUDY", "study_area"), ("GAP", "gaps"),
-                        ("SITE", "posts"), ("CANDIDATE", "posts")):
+    for word, layer in (
+        ("ORIGIN", "origins"),
+        ("DESTINATION", "destinations"),
+        ("COUNTR", "countries"),
+        ("ROAD", "roads"),
+        ("TRACK", "roads"),
+        ("CONTROL", "control_areas"),
+        ("DISTRICT", "control_areas"),
+        ("POST", "posts"),
+        ("COVERAGE", "coverage"),
+        ("BORDER", "border"),
+        ("SETTLEMENT", "settlements"),
+        ("VILLAGE", "settlements"),
+        ("STUDY", "study_area"),
+        ("GAP", "gaps"),
+        ("SITE", "posts"),
+        ("CANDIDATE", "posts"),
+    ):
         if word in name:
             return layer
     return {POLYGON: "control_areas", POINT: "posts", LINE: "border", ANY: "control_areas"}[data_types(param)]
@@ -80,8 +126,18 @@ def make_dem(path, lon0=rb.LON0, lat0=rb.LAT0, size=240, pixel_deg=0.0015):
     yy, xx = np.mgrid[0:size, 0:size]
     height = 400 + 60 * np.sin(xx / 9.0) + 40 * np.cos(yy / 7.0)
     transform = from_origin(lon0 - size * pixel_deg / 2, lat0 + size * pixel_deg / 2, pixel_deg, pixel_deg)
-    with rasterio.open(path, "w", driver="GTiff", width=size, height=size, count=1, dtype="float32",
-                       crs="EPSG:4326", transform=transform, nodata=-9999) as dst:
+    with rasterio.open(
+        path,
+        "w",
+        driver="GTiff",
+        width=size,
+        height=size,
+        count=1,
+        dtype="float32",
+        crs="EPSG:4326",
+        transform=transform,
+        nodata=-9999,
+    ) as dst:
         dst.write(height.astype("float32"), 1)
     return str(path)
 
@@ -107,23 +163,28 @@ class Scenario:
             shutil.copytree(template.folder, self.folder, dirs_exist_ok=True)
             self.gpkg = os.path.join(self.folder, "inputs.gpkg")
             self.dem = os.path.join(self.folder, "dem.tif")
-            self.sources = {k: v.replace(template.folder, self.folder) for k, v in template.sources.items()
-                            if k != "gaps"}
+            self.sources = {
+                k: v.replace(template.folder, self.folder) for k, v in template.sources.items() if k != "gaps"
+            }
             return
         os.makedirs(self.folder, exist_ok=True)
         self.gpkg = os.path.join(self.folder, "inputs.gpkg")
-        made = layers if layers else {
-            "control_areas": rb.control_layer(crs=crs),
-            "posts": rb.posts_layer(crs=crs),
-            "coverage": rb.coverage_layer(crs=crs),
-            "border": rb.border_layer(crs=crs),
-            "settlements": rb.settlements_layer(crs=crs),
-            "study_area": rb.study_area_layer(crs=crs),
-            "countries": rb.countries_layer(crs=crs),
-            "origins": rb.origins_layer(crs=crs),
-            "destinations": rb.destinations_layer(crs=crs),
-            "roads": rb.roads_layer(crs=crs),
-        }
+        made = (
+            layers
+            if layers
+            else {
+                "control_areas": rb.control_layer(crs=crs),
+                "posts": rb.posts_layer(crs=crs),
+                "coverage": rb.coverage_layer(crs=crs),
+                "border": rb.border_layer(crs=crs),
+                "settlements": rb.settlements_layer(crs=crs),
+                "study_area": rb.study_area_layer(crs=crs),
+                "countries": rb.countries_layer(crs=crs),
+                "origins": rb.origins_layer(crs=crs),
+                "destinations": rb.destinations_layer(crs=crs),
+                "roads": rb.roads_layer(crs=crs),
+            }
+        )
         self.sources = rb.save_gpkg(made, self.gpkg)
         self.dem = make_dem(os.path.join(self.folder, "dem.tif"))
 
@@ -234,8 +295,10 @@ class Scenario:
             if value is None:
                 if optional:
                     continue
-                raise AssertionError(f"No test value for required parameter {param.name()} ({kind}) of "
-                                     f"{alg.id()}: teach bg_testing/algorithm_inputs.py this type.")
+                raise AssertionError(
+                    f"No test value for required parameter {param.name()} ({kind}) of "
+                    f"{alg.id()}: teach bg_testing/algorithm_inputs.py this type."
+                )
             params[param.name()] = value
         return params
 
@@ -272,5 +335,6 @@ def output_layer_params(alg):
 def run(alg_id, params, feedback=None, context=None):
     from qgis import processing
 
-    return processing.run(alg_id, params, context=context or new_context(),
-                          feedback=feedback or QgsProcessingFeedback())
+    return processing.run(
+        alg_id, params, context=context or new_context(), feedback=feedback or QgsProcessingFeedback()
+    )

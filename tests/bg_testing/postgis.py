@@ -83,8 +83,15 @@ class PostgisServer:
         return list(args)
 
     def _run(self, args, check=True, input_text=None, timeout=START_TIMEOUT_S):
-        proc = subprocess.run(self._as_service_user(args), capture_output=True, text=True, input=input_text,
-                              timeout=timeout, check=False, cwd=self.root)
+        proc = subprocess.run(
+            self._as_service_user(args),
+            capture_output=True,
+            text=True,
+            input=input_text,
+            timeout=timeout,
+            check=False,
+            cwd=self.root,
+        )
         if check and proc.returncode != 0:
             raise PostgisUnavailableError(
                 f"Command failed ({proc.returncode}): {' '.join(args)}\n{proc.stdout}\n{proc.stderr}\n"
@@ -101,9 +108,27 @@ class PostgisServer:
 
     def psql(self, sql, dbname=None):
         """Run SQL as the superuser through the server's private Unix socket (trusted, local only)."""
-        return self._run([os.path.join(self.bindir, "psql"), "-X", "-q", "-v", "ON_ERROR_STOP=1",
-                          "-h", self.root, "-p", str(self.port), "-U", self.superuser,
-                          "-d", dbname or self.dbname, "-A", "-t", "-c", sql]).stdout
+        return self._run(
+            [
+                os.path.join(self.bindir, "psql"),
+                "-X",
+                "-q",
+                "-v",
+                "ON_ERROR_STOP=1",
+                "-h",
+                self.root,
+                "-p",
+                str(self.port),
+                "-U",
+                self.superuser,
+                "-d",
+                dbname or self.dbname,
+                "-A",
+                "-t",
+                "-c",
+                sql,
+            ]
+        ).stdout
 
     # -- lifecycle ------------------------------------------------------------
     def start(self):
@@ -112,15 +137,45 @@ class PostgisServer:
         with open(pwfile, "w", encoding="utf-8") as fh:
             fh.write(secrets.token_hex(16) + "\n")
         _chown(pwfile)
-        self._run([os.path.join(self.bindir, "initdb"), "-D", self.datadir, "-U", self.superuser,
-                   "--auth-local=trust", "--auth-host=scram-sha-256", "--pwfile", pwfile,
-                   "-E", "UTF8", "--locale=C.UTF-8"], timeout=120)
+        self._run(
+            [
+                os.path.join(self.bindir, "initdb"),
+                "-D",
+                self.datadir,
+                "-U",
+                self.superuser,
+                "--auth-local=trust",
+                "--auth-host=scram-sha-256",
+                "--pwfile",
+                pwfile,
+                "-E",
+                "UTF8",
+                "--locale=C.UTF-8",
+            ],
+            timeout=120,
+        )
         os.remove(pwfile)
-        options = (f"-c listen_addresses={self.host} -p {self.port} -c unix_socket_directories={self.root} "
-                   "-c fsync=off -c full_page_writes=off -c synchronous_commit=off -c max_connections=40 "
-                   "-c shared_buffers=32MB -c log_statement=none")
-        self._run([os.path.join(self.bindir, "pg_ctl"), "-D", self.datadir, "-l", self.logfile,
-                   "-o", options, "-w", "-t", str(START_TIMEOUT_S), "start"], timeout=START_TIMEOUT_S + 10)
+        options = (
+            f"-c listen_addresses={self.host} -p {self.port} -c unix_socket_directories={self.root} "
+            "-c fsync=off -c full_page_writes=off -c synchronous_commit=off -c max_connections=40 "
+            "-c shared_buffers=32MB -c log_statement=none"
+        )
+        self._run(
+            [
+                os.path.join(self.bindir, "pg_ctl"),
+                "-D",
+                self.datadir,
+                "-l",
+                self.logfile,
+                "-o",
+                options,
+                "-w",
+                "-t",
+                str(START_TIMEOUT_S),
+                "start",
+            ],
+            timeout=START_TIMEOUT_S + 10,
+        )
         self.running = True
         self.psql(f"CREATE DATABASE {self.dbname} ENCODING 'UTF8' TEMPLATE template0", dbname="postgres")
         self.psql("CREATE EXTENSION postgis")
@@ -131,8 +186,9 @@ class PostgisServer:
 
     def stop(self):
         if self.running:
-            self._run([os.path.join(self.bindir, "pg_ctl"), "-D", self.datadir, "-m", "fast", "-w", "stop"],
-                      check=False)
+            self._run(
+                [os.path.join(self.bindir, "pg_ctl"), "-D", self.datadir, "-m", "fast", "-w", "stop"], check=False
+            )
             self.running = False
         shutil.rmtree(self.root, ignore_errors=True)
 
@@ -142,8 +198,9 @@ class PostgisServer:
         return name
 
     def tables(self, schema):
-        out = self.psql(f"SELECT table_name FROM information_schema.tables WHERE table_schema = '{schema}' "
-                        "ORDER BY table_name")
+        out = self.psql(
+            f"SELECT table_name FROM information_schema.tables WHERE table_schema = '{schema}' ORDER BY table_name"
+        )
         return [line for line in out.splitlines() if line]
 
     def query(self, sql):
@@ -223,8 +280,10 @@ def ensure_master_password():
         raise PostgisUnavailableError(f"QGIS authentication system is disabled: {manager.disabledMessage()}")
     if not manager.masterPasswordIsSet():
         if not manager.setMasterPassword(MASTER_PASSWORD, True):
-            raise PostgisUnavailableError("Could not set the master password of the QGIS authentication database "
-                                     f"({manager.authenticationDatabasePath()}).")
+            raise PostgisUnavailableError(
+                "Could not set the master password of the QGIS authentication database "
+                f"({manager.authenticationDatabasePath()})."
+            )
     return manager
 
 
@@ -256,8 +315,15 @@ class PostgisDb:
         from qgis.core import QgsDataSourceUri
 
         uri = QgsDataSourceUri()
-        uri.setConnection(self.server.host, str(self.server.port), self.server.dbname, "", "",
-                          QgsDataSourceUri.SslMode.SslDisable, self.authcfg)
+        uri.setConnection(
+            self.server.host,
+            str(self.server.port),
+            self.server.dbname,
+            "",
+            "",
+            QgsDataSourceUri.SslMode.SslDisable,
+            self.authcfg,
+        )
         if table:
             uri.setDataSource(schema, table, geometry_column or None, sql, key_column)
         return uri
@@ -271,8 +337,7 @@ class PostgisDb:
     def layer(self, schema, table, geometry_column="geom", name=None, key_column=""):
         from qgis.core import QgsVectorLayer
 
-        return QgsVectorLayer(self.uri_string(schema, table, geometry_column, key_column), name or table,
-                              "postgres")
+        return QgsVectorLayer(self.uri_string(schema, table, geometry_column, key_column), name or table, "postgres")
 
     def destination(self, schema, table, geometry_column="geom"):
         """A Processing output destination for a new PostGIS table (``postgres://`` + uri)."""

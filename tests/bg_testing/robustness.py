@@ -73,9 +73,13 @@ def control_layer(rows=None, crs="EPSG:4326", name="control_areas", geometry="Po
 
 
 def posts_layer(crs="EPSG:4326", name="posts"):
-    return memory_layer("Point", [("kind", "string"), ("range_m", "double"), ("force", "string")],
-                        [(point(1, 5), ["checkpoint", 1500.0, "ISF"]),
-                         (point(1, -6), ["tower", 800.0, "Peshmerga"])], name, crs)
+    return memory_layer(
+        "Point",
+        [("kind", "string"), ("range_m", "double"), ("force", "string")],
+        [(point(1, 5), ["checkpoint", 1500.0, "ISF"]), (point(1, -6), ["tower", 800.0, "Peshmerga"])],
+        name,
+        crs,
+    )
 
 
 def coverage_layer(crs="EPSG:4326", name="coverage"):
@@ -84,14 +88,17 @@ def coverage_layer(crs="EPSG:4326", name="coverage"):
 
 
 def border_layer(crs="EPSG:4326", name="border"):
-    return memory_layer("LineString", [("name", "string")], [(line([(1, -15), (1.3, 15)]), ["Iraq–Syria"])],
-                        name, crs)
+    return memory_layer("LineString", [("name", "string")], [(line([(1, -15), (1.3, 15)]), ["Iraq–Syria"])], name, crs)
 
 
 def settlements_layer(crs="EPSG:4326", name="settlements"):
-    return memory_layer("Point", [("name", "string"), ("name_ar", "string"), ("status", "string")],
-                        [(point(1, 2), ["Khanasor", "خانصور", "inhabited"]),
-                         (point(0.5, -8), ["Sinune", "سنوني", "abandoned"])], name, crs)
+    return memory_layer(
+        "Point",
+        [("name", "string"), ("name_ar", "string"), ("status", "string")],
+        [(point(1, 2), ["Khanasor", "خانصور", "inhabited"]), (point(0.5, -8), ["Sinune", "سنوني", "abandoned"])],
+        name,
+        crs,
+    )
 
 
 def study_area_layer(crs="EPSG:4326", name="study_area"):
@@ -100,24 +107,29 @@ def study_area_layer(crs="EPSG:4326", name="study_area"):
 
 def countries_layer(crs="EPSG:4326", name="countries"):
     """Syria west of the border line (x = 1 km), Iraq east of it."""
-    return memory_layer("Polygon", [("name", "string"), ("name_ar", "string"), ("iso_a2", "string")],
-                        [(box(-40, -40, 1, 40), ["Syria", "سوريا", "SY"]),
-                         (box(1, -40, 40, 40), ["Iraq", "العراق", "IQ"])], name, crs)
+    return memory_layer(
+        "Polygon",
+        [("name", "string"), ("name_ar", "string"), ("iso_a2", "string")],
+        [(box(-40, -40, 1, 40), ["Syria", "سوريا", "SY"]), (box(1, -40, 40, 40), ["Iraq", "العراق", "IQ"])],
+        name,
+        crs,
+    )
 
 
 def origins_layer(crs="EPSG:4326", name="origins"):
-    return memory_layer("Point", [("name", "string")], [(point(-8, 4), ["Al-Hol side"]),
-                                                         (point(-9, -5), ["Tal Safuk"])], name, crs)
+    return memory_layer(
+        "Point", [("name", "string")], [(point(-8, 4), ["Al-Hol side"]), (point(-9, -5), ["Tal Safuk"])], name, crs
+    )
 
 
 def destinations_layer(crs="EPSG:4326", name="destinations"):
-    return memory_layer("Point", [("name", "string")], [(point(10, 3), ["Khanasor"]),
-                                                         (point(11, -6), ["Sinune"])], name, crs)
+    return memory_layer(
+        "Point", [("name", "string")], [(point(10, 3), ["Khanasor"]), (point(11, -6), ["Sinune"])], name, crs
+    )
 
 
 def roads_layer(crs="EPSG:4326", name="roads"):
-    return memory_layer("LineString", [("name", "string")], [(line([(-10, 0), (12, 1)]), ["Sinjar road"])],
-                        name, crs)
+    return memory_layer("LineString", [("name", "string")], [(line([(-10, 0), (12, 1)]), ["Sinjar road"])], name, crs)
 
 
 def save_gpkg(layers, path):
@@ -130,8 +142,7 @@ def save_gpkg(layers, path):
         options.fileEncoding = "UTF-8"
         if index:
             options.actionOnExistingFile = QgsVectorFileWriter.ActionOnExistingFile.CreateOrOverwriteLayer
-        result = QgsVectorFileWriter.writeAsVectorFormatV3(layer, str(path), QgsCoordinateTransformContext(),
-                                                           options)
+        result = QgsVectorFileWriter.writeAsVectorFormatV3(layer, str(path), QgsCoordinateTransformContext(), options)
         assert result[0] == QgsVectorFileWriter.WriterError.NoError, result
         out[name] = f"{path}|layername={name}"
     return out
