@@ -690,6 +690,31 @@ def unclaimed_land(
     return QgsGeometry.collectGeometry(parts) if parts else QgsGeometry()
 
 
+def countries_holding(
+    countries: Optional[QgsVectorLayer], controls: Sequence[QgsVectorLayer], crs: QgsCoordinateReferenceSystem, context
+) -> Optional[QgsGeometry]:
+    """The countries (in ``crs``) in which a control area lies: unclaimed land is hatched
+    only there, not across the border where other actors hold the land. None without them."""
+    if countries is None or not controls:
+        return None
+    points = []
+    for layer in controls:
+        to_map = QgsCoordinateTransform(layer.crs(), crs, context)
+        for feature in layer.getFeatures(QgsFeatureRequest().setNoAttributes()):
+            if feature.hasGeometry():
+                point = feature.geometry().pointOnSurface()
+                point.transform(to_map)
+                points.append(point)
+    to_map = QgsCoordinateTransform(countries.crs(), crs, context)
+    held = []
+    for feature in countries.getFeatures():
+        geometry = feature.geometry()
+        geometry.transform(to_map)
+        if any(geometry.contains(point) for point in points):
+            held.append(geometry)
+    return QgsGeometry.unaryUnion(held) if held else None
+
+
 def geometry_layer(geometry: QgsGeometry, crs: QgsCoordinateReferenceSystem, name: str) -> QgsVectorLayer:
     """A memory polygon layer holding ``geometry`` as one feature."""
     layer = QgsVectorLayer(f"MultiPolygon?crs={crs.authid()}", name, "memory")

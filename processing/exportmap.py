@@ -4,7 +4,6 @@ import os
 
 from qgis.core import (
     Qgis,
-    QgsCoordinateTransform,
     QgsProcessing,
     QgsProcessingAlgorithm,
     QgsProcessingException,
@@ -28,7 +27,6 @@ from .base import BorderGapsAlgorithm
 REGION_LAYERS = ["crossings", "settlements", "border", "border_bands", "governorates", "countries"]
 OVERVIEW_REGION_LAYERS = ["border", "countries"]
 UNLISTED_REGION_LAYERS = {"countries", "governorates"}
-IRAQ_NAMES = {"iraq", "iq", "irq"}
 
 
 class ExportMapAlgorithm(BorderGapsAlgorithm):
@@ -271,7 +269,9 @@ class ExportMapAlgorithm(BorderGapsAlgorithm):
             feedback.pushInfo(f"The gap layer '{gaps.name()}' has no gaps: the map shows '{focus.name()}'.")
         crs, _extent = maplayout.map_frame(focus, project.transformContext())
         unclaimed = []
-        land = self._iraq(region.get("countries"), crs, project) if controls else None
+        land = maplayout.countries_holding(
+            region.get("countries"), [item.layer for item in controls], crs, project.transformContext()
+        )
         for item in controls:
             if feedback.isCanceled():
                 return {}
@@ -388,17 +388,3 @@ class ExportMapAlgorithm(BorderGapsAlgorithm):
             project.addMapLayer(layer, False)
             layers[name] = layer
         return layers
-
-    @staticmethod
-    def _iraq(countries, crs, project):
-        """Iraq's polygon in ``crs`` from the countries layer, or None."""
-        if countries is None:
-            return None
-        transform = QgsCoordinateTransform(countries.crs(), crs, project.transformContext())
-        for feature in countries.getFeatures():
-            values = {str(v).strip().lower() for v in feature.attributes() if isinstance(v, str)}
-            if values & IRAQ_NAMES:
-                geometry = feature.geometry()
-                geometry.transform(transform)
-                return geometry
-        return None

@@ -323,3 +323,21 @@ def test_renders_in_the_main_thread(bordergaps_provider):
         else QgsProcessingAlgorithm.FlagNoThreading
     )
     assert alg.flags() & flag
+
+
+def test_unclaimed_land_is_hatched_only_in_the_countries_of_the_control_areas():
+    countries = QgsVectorLayer("Polygon?crs=EPSG:4326&field=name:string", "countries", "memory")
+    features = []
+    for name, geometry in (("Iraq", square(41.5, 36.0, 1.0)), ("Syria", square(40.5, 36.0, 1.0))):
+        feature = QgsFeature(countries.fields())
+        feature.setAttributes([name])
+        feature.setGeometry(geometry)
+        features.append(feature)
+    countries.dataProvider().addFeatures(features)
+    crs = QgsCoordinateReferenceSystem("EPSG:32637")
+    context = QgsProject().transformContext()
+    land = maplayout.countries_holding(countries, [control_areas()], crs, context)
+    iraq = square(41.5, 36.0, 1.0)
+    iraq.transform(QgsCoordinateTransform(QgsCoordinateReferenceSystem("EPSG:4326"), crs, context))
+    assert land.area() == pytest.approx(iraq.area(), rel=1e-9)
+    assert maplayout.countries_holding(None, [control_areas()], crs, context) is None
