@@ -8,6 +8,7 @@ sort order, and Qt only ever asks for the few rows on screen.
 """
 
 import os
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Callable, Dict, Iterable, List, Optional, Sequence
@@ -40,6 +41,9 @@ CROSSING_COLUMNS = [
     ("border_km", "Border km"),
 ]
 NUMERIC_ROLES = {"border_km"}
+SEARCH_CACHE_SIZE = 32
+_ANSWERED_ROLES = {Qt.ItemDataRole.DisplayRole, FID_ROLE, Qt.ItemDataRole.TextAlignmentRole,
+                   Qt.ItemDataRole.ToolTipRole}
 # Roles read from the layer besides the columns: what the search and the filters need.
 _EXTRA_ROLES = ("governorate", "border_km", "alt_names", "side", "status")
 
@@ -290,7 +294,7 @@ class FeatureTableModel(QAbstractTableModel):
         self._index_of_fid: Dict[int, int] = {}
         self._cache: Dict[str, np.ndarray] = {}
         self._search = ""
-        self._search_mask = None
+        self._search_masks = OrderedDict()  # query -> (hit count, mask) for the last few queries
         self._filters: Dict[str, object] = {}
         self._inside_fids = None
         self._sort_column = -1
@@ -309,7 +313,8 @@ class FeatureTableModel(QAbstractTableModel):
         return None
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
+        # The view asks for a dozen roles per visible cell on every repaint: answer the unused ones first.
+        if role not in _ANSWERED_ROLES or not index.isValid():
             return None
         i = int(self._order[index.row()])
         column_role = self.columns[index.column()][0]
@@ -346,7 +351,7 @@ class FeatureTableModel(QAbstractTableModel):
     def _reindex(self):
         self._index_of_fid = {fid: i for i, fid in enumerate(self.records.fids)}
         self._cache.clear()
-        self._search_mask = None
+        self._search_masks.clear()
 
     def upsert(self, records: FeatureRecords):
         """Add features or replace those already listed (after an edit), then refilter."""
@@ -369,7 +374,7 @@ class FeatureTableModel(QAbstractTableModel):
             alive[self._index_of_fid[fid]] = True
         self._alive = alive
         self._cache.clear()
-        self._search_mask = None
+        self._search_masks.clear()
         self.refilter()
 
     def remove_fids(self, fids: Iterable[int]):
@@ -430,18 +435,23 @@ class FeatureTableModel(QAbstractTableModel):
     def _search_hits(self) -> Optional[np.ndarray]:
         query = self._search
         if not query:
-            self._search_mask = None
             return None
+        cache = self._search_masks
+        if query in cache:  # e.g. backspace back to an earlier query
+            cache.move_to_end(query)
+            return cache[query][1]
         keys = self.records.keys
-        previous = self._search_mask
-        if previous is not None and previous[0] in query and len(previous[1]) == len(keys):
-            # Typing on narrows the last result: only its hits can still match.
+        # Typing on narrows an earlier result: only the hits of a cached query contained in this one can match.
+        narrower = min((entry for q, entry in cache.items() if q in query), key=lambda e: e[0], default=None)
+        if narrower is not None:
             mask = np.zeros(len(keys), dtype=bool)
-            candidates = np.flatnonzero(previous[1])
+            candidates = np.flatnonzero(narrower[1])
             mask[candidates] = [query in keys[i] for i in candidates.tolist()]
         else:
             mask = np.array([query in k for k in keys], dtype=bool)
-        self._search_mask = (query, mask)
+        cache[query] = (int(mask.sum()), mask)
+        if len(cache) > SEARCH_CACHE_SIZE:
+            cache.popitem(last=False)
         return mask
 
     def _sort_permutation(self) -> Optional[np.ndarray]:
