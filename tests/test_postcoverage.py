@@ -190,3 +190,36 @@ def test_half_a_sector_is_refused(bordergaps_provider):
     layer = posts_layer([(450000.0, 4000000.0, 500.0, 10.0, 20.0, "a", "ISF")])
     with pytest.raises(QgsProcessingException, match="SECTOR_END_FIELD"):
         run({"POSTS": layer, "RANGE_FIELD": "range_m", "SECTOR_START_FIELD": "az0"})
+
+
+def test_viewshed_polygons_of_rugged_terrain_are_valid_and_match_the_cells(tmp_path, bordergaps_provider):
+    from bg_testing.dem import hills
+
+    pixel = 30.0
+    heights = hills(n=240, seed=5)
+    dem_path = write_dem(tmp_path / "hills.tif", heights, pixel=pixel)
+    posts = [coverage.Post(i, *cell_centre(r, c, pixel), 3000.0) for i, (r, c) in
+             enumerate([(120, 120), (30, 200), (200, 30), (60, 60), (180, 170)])]
+    with coverage.DemCoverage(dem_path, observer_height=8.0, target_height=1.7) as dem:
+        for post, seen in dem.visible_many(posts):
+            covered = dem.coverage_of(post, seen)
+            assert covered.geometry.isGeosValid()
+            assert covered.geometry.area() == pytest.approx(seen.visible.sum() * pixel * pixel, rel=1e-9)
+            assert 0 < seen.visible.sum() < 0.9 * math.pi * 100**2  # the hills hide part of the disc
+
+
+def test_rasterio_polygonize_fallback_gives_the_same_polygons(monkeypatch):
+    from rasterio.transform import from_origin
+
+    rng = np.random.default_rng(3)
+    mask = np.zeros((60, 80), dtype=bool)
+    mask[5:40, 10:50] = True
+    mask[15:25, 20:30] = False  # a hole
+    mask[45:55, 60:75] = rng.random((10, 15)) > 0.3  # ragged
+    transform = from_origin(*ORIGIN, 30.0, 30.0)
+    via_gdal = coverage.mask_to_geometry(mask, transform)
+    monkeypatch.setattr(coverage, "_polygonize_ogr", lambda *_: None)
+    via_rasterio = coverage.mask_to_geometry(mask, transform)
+    assert via_gdal.area() == pytest.approx(mask.sum() * 900.0)
+    assert via_rasterio.area() == pytest.approx(mask.sum() * 900.0)
+    assert via_gdal.symDifference(via_rasterio).area() < 1e-6
