@@ -15,9 +15,6 @@ from ..analysis.errors import BorderGapsError
 
 PROVIDER = "postgres"
 GEOMETRY_COLUMN = "geom"
-# DESIGN.md "Bundled data": the layers of border_region.gpkg and of demo_scenario.gpkg.
-BUNDLED_LAYERS = ("border", "countries", "governorates", "crossings", "settlements", "border_bands")
-DEMO_LAYERS = ("control_areas", "posts", "coverage")
 
 
 def connection_uri(uri: Union[str, QgsDataSourceUri]) -> QgsDataSourceUri:
@@ -128,18 +125,21 @@ def write_layers(
 def write_catalogue(
     connection: Union[str, QgsDataSourceUri],
     schema: str,
-    bundled: Iterable[str] = BUNDLED_LAYERS,
-    scenario: Iterable[str] = DEMO_LAYERS,
+    bundled: Optional[Iterable[str]] = None,
+    scenario: Optional[Iterable[str]] = None,
     overwrite: bool = True,
     is_canceled: Callable[[], bool] = lambda: False,
 ) -> Dict[str, str]:
     """Write the bundled border-region layers and the demo scenario to ``schema``.
 
     Tables are named as the layers (``border``, …, ``control_areas``, ``posts``, ``coverage``),
-    so a team's project can point at the schema instead of the GeoPackages.
+    so a team's project can point at the schema instead of the GeoPackages. By default every
+    layer of the catalogue is written.
     """
     from . import catalogue
 
+    bundled = [item.name for item in catalogue.BUNDLED] if bundled is None else list(bundled)
+    scenario = [item.name for item in catalogue.DEMO] if scenario is None else list(scenario)
     layers = {name: catalogue.bundled_layer(name) for name in bundled}
     for name in scenario:
         if name in layers:

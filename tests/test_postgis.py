@@ -256,3 +256,25 @@ def test_the_password_appears_in_no_project_setting_or_log(pg_scenario, postgis_
     assert texts, "the feedback recorded nothing: the check below would prove nothing"
     assert [t for t in texts if secret in t] == []
     assert [m for m in pg_log["messages"] if secret in m] == []
+
+
+def test_the_catalogue_goes_to_a_schema_whole(postgis_db):
+    """Every bundled layer and the demo scenario, as tables named like the layers."""
+    from border_gaps.layers import catalogue
+
+    files = [catalogue.BORDER_REGION_GPKG, catalogue.DEMO_SCENARIO_GPKG]
+    before = rb.checksums(files)
+    written = pg.write_catalogue(postgis_db.uri(), "border_region")
+    names = [item.name for item in catalogue.BUNDLED + catalogue.DEMO]
+    assert sorted(written) == sorted(names)
+    assert sorted(postgis_db.server.tables("border_region")) == sorted(names)
+    for item in catalogue.BUNDLED + catalogue.DEMO:
+        source = catalogue.bundled_layer(item.name) if item in catalogue.BUNDLED else catalogue.demo_layer(item.name)
+        table = pg.postgis_layer(postgis_db.uri(), "border_region", item.name)
+        assert table.featureCount() == source.featureCount() > 0, item.name
+        assert table.crs() == source.crs()
+        assert set(source.fields().names()) - {"fid"} <= set(table.fields().names())
+    # the demo scenario in PostGIS is flagged synthetic like the file
+    synthetic = postgis_db.server.query('SELECT DISTINCT synthetic FROM "border_region"."control_areas"')
+    assert synthetic == [["1"]]
+    assert rb.checksums(files) == before
