@@ -304,14 +304,17 @@ class _Tiler:
         else:
             halves = (QgsRectangle(rect.xMinimum(), rect.yMinimum(), rect.xMaximum(), cut),
                       QgsRectangle(rect.xMinimum(), cut, rect.xMaximum(), rect.yMaximum()))
+        box = self.boxes[ids]
+        subsets = [ids[(box[:, 0] <= half.xMaximum()) & (box[:, 2] >= half.xMinimum()) &
+                       (box[:, 1] <= half.yMaximum()) & (box[:, 3] >= half.yMinimum())] for half in halves]
+        if len(subsets[0]) + len(subsets[1]) > 1.8 * len(ids):
+            # most pieces span the cut: splitting further would not shrink the unions, only multiply them
+            return self._leaf(rect, region, ids)
         results = []
-        for half in halves:
+        for half, subset in zip(halves, subsets):
             check_canceled(self.feedback)
             sub_region = _polygonal(region.intersection(rectangle_geometry(half)))
-            box = self.boxes[ids]
-            keep = (box[:, 0] <= half.xMaximum()) & (box[:, 2] >= half.xMinimum()) & \
-                   (box[:, 1] <= half.yMaximum()) & (box[:, 3] >= half.yMinimum())
-            results.append(self.run(half, sub_region, ids[keep]))
+            results.append(self.run(half, sub_region, subset))
         return self._merge_across(results[0], results[1], cut, vertical)
 
     def _leaf(self, rect: QgsRectangle, region: QgsGeometry, ids: np.ndarray) -> List[QgsGeometry]:

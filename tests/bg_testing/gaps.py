@@ -115,3 +115,40 @@ def arc_deficit(radius, angle, segments_per_quarter=16):
 def within_chords(measured, exact, deficit):
     """``measured`` is ``exact`` less at most the chord ``deficit`` (+20 % for partial chords)."""
     return exact - 1.2 * deficit - 1e-9 <= measured <= exact + 1e-9 * max(1.0, abs(exact))
+
+
+def strip_scenario(n_pieces, seed=7, length_km=40.0):
+    """A Peshmerga and an ISF district either side of a wavy strip 1–4 km wide, with ``n_pieces``
+    coverage polygons (discs and corridors) along it: (control layer, coverage layer)."""
+    rng = random.Random(seed)
+    steps = int(length_km * 2)
+    west, east = [], []
+    for i in range(steps + 1):
+        y = i * 0.5
+        centre = 2.0 * math.sin(y / 6.0)
+        width = 1.0 + 3.0 * (0.5 + 0.5 * math.sin(y / 4.3 + 1.0))
+        west.append((centre - width / 2, y))
+        east.append((centre + width / 2, y))
+
+    def ring(edge, depth):
+        pts = [(x, y) for x, y in edge] + [(edge[-1][0] + depth, edge[-1][1]), (edge[0][0] + depth, edge[0][1])]
+        pts.append(pts[0])
+        return "POLYGON((" + ",".join(f"{X0 + x * 1000} {Y0 + y * 1000}" for x, y in pts) + "))"
+
+    control = districts([(ring(west, -15), "Peshmerga", "West"), (ring(east, 15), "ISF", "East")])
+    rows = []
+    scale = math.sqrt(300.0 / n_pieces)
+    for _ in range(n_pieces):
+        i = rng.randrange(len(west))
+        x = rng.uniform(west[i][0] - 2, east[i][0] + 2)
+        y = west[i][1]
+        centre = QgsGeometry.fromWkt(point(x, y))
+        if rng.random() < 0.6:
+            geom = centre.buffer(rng.uniform(200, 600) * scale, 8)
+        else:
+            dy = rng.uniform(1000, 3000) * scale
+            line = QgsGeometry.fromWkt(f"LINESTRING({X0 + x * 1000} {Y0 + y * 1000 - dy},"
+                                       f"{X0 + x * 1000 + rng.uniform(-300, 300)} {Y0 + y * 1000 + dy})")
+            geom = line.buffer(rng.uniform(60, 150) * scale, 8)
+        rows.append((geom, {"kind": "post"}))
+    return control, layer("Polygon", "coverage", rows)
