@@ -26,6 +26,7 @@ except ImportError:  # pragma: no cover - depends on the installation
 # the float64 cost raster plus scikit-image's flat costs, cumulative costs, traceback and heap.
 BYTES_PER_CELL = 80
 DEFAULT_MAX_CELLS = 50_000_000
+MIN_CELLS_ACROSS = 3  # fewer cells than this across the grid leave a route no room (and no slope)
 # Tobler's hiking function, made isotropic (MCP costs do not depend on direction): walking
 # time per metre grows as exp(3.5 * |slope|) relative to flat ground.
 TOBLER_EXPONENT = 3.5
@@ -114,6 +115,13 @@ def plan_grid(
     cols = max(1, math.ceil(area.width() / cell_size))
     rows = max(1, math.ceil(area.height() / cell_size))
     grid = Grid(area.xMinimum(), area.yMaximum(), float(cell_size), rows, cols)
+    if min(rows, cols) < MIN_CELLS_ACROSS:
+        largest = min(area.width(), area.height()) / MIN_CELLS_ACROSS
+        raise BorderGapsError(
+            f"CELL_SIZE {cell_size:g} m gives a grid of only {cols} × {rows} cells over "
+            f"{area.width() / 1000:.3g} × {area.height() / 1000:.3g} km: routes need room to bend. Use a cell size "
+            f"of at most {largest:.4g} m here (or a larger MARGIN)."
+        )
     if grid.cells > max_cells:
         needed = cell_size * math.sqrt(grid.cells / max_cells)
         raise BorderGapsError(

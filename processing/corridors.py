@@ -1,6 +1,8 @@
 """bordergaps:corridors: least-cost crossing routes from the Syrian side to the Iraqi side,
 their density and the pinch points where one post would cut the most routes."""
 
+import os
+
 from qgis.core import (
     QgsCoordinateReferenceSystem,
     QgsCoordinateTransform,
@@ -14,6 +16,7 @@ from qgis.core import (
     QgsProcessing,
     QgsProcessingAlgorithm,
     QgsProcessingException,
+    QgsProcessingOutputLayerDefinition,
     QgsProcessingOutputNumber,
     QgsProcessingParameterEnum,
     QgsProcessingParameterExtent,
@@ -210,14 +213,63 @@ class CorridorsAlgorithm(BorderGapsAlgorithm):
             self.addOutput(QgsProcessingOutputNumber(name, self.tr(label)))
 
     def checkParameterValues(self, parameters, context):  # noqa: N802 (QGIS API name)
-        missing = corridors.missing_dependencies()
-        if missing:
-            return False, self.tr(missing)
-        countries = self.parameterAsVectorLayer(parameters, self.COUNTRIES, context)
-        if countries is not None and not self.parameterAsString(parameters, self.COUNTRY_FIELD, context):
-            return False, self.tr("COUNTRIES needs COUNTRY_FIELD: choose the field of the countries layer that "
-                                  "holds the names (e.g. 'name'), or leave COUNTRIES empty.")
+        problem = corridors.missing_dependencies() or self._input_problem(parameters, context)
+        if problem:
+            return False, self.tr(problem)
         return super().checkParameterValues(parameters, context)
+
+    # layer parameters, the geometry each must have, and whether several layers may be given
+    LAYER_GEOMETRY = (("ORIGINS", POINT, False), ("DESTINATIONS", POINT, False), ("POSTS", POINT, False),
+                      ("COVERAGE", POLYGON, True), ("ROADS", LINE, True), ("GAPS", POLYGON, False),
+                      ("BORDER", LINE, False), ("COUNTRIES", POLYGON, False))
+    FIELD_LAYERS = (("ORIGIN_FIELD", "ORIGINS"), ("DESTINATION_FIELD", "DESTINATIONS"),
+                    ("RANGE_FIELD", "POSTS"), ("COUNTRY_FIELD", "COUNTRIES"))
+    GEOMETRY_WORDS = {POINT: "points", LINE: "lines", POLYGON: "polygons"}
+
+    def _input_problem(self, parameters, context):
+        """A sentence about the first input that cannot work (cheap checks only), or None."""
+        layers = {}
+        for name, geometry, several in self.LAYER_GEOMETRY:
+            found = (self.parameterAsLayerList(parameters, name, context) or []) if several else \
+                [self.parameterAsVectorLayer(parameters, name, context)]
+            layers[name] = [layer for layer in found if layer is not None]
+            for layer in layers[name]:
+                kind = layer.geometryType() if hasattr(layer, "geometryType") else None
+                if kind is not None and kind != geometry:
+                    return (f"{name} layer '{layer.name()}' has {self.GEOMETRY_WORDS.get(kind, 'no')} geometries: "
+                            f"give {self.GEOMETRY_WORDS[geometry]}.")
+        for field_param, layer_param in self.FIELD_LAYERS:
+            field = self.parameterAsString(parameters, field_param, context)
+            if field and layers[layer_param] and layers[layer_param][0].fields().indexOf(field) < 0:
+                names = ", ".join(layers[layer_param][0].fields().names()) or "none"
+                return (f"{field_param} '{field}' is not a field of {layer_param} '{layers[layer_param][0].name()}' "
+                        f"(its fields: {names}).")
+        if layers["COUNTRIES"] and not self.parameterAsString(parameters, self.COUNTRY_FIELD, context):
+            return ("COUNTRIES needs COUNTRY_FIELD: choose the field of the countries layer that holds the names "
+                    "(e.g. 'name'), or leave COUNTRIES empty.")
+        for name in ("ORIGINS", "DESTINATIONS"):
+            for layer in layers[name]:
+                crs = layer.crs()
+                box = _sample_extent(layer)
+                if crs.isValid() and crs.isGeographic() and not box.isNull() and (
+                        abs(box.xMinimum()) > 180 or abs(box.xMaximum()) > 180
+                        or abs(box.yMinimum()) > 90 or abs(box.yMaximum()) > 90):
+                    return (f"{name} layer '{layer.name()}' is declared in {crs.authid()} (lon/lat degrees) but its "
+                            "coordinates are far outside ±180/±90: they look like metres. Set the layer's real "
+                            "CRS (Layer Properties → Source) and run again.")
+        inputs = set()
+        for name, _, _ in self.LAYER_GEOMETRY:
+            inputs |= {_file_of(layer.source()) for layer in layers[name]}
+        dem = self.parameterAsRasterLayer(parameters, self.DEM, context)
+        if dem is not None:
+            inputs.add(_file_of(dem.source()))
+        inputs.discard(None)
+        for name in (self.ROUTES, self.PINCH_POINTS, self.DENSITY):
+            target = _file_of(_destination_text(parameters.get(name), context))
+            if target is not None and target in inputs:
+                return (f"{name} is the same file as one of the inputs ({target}): writing it would destroy that "
+                        "input. Choose another output file.")
+        return None
 
     # --- reading -------------------------------------------------------------------------
     @staticmethod
@@ -281,9 +333,9 @@ class CorridorsAlgorithm(BorderGapsAlgorithm):
             raise QgsProcessingException(err.message) from err
 
     def trace_corridors(self, parameters, context, feedback):
-        missing = corridors.missing_dependencies()
-        if missing:
-            raise BorderGapsError(missing)
+        problem = corridors.missing_dependencies() or self._input_problem(parameters, context)
+        if problem:  # also when run without checkParameterValues
+            raise BorderGapsError(problem)
         origins_src = self.parameterAsSource(parameters, self.ORIGINS, context)
         destinations_src = self.parameterAsSource(parameters, self.DESTINATIONS, context)
         if origins_src is None or destinations_src is None:
@@ -540,3 +592,34 @@ class CorridorsAlgorithm(BorderGapsAlgorithm):
         return {self.ROUTES: routes_id, self.DENSITY: density_path, self.PINCH_POINTS: pinch_id,
                 "ROUTE_COUNT": len(routes), "PINCH_POINT_COUNT": len(pinches), "GRID_COLUMNS": grid.cols,
                 "GRID_ROWS": grid.rows}
+
+
+def _destination_text(value, context):
+    """The file an output parameter value names (string or QgsProcessingOutputLayerDefinition)."""
+    if value is None:
+        return None
+    if isinstance(value, QgsProcessingOutputLayerDefinition):
+        return value.sink.valueAsString(context.expressionContext())[0]
+    return str(value)
+
+
+def _file_of(source):
+    """The real path of the file behind a layer source or output ('path|layername=x'), or None."""
+    if not source or source.startswith(("memory:", "TEMPORARY_OUTPUT", "postgres:", "dbname=")):
+        return None
+    path = source.split("|")[0]
+    if path.startswith("ogr:") or path.startswith("postgis:"):
+        return None
+    return os.path.realpath(path) if os.path.exists(path) else None
+
+
+def _sample_extent(layer, limit=1000):
+    """Bounding box of the first ``limit`` geometries (a layer's own extent can be empty when its
+    coordinates are impossible for its CRS, which is what the caller looks for)."""
+    box = QgsRectangle()
+    box.setMinimal()
+    request = QgsFeatureRequest().setNoAttributes().setLimit(limit)
+    for feature in layer.getFeatures(request):
+        if feature.hasGeometry():
+            box.combineExtentWith(feature.geometry().boundingBox())
+    return box

@@ -304,3 +304,35 @@ def test_steep_hill_on_the_straight_line_is_walked_around(run, tmp_path):
     assert hilly[0]["length_km"] > flat[0]["length_km"] + 0.2
     assert hilly[0]["cost"] > flat[0]["cost"]
     assert any("does not cover" in w for w in feedback.warnings)  # the grid reaches beyond the DEM
+
+
+def test_wrong_geometry_misspelt_field_and_huge_cells_are_refused_up_front(run):
+    base = dict(ORIGINS=points([(0, 0)]), DESTINATIONS=points([(10_000, 0)]))
+    with pytest.raises(QgsProcessingException, match="COVERAGE layer 'posts' has points geometries: give polygons"):
+        run(COVERAGE=[points([(5_000, 0)], "posts")], **base)
+    with pytest.raises(QgsProcessingException, match="ORIGIN_FIELD 'nmae' is not a field of ORIGINS"):
+        run(ORIGIN_FIELD="nmae", **base)
+    with pytest.raises(QgsProcessingException, match=r"CELL_SIZE 1e\+09 m gives a grid of only 1 × 1 cells"):
+        run(CELL_SIZE=1e9, **base)
+
+
+def test_metres_declared_as_degrees_are_refused(run):
+    metres = layer("Point", ["POINT(0 0)"], "metres", crs="EPSG:4326")  # (500000, 3700000) in "degrees"
+    with pytest.raises(QgsProcessingException, match="ORIGINS layer 'metres' is declared in EPSG:4326"):
+        run(ORIGINS=metres, DESTINATIONS=points([(10_000, 0)]))
+
+
+def test_output_onto_an_input_file_is_refused(run, tmp_path):
+    from qgis.core import QgsVectorFileWriter
+
+    path = str(tmp_path / "inputs.gpkg")
+    options = QgsVectorFileWriter.SaveVectorOptions()
+    options.driverName, options.layerName = "GPKG", "origins"
+    QgsVectorFileWriter.writeAsVectorFormatV2(points([(0, 0)]), path, QgsProject.instance().transformContext(),
+                                              options)
+    with open(path, "rb") as f:
+        before = f.read()
+    with pytest.raises(QgsProcessingException, match="ROUTES is the same file as one of the inputs"):
+        run(ORIGINS=f"{path}|layername=origins", DESTINATIONS=points([(10_000, 0)]), ROUTES=path)
+    with open(path, "rb") as f:
+        assert f.read() == before
