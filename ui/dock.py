@@ -27,7 +27,7 @@ from qgis.core import (
 )
 from qgis.gui import QgsDockWidget
 from qgis.PyQt import uic
-from qgis.PyQt.QtCore import QCoreApplication, QItemSelection, QItemSelectionModel, QObject, QTimer
+from qgis.PyQt.QtCore import QCoreApplication, QItemSelection, QItemSelectionModel, QObject, Qt, QTimer
 from qgis.PyQt.QtWidgets import QAbstractItemView, QFileDialog, QHeaderView, QMenu, QWidget
 
 from .field_mapping import FieldMapping, FieldMappingDialog, guess_mapping, load_mapping
@@ -181,6 +181,7 @@ class SourceTab(QObject):
         self._timer.timeout.connect(self.apply_pending_edits)
 
         view.setModel(self.model)
+        view.sortByColumn(0, Qt.SortOrder.AscendingOrder)  # by name, until the user clicks another column
         view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         view.horizontalHeader().setSortIndicatorShown(True)
         view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -640,6 +641,8 @@ class BorderRegionDock(QgsDockWidget):
             return
         geometry = QgsGeometry(feature.geometry())
         destination = self.canvas.mapSettings().destinationCrs()
+        if not destination.isValid():  # a canvas that was never given a CRS shows the layer's coordinates
+            destination = layer.crs()
         geometry.transform(QgsCoordinateTransform(layer.crs(), destination, QgsProject.instance()))
         box = geometry.boundingBox()
         factor = QgsUnitTypes.fromUnitToUnitFactor(QgsUnitTypes.DistanceUnit.DistanceMeters, destination.mapUnits())
