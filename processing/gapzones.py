@@ -209,7 +209,8 @@ class GapZonesAlgorithm(GapAlgorithm):
         numbers = summary(result.region_area_m2, result.covered_area_m2, [g.area() for g in result.gaps])
         feedback.pushInfo(
             f"{numbers['GAP_COUNT']} gap(s), {numbers['GAP_AREA_KM2']:.3f} km²; covered "
-            f"{numbers['COVERED_AREA_KM2']:.3f} of {numbers['SEAM_AREA_KM2']:.3f} km² ({numbers['COVERED_PCT']:.1f} %).")
+            f"{numbers['COVERED_AREA_KM2']:.3f} of {numbers['SEAM_AREA_KM2']:.3f} km² "
+            f"({numbers['COVERED_PCT']:.1f} %).")
         feedback.setProgress(100)
         style_output(context, dest_id, "gap_zones.qml")
         return {OUTPUT: dest_id, **numbers}

@@ -2,6 +2,7 @@
 numeric outputs, CRS and order independence, and the message of each bad input."""
 
 import math
+import os
 
 import pytest
 from bg_testing.gaps import (
@@ -290,3 +291,22 @@ def test_negative_distance_is_refused(bordergaps_provider):
 def test_non_polygon_coverage_is_refused(bordergaps_provider):
     posts = layer("Point", "posts as coverage", [(point(1, 5), {"range_m": 500.0})])
     _raises("gapzones", gap_params(two_squares(), COVERAGE=[posts]), "posts as coverage", "point")
+
+
+def test_outputs_are_styled_on_load(bordergaps_provider):
+    from border_gaps.processing.seamzones import STYLES, StyleOnLoad, style_output
+    from qgis.core import QgsProcessingContext
+
+    gaps = run("gapzones", _hole_case(MIN_AREA=0))["OUTPUT"]
+    StyleOnLoad(os.path.join(STYLES, "gap_zones.qml")).postProcessLayer(gaps, None, None)
+    assert gaps.renderer().type() == "graduatedSymbol" and gaps.renderer().classAttribute() == "priority"
+    assert gaps.renderer().ranges()[0].lowerValue() == 0 and gaps.renderer().ranges()[-1].upperValue() == 100
+    seam = run("seamzones", gap_params(two_squares()))["OUTPUT"]
+    StyleOnLoad(os.path.join(STYLES, "seam_zones.qml")).postProcessLayer(seam, None, None)
+    assert {c.value() for c in seam.renderer().categories()} == {"seam", "unclaimed"}
+    # the post-processor is attached only to an output that QGIS will load
+    context = QgsProcessingContext()
+    style_output(context, "not-loaded", "gap_zones.qml")
+    context.addLayerToLoadOnCompletion("gaps-id", QgsProcessingContext.LayerDetails("gaps", None, "OUTPUT"))
+    style_output(context, "gaps-id", "gap_zones.qml")
+    assert context.layerToLoadOnCompletionDetails("gaps-id").postProcessor() is not None
