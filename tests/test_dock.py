@@ -326,3 +326,27 @@ def test_cleanup_disconnects_everything(dock, villages, project):
     assert dock.connection_count() == 0
     villages.selectByIds([fid_of(villages, "Sinjar")])  # no slot of the dock runs any more
     assert dock.villages.model.rowCount() == 0
+
+
+def test_late_gap_task_result_is_dropped_when_the_filter_was_cleared(dock, villages, project, qtbot, monkeypatch):
+    monkeypatch.setattr(dock_module, "GAP_TASK_THRESHOLD", 0)
+    results = []
+    monkeypatch.setattr(dock_module.InsidePolygonsTask, "finished",
+                        lambda task, result: results.append(result) or task._done(task.result_fids))
+    _check_gap_filter(dock, project)
+    dock.ui.gapCheck.setChecked(False)  # before the task is done
+    qtbot.waitUntil(lambda: bool(results), timeout=10000)
+    qtbot.wait(50)
+    assert dock.villages.model.visible_count() == 8
+
+
+def test_double_click_adds_a_listed_bundled_layer_to_the_project(dock, project, iface, qtbot):
+    layer = settlements_layer("Settlements (bundled, not in project)")
+    dock.villages.set_layer(layer, in_project=False)
+    assert layer.id() not in project.mapLayers()
+    rect = dock.villages.view.visualRect(dock.villages.model.index(0, 0))
+    qtbot.mouseClick(dock.villages.view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert layer.id() not in project.mapLayers()  # a click zooms and flashes without adding the layer
+    qtbot.mouseDClick(dock.villages.view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert layer.id() in project.mapLayers()
+    assert iface.opened_forms[-1] == (layer.id(), dock.villages.model.fid_at(0))

@@ -174,6 +174,7 @@ class SourceTab(QObject):
         self._pending_deleted = set()
         self._reload_pending = False
         self._gap_stale = False
+        self.gap_generation = 0  # bumped by every gap-filter request; a task's late result for an older one is dropped
         self._tasks = []
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -591,12 +592,14 @@ class BorderRegionDock(QgsDockWidget):
     def update_gap_filter(self, tab: SourceTab):
         polygons = self.ui.gapLayerCombo.currentLayer() if self.ui.gapCheck.isChecked() else None
         if polygons is None or tab.layer is None:
+            tab.gap_generation += 1
             tab.model.set_inside_fids(None)
             self.update_count()
             return
+        tab.gap_generation += 1
         if tab.layer.featureCount() > GAP_TASK_THRESHOLD:
-            def done(fids, tab=tab, layer=tab.layer):
-                if tab.layer is layer:
+            def done(fids, tab=tab, generation=tab.gap_generation):
+                if tab.gap_generation == generation:  # not overtaken by a newer request or a cleared filter
                     tab.model.set_inside_fids(fids)
                     self.update_count()
 
