@@ -87,9 +87,11 @@ class Grid:
                                 self.top - (np.asarray(rows) + 0.5) * self.cell))
 
     def describe(self) -> str:
+        memory = self.cells * BYTES_PER_CELL
+        memory_text = f"{memory / 2**30:.2f} GiB" if memory >= 2**30 else f"{memory / 2**20:.0f} MiB"
         return (f"{self.cols:,} × {self.rows:,} = {self.cells:,} cells of {self.cell:g} m "
                 f"({self.cols * self.cell / 1000:.1f} × {self.rows * self.cell / 1000:.1f} km, "
-                f"about {self.cells * BYTES_PER_CELL / 2**30:.2f} GiB of working memory)")
+                f"about {memory_text} of working memory)")
 
 
 def plan_grid(

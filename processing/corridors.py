@@ -345,7 +345,8 @@ class CorridorsAlgorithm(BorderGapsAlgorithm):
         margin = self.parameterAsDouble(parameters, self.MARGIN, context)
         max_cells = int(self.parameterAsDouble(parameters, self.MAX_CELLS, context))
 
-        # metric CRS and grid first: a grid too large is refused before anything is read or allocated
+        # the grid is planned from the points alone: one too large is refused before the other layers are
+        # read or anything is allocated
         o_crs, d_crs = origins_src.sourceCrs(), destinations_src.sourceCrs()
         for src, crs, name in ((origins_src, o_crs, "ORIGINS"), (destinations_src, d_crs, "DESTINATIONS")):
             if not crs.isValid():

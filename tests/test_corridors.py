@@ -328,7 +328,7 @@ def test_output_onto_an_input_file_is_refused(run, tmp_path):
     path = str(tmp_path / "inputs.gpkg")
     options = QgsVectorFileWriter.SaveVectorOptions()
     options.driverName, options.layerName = "GPKG", "origins"
-    QgsVectorFileWriter.writeAsVectorFormatV2(points([(0, 0)]), path, QgsProject.instance().transformContext(),
+    QgsVectorFileWriter.writeAsVectorFormatV3(points([(0, 0)]), path, QgsProject.instance().transformContext(),
                                               options)
     with open(path, "rb") as f:
         before = f.read()
