@@ -35,7 +35,7 @@ from ..analysis.crs import metric_crs_for
 from ..analysis.errors import BorderGapsError
 from ..analysis.inputs import read_features, source_crs
 from .base import BorderGapsAlgorithm
-from .postcoverage import dem_path
+from .postcoverage import dem_path, output_overwrites_input, wrong_geometry
 
 POINT = QgsWkbTypes.GeometryType.PointGeometry
 POLYGON = QgsWkbTypes.GeometryType.PolygonGeometry
@@ -169,6 +169,18 @@ class SitePostsAlgorithm(BorderGapsAlgorithm):
             self.addOutput(QgsProcessingOutputNumber(name, self.tr(label)))
 
     def checkParameterValues(self, parameters, context):  # noqa: N802 (QGIS API name)
+        problem = wrong_geometry(self, parameters, context, {
+            self.GAPS: (POLYGON, "gap polygons (e.g. the output of Unmonitored gap zones)"),
+            self.SEAM: (POLYGON, "seam polygons (e.g. the output of Seam between forces)"),
+            self.CANDIDATES: (POINT, "a point layer of candidate sites"),
+            self.SETTLEMENTS: (POINT, "a point layer of settlements"),
+            self.CONTROL_AREAS: (POLYGON, "district polygons"),
+        }) or output_overwrites_input(
+            self, parameters, context,
+            [self.GAPS, self.SEAM, self.COVERAGE, self.CANDIDATES, self.DEM, self.SETTLEMENTS, self.CONTROL_AREAS],
+            [self.OUTPUT_SITES, self.OUTPUT_COVERAGE, self.OUTPUT_GAPS])
+        if problem:
+            return False, self.tr(problem)
         if not parameters.get(self.GAPS) and not parameters.get(self.SEAM):
             return False, self.tr("Give GAPS (gap polygons) or SEAM (with COVERAGE) as the area to close.")
         source = self.parameterAsEnum(parameters, self.CANDIDATE_SOURCE, context)

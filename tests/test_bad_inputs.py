@@ -51,8 +51,6 @@ KNOWN_BUGS = {
     ("bordergaps:seamzones", "output_is_input"): _OVERWRITES_INPUT,
     ("bordergaps:gapzones", "output_is_input"): _OVERWRITES_INPUT,
     ("bordergaps:corridors", "output_is_input"): _OVERWRITES_INPUT,
-    ("bordergaps:postcoverage", "output_is_input"): _OVERWRITES_INPUT,
-    ("bordergaps:siteposts", "output_is_input"): _OVERWRITES_INPUT,
     ("bordergaps:borderbands", "output_is_input"): _OVERWRITES_INPUT,
     ("bordergaps:corridors", "far_outside"): _READER_CS,
     ("bordergaps:postcoverage", "far_outside"): _READER_CS,
@@ -60,8 +58,6 @@ KNOWN_BUGS = {
     "(bugs_issue9.md B5)",
     ("bordergaps:corridors", "distance_enormous"): "corridors: CELL_SIZE 1e9 m gives a 1-cell grid and a numpy "
     "ValueError traceback from np.gradient (bugs_issue9.md B6)",
-    ("bordergaps:siteposts", "points_for_polygons"): "siteposts says 'the gap layer is empty' when given a point "
-    "layer as GAPS (bugs_issue9.md B7)",
 }
 
 
