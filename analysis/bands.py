@@ -15,7 +15,6 @@ from qgis.core import (
     QgsDistanceArea,
     QgsGeometry,
     QgsPointXY,
-    QgsRectangle,
     QgsWkbTypes,
 )
 
@@ -92,8 +91,9 @@ class BorderDistance:
 
     def __init__(self, border_wgs84: QgsGeometry):
         centre = border_wgs84.boundingBox().center()
-        self.transform = QgsCoordinateTransform(WGS84, equidistant_crs(centre.x(), centre.y()),
-                                                QgsCoordinateTransformContext())
+        self.transform = QgsCoordinateTransform(
+            WGS84, equidistant_crs(centre.x(), centre.y()), QgsCoordinateTransformContext()
+        )
         self.line = QgsGeometry(border_wgs84)
         self.line.transform(self.transform)
 
@@ -192,8 +192,9 @@ def border_bands(
 
     def buffered(distance_km: float) -> QgsGeometry:
         if distance_km not in buffers:
-            buffers[distance_km] = (line.buffer(distance_km * 1000.0, BUFFER_SEGMENTS)
-                                    if distance_km > 0 else QgsGeometry())
+            buffers[distance_km] = (
+                line.buffer(distance_km * 1000.0, BUFFER_SEGMENTS) if distance_km > 0 else QgsGeometry()
+            )
         return buffers[distance_km]
 
     bands = []
@@ -235,12 +236,3 @@ def _polygons_only(geom: QgsGeometry) -> Optional[QgsGeometry]:
     out = QgsGeometry.unaryUnion(keep)
     out.convertToMultiType()
     return out
-
-
-def region_extent(geometries: Sequence[QgsGeometry]) -> QgsRectangle:
-    """The bounding box of several geometries."""
-    extent = QgsRectangle()
-    extent.setMinimal()
-    for geom in geometries:
-        extent.combineExtentWith(geom.boundingBox())
-    return extent

@@ -39,23 +39,64 @@ LICENCE = {
 
 # Fields of each layer (fiona types, as scripts/build_data.py writes them).
 FIELDS: Dict[str, List[Tuple[str, str]]] = {
-    "border": [("name", "str"), ("name_ar", "str"), ("length_km", "float"), ("source", "str"),
-               ("source_id", "str"), ("note", "str")],
+    "border": [
+        ("name", "str"),
+        ("name_ar", "str"),
+        ("length_km", "float"),
+        ("source", "str"),
+        ("source_id", "str"),
+        ("note", "str"),
+    ],
     "countries": [("name", "str"), ("iso_a2", "str"), ("iso_a3", "str"), ("source", "str"), ("source_id", "str")],
-    "governorates": [("name", "str"), ("country", "str"), ("name_alt", "str"), ("source", "str"),
-                     ("source_id", "str")],
-    "crossings": [("name", "str"), ("name_ar", "str"), ("side", "str"), ("pair", "str"), ("kind", "str"),
-                  ("status", "str"), ("status_date", "str"), ("status_note", "str"), ("precision", "str"),
-                  ("border_km", "float"), ("source", "str"), ("source_id", "str"), ("note", "str")],
-    "settlements": [("name", "str"), ("name_ar", "str"), ("alt_names", "str"), ("side", "str"),
-                    ("governorate", "str"), ("population", "int"), ("border_km", "float"), ("status", "str"),
-                    ("precision", "str"), ("kind", "str"), ("source", "str"), ("source_id", "str"),
-                    ("note", "str")],
-    "border_bands": [("side", "str"), ("band", "str"), ("min_km", "float"), ("max_km", "float"),
-                     ("area_km2", "float"), ("source", "str"), ("source_id", "str")],
+    "governorates": [("name", "str"), ("country", "str"), ("name_alt", "str"), ("source", "str"), ("source_id", "str")],
+    "crossings": [
+        ("name", "str"),
+        ("name_ar", "str"),
+        ("side", "str"),
+        ("pair", "str"),
+        ("kind", "str"),
+        ("status", "str"),
+        ("status_date", "str"),
+        ("status_note", "str"),
+        ("precision", "str"),
+        ("border_km", "float"),
+        ("source", "str"),
+        ("source_id", "str"),
+        ("note", "str"),
+    ],
+    "settlements": [
+        ("name", "str"),
+        ("name_ar", "str"),
+        ("alt_names", "str"),
+        ("side", "str"),
+        ("governorate", "str"),
+        ("population", "int"),
+        ("border_km", "float"),
+        ("status", "str"),
+        ("precision", "str"),
+        ("kind", "str"),
+        ("source", "str"),
+        ("source_id", "str"),
+        ("note", "str"),
+    ],
+    "border_bands": [
+        ("side", "str"),
+        ("band", "str"),
+        ("min_km", "float"),
+        ("max_km", "float"),
+        ("area_km2", "float"),
+        ("source", "str"),
+        ("source_id", "str"),
+    ],
     "control_areas": [("name", "str"), ("force", "str"), ("synthetic", "int"), ("source", "str")],
-    "posts": [("name", "str"), ("kind", "str"), ("range_m", "float"), ("force", "str"), ("synthetic", "int"),
-              ("source", "str")],
+    "posts": [
+        ("name", "str"),
+        ("kind", "str"),
+        ("range_m", "float"),
+        ("force", "str"),
+        ("synthetic", "int"),
+        ("source", "str"),
+    ],
     "coverage": [("name", "str"), ("kind", "str"), ("force", "str"), ("synthetic", "int"), ("source", "str")],
 }
 
@@ -88,51 +129,101 @@ class CatalogueEntry:
 _NE = "Natural Earth 1:10m (admin-0/admin-1 v4.1.0) as QGIS ships it in resources/data/world_map.gpkg."
 BUNDLED: Tuple[CatalogueEntry, ...] = (
     CatalogueEntry(
-        "crossings", "Border crossings", "crossings.qml", 0, BORDER_REGION_GPKG,
+        "crossings",
+        "Border crossings",
+        "crossings.qml",
+        0,
+        BORDER_REGION_GPKG,
         ("Wikipedia", "GeoNames", "Natural Earth"),
         "Official and informal Iraq–Syria border crossings, paired across the line (field pair), with dated "
         "status. Coordinates from the Wikipedia pages and GeoNames records cited in source/source_id; "
         "precision=approximate marks a placed point (see note and SOURCES.md). border_km is geodesic.",
     ),
     CatalogueEntry(
-        "settlements", "Settlements", "settlements.qml", 1, BORDER_REGION_GPKG,
+        "settlements",
+        "Settlements",
+        "settlements.qml",
+        1,
+        BORDER_REGION_GPKG,
         ("GeoNames", "Wikipedia", "Natural Earth"),
         "GeoNames populated places (cities500) of Iraq and Syria within 50 km of the border, plus the places "
         "named in the mission's source article. border_km: geodesic distance to the border line; governorate: "
         "the Natural Earth admin-1 polygon holding the point. status is unknown unless a dated source says more.",
     ),
     CatalogueEntry(
-        "border", "Iraq–Syria border", "border.qml", 2, BORDER_REGION_GPKG, ("Natural Earth",),
+        "border",
+        "Iraq–Syria border",
+        "border.qml",
+        2,
+        BORDER_REGION_GPKG,
+        ("Natural Earth",),
         "The Iraq–Syria border: the shared edge of the Natural Earth Iraq and Syria polygons, from the "
         "Iraq–Syria–Turkey tripoint to the Iraq–Syria–Jordan tripoint, densified along geodesics. "
         "length_km is geodesic (WGS 84 ellipsoid). " + _NE,
     ),
     CatalogueEntry(
-        "border_bands", "Border village bands", "border_bands.qml", 3, BORDER_REGION_GPKG, ("Natural Earth",),
+        "border_bands",
+        "Border village bands",
+        "border_bands.qml",
+        3,
+        BORDER_REGION_GPKG,
+        ("Natural Earth",),
         "The Iraqi 10–25 km and Syrian 2–10 km village bands from the border line, clipped to each country; "
         "computed by Border Gaps (analysis/bands.py) from the Natural Earth border.",
     ),
     CatalogueEntry(
-        "governorates", "Governorates", "governorates.qml", 4, BORDER_REGION_GPKG, ("Natural Earth",),
+        "governorates",
+        "Governorates",
+        "governorates.qml",
+        4,
+        BORDER_REGION_GPKG,
+        ("Natural Earth",),
         "Governorates (admin-1) of Iraq and Syria. " + _NE,
     ),
     CatalogueEntry(
-        "countries", "Countries", "countries.qml", 5, BORDER_REGION_GPKG, ("Natural Earth",),
+        "countries",
+        "Countries",
+        "countries.qml",
+        5,
+        BORDER_REGION_GPKG,
+        ("Natural Earth",),
         "Iraq, Syria and their neighbours (admin-0). " + _NE,
     ),
 )
 
-_SYNTHETIC = ("SYNTHETIC demo data: invented for the Border Gaps demo around Sinjar, Rabia, Zumar and Tal Afar; "
-              "it shows no real force positions. Every feature has synthetic = 1. ")
+_SYNTHETIC = (
+    "SYNTHETIC demo data: invented for the Border Gaps demo around Sinjar, Rabia, Zumar and Tal Afar; "
+    "it shows no real force positions. Every feature has synthetic = 1. "
+)
 DEMO: Tuple[CatalogueEntry, ...] = (
-    CatalogueEntry("posts", "Posts (synthetic demo)", "posts.qml", 0, DEMO_SCENARIO_GPKG,
-                   (DEMO_SOURCE,), _SYNTHETIC + "Posts with their range (range_m) and force."),
-    CatalogueEntry("coverage", "Coverage (synthetic demo)", "coverage.qml", 1, DEMO_SCENARIO_GPKG,
-                   (DEMO_SOURCE,), _SYNTHETIC + "Areas watched by patrols, cameras and drones (kind, force)."),
-    CatalogueEntry("control_areas", "Control areas (synthetic demo)", "control_areas.qml", 2, DEMO_SCENARIO_GPKG,
-                   (DEMO_SOURCE, "Natural Earth"),
-                   _SYNTHETIC + "Districts held by Peshmerga, ISF, PMF and YBS, with an unclaimed belt 1–6 km wide "
-                   "between the Peshmerga and ISF lines; clipped to the Natural Earth Iraq polygon."),
+    CatalogueEntry(
+        "posts",
+        "Posts (synthetic demo)",
+        "posts.qml",
+        0,
+        DEMO_SCENARIO_GPKG,
+        (DEMO_SOURCE,),
+        _SYNTHETIC + "Posts with their range (range_m) and force.",
+    ),
+    CatalogueEntry(
+        "coverage",
+        "Coverage (synthetic demo)",
+        "coverage.qml",
+        1,
+        DEMO_SCENARIO_GPKG,
+        (DEMO_SOURCE,),
+        _SYNTHETIC + "Areas watched by patrols, cameras and drones (kind, force).",
+    ),
+    CatalogueEntry(
+        "control_areas",
+        "Control areas (synthetic demo)",
+        "control_areas.qml",
+        2,
+        DEMO_SCENARIO_GPKG,
+        (DEMO_SOURCE, "Natural Earth"),
+        _SYNTHETIC + "Districts held by Peshmerga, ISF, PMF and YBS, with an unclaimed belt 1–6 km wide "
+        "between the Peshmerga and ISF lines; clipped to the Natural Earth Iraq polygon.",
+    ),
 )
 
 CATALOGUE: Dict[str, CatalogueEntry] = {entry.name: entry for entry in BUNDLED + DEMO}
@@ -160,8 +251,10 @@ def layer_metadata(item: CatalogueEntry) -> QgsLayerMetadata:
 def _open(item: CatalogueEntry) -> QgsVectorLayer:
     layer = QgsVectorLayer(item.uri, item.title, "ogr")
     if not layer.isValid():
-        raise RuntimeError(f"The bundled layer '{item.name}' could not be opened from {item.gpkg}; "
-                           "reinstall the plugin or run `make data`.")
+        raise RuntimeError(
+            f"The bundled layer '{item.name}' could not be opened from {item.gpkg}; "
+            "reinstall the plugin or run `make data`."
+        )
     if os.path.isfile(item.style_path):
         message, ok = layer.loadNamedStyle(item.style_path)
         if not ok:

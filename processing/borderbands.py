@@ -71,35 +71,72 @@ class BorderBandsAlgorithm(BorderGapsAlgorithm):
     )
 
     def initAlgorithm(self, config=None):  # noqa: N802 (QGIS API name)
-        self.addParameter(_with_help(QgsProcessingParameterFeatureSource(
-            BORDER, self.tr("Border line (empty: bundled Iraq–Syria border)"), [QgsProcessing.TypeVectorLine],
-            optional=True),
-            self.tr("Line layer of the border; all its lines are merged. Empty: the bundled Natural Earth "
-                    "Iraq–Syria border.")))
-        self.addParameter(_with_help(QgsProcessingParameterFeatureSource(
-            COUNTRIES, self.tr("Country polygons (empty: bundled countries)"), [QgsProcessing.TypeVectorPolygon],
-            optional=True),
-            self.tr("Polygons of the countries on each side; each band is clipped to its side's polygons. "
-                    "Empty: the bundled Natural Earth countries.")))
-        self.addParameter(_with_help(QgsProcessingParameterField(
-            SIDE_FIELD, self.tr("Country code field"), "iso_a2", COUNTRIES, optional=True),
-            self.tr("Field of the country polygons holding IQ, IRQ or Iraq for Iraq and SY, SYR or Syria for "
-                    "Syria (any case). Default iso_a2.")))
-        self.addParameter(_with_help(QgsProcessingParameterString(
-            IRAQ_BANDS, self.tr("Iraqi bands (km, e.g. 10-25 or 0-5,5-10)"), "10-25", optional=True),
-            self.tr("Distance ranges from the border on the Iraqi side, in km, as MIN-MAX separated by commas.")))
-        self.addParameter(_with_help(QgsProcessingParameterString(
-            SYRIA_BANDS, self.tr("Syrian bands (km, e.g. 2-10)"), "2-10", optional=True),
-            self.tr("Distance ranges from the border on the Syrian side, in km, as MIN-MAX separated by commas.")))
-        self.addParameter(QgsProcessingParameterFeatureSink(
-            OUTPUT, self.tr("Border bands"), QgsProcessing.TypeVectorPolygon))
+        self.addParameter(
+            _with_help(
+                QgsProcessingParameterFeatureSource(
+                    BORDER,
+                    self.tr("Border line (empty: bundled Iraq–Syria border)"),
+                    [QgsProcessing.TypeVectorLine],
+                    optional=True,
+                ),
+                self.tr(
+                    "Line layer of the border; all its lines are merged. Empty: the bundled Natural Earth "
+                    "Iraq–Syria border."
+                ),
+            )
+        )
+        self.addParameter(
+            _with_help(
+                QgsProcessingParameterFeatureSource(
+                    COUNTRIES,
+                    self.tr("Country polygons (empty: bundled countries)"),
+                    [QgsProcessing.TypeVectorPolygon],
+                    optional=True,
+                ),
+                self.tr(
+                    "Polygons of the countries on each side; each band is clipped to its side's polygons. "
+                    "Empty: the bundled Natural Earth countries."
+                ),
+            )
+        )
+        self.addParameter(
+            _with_help(
+                QgsProcessingParameterField(
+                    SIDE_FIELD, self.tr("Country code field"), "iso_a2", COUNTRIES, optional=True
+                ),
+                self.tr(
+                    "Field of the country polygons holding IQ, IRQ or Iraq for Iraq and SY, SYR or Syria for "
+                    "Syria (any case). Default iso_a2."
+                ),
+            )
+        )
+        self.addParameter(
+            _with_help(
+                QgsProcessingParameterString(
+                    IRAQ_BANDS, self.tr("Iraqi bands (km, e.g. 10-25 or 0-5,5-10)"), "10-25", optional=True
+                ),
+                self.tr("Distance ranges from the border on the Iraqi side, in km, as MIN-MAX separated by commas."),
+            )
+        )
+        self.addParameter(
+            _with_help(
+                QgsProcessingParameterString(
+                    SYRIA_BANDS, self.tr("Syrian bands (km, e.g. 2-10)"), "2-10", optional=True
+                ),
+                self.tr("Distance ranges from the border on the Syrian side, in km, as MIN-MAX separated by commas."),
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterFeatureSink(OUTPUT, self.tr("Border bands"), QgsProcessing.TypeVectorPolygon)
+        )
 
     def _ranges(self, parameters, context):
         iraq = bands.parse_band_ranges(self.parameterAsString(parameters, IRAQ_BANDS, context), IRAQ_BANDS)
         syria = bands.parse_band_ranges(self.parameterAsString(parameters, SYRIA_BANDS, context), SYRIA_BANDS)
         if not iraq and not syria:
-            raise BorderGapsError("IRAQ_BANDS and SYRIA_BANDS are both empty: give at least one range, "
-                                  "e.g. IRAQ_BANDS=10-25.")
+            raise BorderGapsError(
+                "IRAQ_BANDS and SYRIA_BANDS are both empty: give at least one range, e.g. IRAQ_BANDS=10-25."
+            )
         return iraq, syria
 
     def checkParameterValues(self, parameters, context):  # noqa: N802 (QGIS API name)
@@ -119,8 +156,9 @@ class BorderBandsAlgorithm(BorderGapsAlgorithm):
             return source, layer.name() if layer is not None else source.sourceName(), False
         layer = QgsVectorLayer(catalogue.entry(bundled_name).uri, bundled_name, "ogr")
         if not layer.isValid():
-            raise BorderGapsError(f"The bundled layer '{bundled_name}' could not be opened; give {key} "
-                                  "or reinstall the plugin.")
+            raise BorderGapsError(
+                f"The bundled layer '{bundled_name}' could not be opened; give {key} or reinstall the plugin."
+            )
         return layer, f"bundled {bundled_name}", True
 
     # base.py's run(parameters, context, feedback) hook shadows QgsProcessingAlgorithm.run(), which
@@ -142,20 +180,33 @@ class BorderBandsAlgorithm(BorderGapsAlgorithm):
         countries_src, countries_name, _ = self._source(parameters, COUNTRIES, context, "countries")
         side_field = self.parameterAsString(parameters, SIDE_FIELD, context) or "iso_a2"
         if countries_src.fields().indexOf(side_field) < 0:
-            raise BorderGapsError(f"Layer '{countries_name}' has no field '{side_field}': choose in SIDE_FIELD the "
-                                  "field holding the country code (IQ/SY, IRQ/SYR or Iraq/Syria).")
+            raise BorderGapsError(
+                f"Layer '{countries_name}' has no field '{side_field}': choose in SIDE_FIELD the "
+                "field holding the country code (IQ/SY, IRQ/SYR or Iraq/Syria)."
+            )
 
-        lines = read_features(border_src, bands.WGS84, border_name, QgsWkbTypes.GeometryType.LineGeometry,
-                              is_canceled=feedback.isCanceled, transform_context=context.transformContext())
+        lines = read_features(
+            border_src,
+            bands.WGS84,
+            border_name,
+            QgsWkbTypes.GeometryType.LineGeometry,
+            is_canceled=feedback.isCanceled,
+            transform_context=context.transformContext(),
+        )
         for line in lines.log_lines():
             feedback.pushInfo(line)
         if not lines.features:
             raise BorderGapsError(f"Layer '{border_name}' has no line to measure from: choose the border line layer.")
         border = QgsGeometry.unaryUnion([f.geometry() for f in lines.features]).mergeLines()
 
-        polygons = read_features(countries_src, bands.WGS84, countries_name,
-                                 QgsWkbTypes.GeometryType.PolygonGeometry, is_canceled=feedback.isCanceled,
-                                 transform_context=context.transformContext())
+        polygons = read_features(
+            countries_src,
+            bands.WGS84,
+            countries_name,
+            QgsWkbTypes.GeometryType.PolygonGeometry,
+            is_canceled=feedback.isCanceled,
+            transform_context=context.transformContext(),
+        )
         by_side, values = {"IQ": [], "SY": []}, set()
         for feature in polygons.features:
             value = feature[side_field]
@@ -171,20 +222,31 @@ class BorderBandsAlgorithm(BorderGapsAlgorithm):
                 shown = ", ".join(sorted(values)[:8]) or "none"
                 raise BorderGapsError(
                     f"Layer '{countries_name}' has no {'Iraq' if side == 'IQ' else 'Syria'} polygon in field "
-                    f"'{side_field}' (values: {shown}). Use IQ/IRQ/Iraq and SY/SYR/Syria, or empty {key}.")
+                    f"'{side_field}' (values: {shown}). Use IQ/IRQ/Iraq and SY/SYR/Syria, or empty {key}."
+                )
             sides.append((side, QgsGeometry.unaryUnion(by_side[side]), ranges))
-        feedback.pushInfo(f"Border: {border_name}; sides from {countries_name}.{side_field}. Buffers in an "
-                          "azimuthal equidistant CRS centred on the border.")
+        feedback.pushInfo(
+            f"Border: {border_name}; sides from {countries_name}.{side_field}. Buffers in an "
+            "azimuthal equidistant CRS centred on the border."
+        )
 
-        result = bands.border_bands(border, sides, is_canceled=feedback.isCanceled,
-                                    progress=lambda pct: feedback.setProgress(int(pct * 0.95)))
+        result = bands.border_bands(
+            border, sides, is_canceled=feedback.isCanceled, progress=lambda pct: feedback.setProgress(int(pct * 0.95))
+        )
         fields = QgsFields()
-        for name, kind in (("side", QVariant.String), ("band", QVariant.String), ("min_km", QVariant.Double),
-                           ("max_km", QVariant.Double), ("area_km2", QVariant.Double), ("source", QVariant.String)):
+        for name, kind in (
+            ("side", QVariant.String),
+            ("band", QVariant.String),
+            ("min_km", QVariant.Double),
+            ("max_km", QVariant.Double),
+            ("area_km2", QVariant.Double),
+            ("source", QVariant.String),
+        ):
             fields.append(QgsField(name, kind))
         out_crs = border_src.sourceCrs() if hasattr(border_src, "sourceCrs") else border_src.crs()
-        sink, dest_id = self.parameterAsSink(parameters, OUTPUT, context, fields, QgsWkbTypes.Type.MultiPolygon,
-                                             out_crs)
+        sink, dest_id = self.parameterAsSink(
+            parameters, OUTPUT, context, fields, QgsWkbTypes.Type.MultiPolygon, out_crs
+        )
         if sink is None:
             raise BorderGapsError("The OUTPUT layer could not be created. Check the output path.")
         source_text = f"Border Gaps borderbands from {border_name}"

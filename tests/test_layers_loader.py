@@ -51,8 +51,9 @@ def test_points_on_top_polygons_below(project):
 
 def test_removed_layer_is_put_back_in_its_place(project):
     group = loader.add_border_region_layers(project)
-    border = next(n.layer() for n in group.findLayers() if n.layer().customProperty(catalogue.LAYER_PROPERTY)
-                  == "border")
+    border = next(
+        n.layer() for n in group.findLayers() if n.layer().customProperty(catalogue.LAYER_PROPERTY) == "border"
+    )
     project.removeMapLayer(border.id())
     assert "border" not in _names(group)
     loader.add_border_region_layers(project)
@@ -80,15 +81,15 @@ def test_layers_carry_source_metadata(project):
         meta = node.layer().metadata()
         assert meta.abstract()
         assert "Made with Natural Earth" in meta.rights()
-    settlements = next(n.layer() for n in group.findLayers()
-                       if n.layer().customProperty(catalogue.LAYER_PROPERTY) == "settlements")
+    settlements = next(
+        n.layer() for n in group.findLayers() if n.layer().customProperty(catalogue.LAYER_PROPERTY) == "settlements"
+    )
     assert "GeoNames, www.geonames.org" in settlements.metadata().rights()
     assert any("CC BY 4.0" in lic for lic in settlements.metadata().licenses())
 
 
 def test_zooms_canvas_to_border(project, qgis_canvas):
-    qgis_canvas.setDestinationCrs(project.crs() if project.crs().isValid() else
-                                  catalogue.bundled_layer("border").crs())
+    qgis_canvas.setDestinationCrs(project.crs() if project.crs().isValid() else catalogue.bundled_layer("border").crs())
     loader.add_border_region_layers(project, canvas=qgis_canvas)
     border = catalogue.bundled_layer("border").extent()
     shown = qgis_canvas.extent()

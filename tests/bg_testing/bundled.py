@@ -6,6 +6,7 @@ QgsDistanceArea geodesic distances to points every 100 m along the line's geodes
 
 import csv
 import os
+import shutil
 
 from qgis.core import (
     QgsApplication,
@@ -41,16 +42,23 @@ def place_point(row) -> QgsPointXY:
 
 
 def world_map_path() -> str:
-    candidates = [os.path.join(QgsApplication.pkgDataPath(), "resources", "data", "world_map.gpkg"),
-                  "/usr/share/qgis/resources/data/world_map.gpkg"]
+    candidates = [
+        os.path.join(QgsApplication.pkgDataPath(), "resources", "data", "world_map.gpkg"),
+        "/usr/share/qgis/resources/data/world_map.gpkg",
+    ]
     for path in candidates:
         if os.path.isfile(path):
             return path
     raise FileNotFoundError("QGIS's resources/data/world_map.gpkg (Natural Earth) is missing")
 
 
-def natural_earth_country(iso3: str) -> QgsGeometry:
-    layer = QgsVectorLayer(f"{world_map_path()}|layername=countries", "ne", "ogr")
+def natural_earth_country(iso3: str, scratch_dir: str) -> QgsGeometry:
+    """The Natural Earth polygon of ``iso3``, read from a copy of QGIS's world_map.gpkg in
+    ``scratch_dir``: QGIS's OGR provider rewrites parts of that (older) GeoPackage on opening."""
+    copy = os.path.join(scratch_dir, "world_map.gpkg")
+    if not os.path.exists(copy):
+        shutil.copyfile(world_map_path(), copy)
+    layer = QgsVectorLayer(f"{copy}|layername=countries", "ne", "ogr")
     assert layer.isValid()
     feature = next(layer.getFeatures(QgsFeatureRequest().setFilterExpression(f"\"ISO_A3\" = '{iso3}'")))
     return QgsGeometry(feature.geometry())
