@@ -223,3 +223,19 @@ def test_rasterio_polygonize_fallback_gives_the_same_polygons(monkeypatch):
     assert via_gdal.area() == pytest.approx(mask.sum() * 900.0)
     assert via_rasterio.area() == pytest.approx(mask.sum() * 900.0)
     assert via_gdal.symDifference(via_rasterio).area() < 1e-6
+
+
+def test_dem_sector_post_sees_only_its_sector(tmp_path, bordergaps_provider):
+    pixel = 30.0
+    dem = write_dem(tmp_path / "flat.tif", np.full((200, 200), 300.0), pixel=pixel)
+    x, y = cell_centre(100, 100, pixel)
+    layer = posts_layer([(x, y, 2400.0, 180.0, 270.0, "camera", "ISF")])  # south to west
+    result = run({"POSTS": layer, "RANGE_FIELD": "range_m", "SECTOR_START_FIELD": "az0", "SECTOR_END_FIELD": "az1",
+                  "DEM": dem, "OBSERVER_HEIGHT": 4.0, "TARGET_HEIGHT": 0.0})
+    (feature,) = features(result["OUTPUT_PER_POST"])
+    assert feature["sector"] == "180-270"
+    assert feature["area_km2"] == pytest.approx(math.pi * 2.4**2 / 4, rel=0.02)
+    geom = feature.geometry()
+    assert geom.contains(QgsGeometry.fromPointXY(QgsPointXY(x - 1000, y - 1000)))  # south-west
+    for dx, dy in ((1000, 1000), (1000, -1000), (-1000, 1000)):
+        assert not geom.contains(QgsGeometry.fromPointXY(QgsPointXY(x + dx, y + dy)))
