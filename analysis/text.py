@@ -35,38 +35,49 @@ _ALEF, _LAM = ord("ا"), ord("ل")
 _SUN_ONE = [ord(c) for c in "tdrzsn"]  # "at-Tanf", "ar-Rutbah", ...
 _SUN_TWO = [(ord(a), ord(b)) for a, b in ("sh", "dh", "th")]  # "ash-Shaddadi", ...
 _TABLE = None
+_COMPLEX = None
 
 
-def _table() -> np.ndarray:
-    """Code point → code point for the Basic Multilingual Plane: letters and digits kept, marks and apostrophes
-    dropped, folded letters replaced, everything else (spaces, hyphens, punctuation) made a space."""
-    global _TABLE
+def _tables():
+    """Per code point of the Basic Multilingual Plane: what it becomes (lower-cased, decomposed, accents and
+    harakat dropped, letters folded; spaces, hyphens and punctuation made a space), and whether that takes more
+    than one code point (ligatures, Arabic presentation forms), in which case the text goes through NFKD first."""
+    global _TABLE, _COMPLEX
     if _TABLE is None:
         table = np.full(0x10000, _SPACE, dtype=np.uint32)
+        complex_ = np.zeros(0x10000, dtype=bool)
         for code in range(0x10000):
             char = chr(code)
-            if char.isalnum():
-                table[code] = code
-            elif unicodedata.category(char) == "Mn":  # accents, harakat, shadda, sukun, superscript alef
+            if char in _DROPPED:
                 table[code] = _DELETE
-        for char in _DROPPED:
-            table[ord(char)] = _DELETE
-        for char, folded in _FOLD.items():
-            table[ord(char)] = ord(folded)
+                continue
+            base = [c for c in unicodedata.normalize("NFKD", char.lower()) if unicodedata.category(c) != "Mn"]
+            if not base:
+                table[code] = _DELETE  # a combining mark: accents, harakat, shadda, sukun, superscript alef
+                continue
+            if len(base) > 1:
+                complex_[code] = True
+            letter = _FOLD.get(base[0], base[0])
+            if letter in _DROPPED:
+                table[code] = _DELETE
+            elif letter.isalnum():
+                table[code] = ord(letter)
         table[_SEP] = _SEP
         table[_NEWLINE] = _NEWLINE
-        _TABLE = table
-    return _TABLE
+        _TABLE, _COMPLEX = table, complex_
+    return _TABLE, _COMPLEX
 
 
 def _normalise_text(text: str) -> str:
     """Normalise every row (rows separated by newlines, names within a row by KEY_SEPARATOR) at once."""
-    text = text.lower()
-    if not text.isascii():
-        text = unicodedata.normalize("NFKD", text)
+    table, complex_ = _tables()
     codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
-    table = _table()
-    mapped = np.where(codes < 0x10000, table[np.minimum(codes, 0xFFFF)], codes)
+    if len(codes) and (codes.max() >= 0x10000 or complex_[codes].any()):
+        text = unicodedata.normalize("NFKD", text.lower())  # rare: ligatures, presentation forms, astral
+        codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+        mapped = np.where(codes < 0x10000, table[np.minimum(codes, 0xFFFF)], codes)
+    else:
+        mapped = table[codes]
     mapped = mapped[mapped != _DELETE]
     mapped = _drop_articles(mapped)
     mapped = mapped[mapped != _SPACE]
@@ -84,12 +95,13 @@ def _drop_articles(codes: np.ndarray) -> np.ndarray:
     n = len(codes)
     if n < 2:
         return codes
-    # Only words starting with a, e or alef can start with an article: test those few positions.
+    # Only words starting with a, e or alef can start with an article: look at those few positions only.
     where = np.flatnonzero((codes == _A) | (codes == _E) | (codes == _ALEF))
-    padded = np.concatenate([[_NEWLINE], codes, np.full(6, _NEWLINE, dtype=np.uint32)])
 
     def at(offset):
-        return padded[where + 1 + offset]
+        index = where + offset
+        inside = (index >= 0) & (index < n)
+        return np.where(inside, codes[np.clip(index, 0, n - 1)], _NEWLINE)  # outside the text: a boundary
 
     def is_boundary(values):
         return (values == _SPACE) | (values == _SEP) | (values == _NEWLINE)

@@ -464,9 +464,12 @@ class FeatureTableModel(QAbstractTableModel):
             values = self.records.values[role]
             if role in NUMERIC_ROLES:
                 keys = np.array([np.inf if v is None else v for v in values], dtype=float)
+                self._cache[cache_key] = np.argsort(keys, kind="stable")
             else:
-                keys = np.array([("\uffff" if v is None else str(v).casefold()) for v in values], dtype=str)
-            self._cache[cache_key] = np.argsort(keys, kind="stable")
+                # Python's sort on a list of short strings beats numpy's on a fixed-width unicode array.
+                keys = [("\uffff" if v is None else str(v).casefold()) for v in values]
+                self._cache[cache_key] = np.fromiter(sorted(range(len(keys)), key=keys.__getitem__),
+                                                     dtype=np.int64, count=len(keys))
         permutation = self._cache[cache_key]
         if self._sort_order == Qt.SortOrder.DescendingOrder:
             permutation = permutation[::-1]
