@@ -202,18 +202,21 @@ def stream_geometries(source, crs: QgsCoordinateReferenceSystem, read: ReadResul
     else:
         request.setNoAttributes()
     total = max(1, source.featureCount())
+    # the layer's type says whether any feature can carry Z or M: no per-feature check when not
+    layer_wkb = source.wkbType()
+    maybe_zm = QgsWkbTypes.hasZ(layer_wkb) or QgsWkbTypes.hasM(layer_wkb) or \
+        QgsWkbTypes.flatType(layer_wkb) in (QgsWkbTypes.Type.Unknown, QgsWkbTypes.Type.GeometryCollection)
     for n, feature in enumerate(source.getFeatures(request)):
         if n % 200 == 0:
             check_canceled(feedback)
             if feedback is not None:
                 feedback.setProgress(min(100.0, 100.0 * n / total))
-        geom = feature.geometry()
-        if geom is None or geom.isNull() or geom.isEmpty():
+        geom = feature.geometry()  # already a copy in PyQGIS
+        if geom.isNull() or geom.isEmpty():
             read.skipped_null += 1
             continue
-        geom = QgsGeometry(geom)
-        wkb = geom.wkbType()
-        if QgsWkbTypes.hasZ(wkb) or QgsWkbTypes.hasM(wkb):
+        wkb = geom.wkbType() if maybe_zm else 0
+        if maybe_zm and (QgsWkbTypes.hasZ(wkb) or QgsWkbTypes.hasM(wkb)):
             abstract = geom.constGet().clone()
             abstract.dropZValue()
             abstract.dropMValue()

@@ -8,7 +8,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 import numpy as np
 from qgis.core import QgsFeedback, QgsGeometry, QgsPointXY, QgsSpatialIndex
 
-from .geometry import check_canceled
+from .geometry import BUFFER_SEGMENTS, check_canceled
 
 #: Weights and scales of the priority score (see :func:`priority` and the help of gapzones).
 PRIORITY_TERMS = {
@@ -57,19 +57,28 @@ class GapMetrics:
 
 
 class _Named:
-    """Districts of one force with names, found by bounding box then exact distance."""
+    """Districts of one force with names: a gap is within ``distance`` of a district when it meets the
+    district grown by ``distance`` (a prepared geometry, much faster than a distance per gap)."""
 
-    def __init__(self, districts: Sequence[Tuple[str, QgsGeometry]]):
-        self.items = list(districts)
+    def __init__(self, districts: Sequence[Tuple[str, QgsGeometry]], distance: float):
+        self.items = []
         self.index = QgsSpatialIndex()
-        for i, (_, geom) in enumerate(self.items):
-            self.index.addFeature(i, geom.boundingBox())
+        # a hair over the distance: gaps bounded by the seam's edge lie exactly at it
+        reach = distance * (1 + 1e-9) + 1e-6
+        for name, geom in districts:
+            if not name:
+                continue
+            grown = geom.buffer(reach, BUFFER_SEGMENTS)
+            engine = QgsGeometry.createGeometryEngine(grown.constGet())
+            engine.prepareGeometry()
+            self.index.addFeature(len(self.items), grown.boundingBox())
+            self.items.append((name, grown, engine))  # grown held: the engine points into it
 
-    def within(self, geom: QgsGeometry, distance: float) -> Optional[str]:
+    def within(self, geom: QgsGeometry) -> Optional[str]:
         names = set()
-        for i in self.index.intersects(geom.boundingBox().buffered(distance + 1.0)):
-            name, district = self.items[i]
-            if name and district.distance(geom) <= distance + 1e-6:
+        for i in self.index.intersects(geom.boundingBox()):
+            name, _, engine = self.items[i]
+            if engine.intersects(geom.constGet()):
                 names.add(name)
         return ", ".join(sorted(names))
 
@@ -92,8 +101,8 @@ def measure_gaps(
     ``post_m`` is the distance from the gap's innermost point to the nearest of them.
     Missing inputs give None for their fields.
     """
-    named_a = _Named(districts_a) if districts_a is not None else None
-    named_b = _Named(districts_b) if districts_b is not None else None
+    named_a = _Named(districts_a, seam_distance) if districts_a is not None else None
+    named_b = _Named(districts_b, seam_distance) if districts_b is not None else None
     border_engine = None
     if border is not None and not border.isEmpty():
         border_engine = border
@@ -138,8 +147,8 @@ def measure_gaps(
             area_m2=area,
             perimeter_m=gap.length(),
             width_m=width_m,
-            force_a_adj=named_a.within(gap, seam_distance) if named_a is not None else None,
-            force_b_adj=named_b.within(gap, seam_distance) if named_b is not None else None,
+            force_a_adj=named_a.within(gap) if named_a is not None else None,
+            force_b_adj=named_b.within(gap) if named_b is not None else None,
             border_m=border_m,
             settlements=count,
             abandoned=abandoned,

@@ -1,0 +1,173 @@
+"""Benchmark of bordergaps:gapzones against the Modeler chain of native algorithms an analyst
+would build, and against merging the touching coverage with one GEOS union, on seeded scenarios.
+
+``make bench BENCH=gapzones``; sizes from BENCH_GAPZONES_SIZES (default 1000,10000,50000). Times are
+the best of 2–3 runs (the native chain at N = 50,000: one run); memory is the peak resident size
+above the start of the run, sampled from /proc every 5 ms.
+"""
+
+import os
+import sys
+import threading
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+
+from common import Measure, print_table, start_qgis  # noqa: E402
+
+DISTANCE = 3000.0
+SEGMENTS = 16
+
+
+class PeakRss:
+    """Peak resident memory above the start of the block, sampled every 5 ms from /proc (sees GEOS)."""
+
+    def __enter__(self):
+        self.start = self.peak = self._rss()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+        return self
+
+    def _sample(self):
+        while not self._stop.wait(0.005):
+            self.peak = max(self.peak, self._rss())
+
+    @staticmethod
+    def _rss():
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+        self.peak = max(self.peak, self._rss())
+        self.mib = self.peak - self.start
+        return False
+
+
+def native_chain(control, coverage):
+    """buffer+dissolve A and B, intersection, difference with A ∪ B, dissolve coverage, difference,
+    multipart to single parts, area: as built in the Graphical Modeler. Returns the gap area (m²)."""
+    from qgis import processing
+
+    def step(alg, **params):
+        return processing.run(alg, {**params, "OUTPUT": "memory:"})["OUTPUT"]
+
+    reach = {}
+    for force in ("Peshmerga", "ISF"):
+        held = step("native:extractbyattribute", INPUT=control, FIELD="force", OPERATOR=0, VALUE=force)
+        reach[force] = step("native:buffer", INPUT=held, DISTANCE=DISTANCE, SEGMENTS=SEGMENTS, END_CAP_STYLE=0,
+                            JOIN_STYLE=0, MITER_LIMIT=2, DISSOLVE=True)
+    seam = step("native:intersection", INPUT=reach["Peshmerga"], OVERLAY=reach["ISF"])
+    unclaimed = step("native:difference", INPUT=seam, OVERLAY=control)
+    covered = step("native:dissolve", INPUT=coverage)
+    gaps = step("native:difference", INPUT=unclaimed, OVERLAY=covered)
+    single = step("native:multiparttosingleparts", INPUT=gaps)
+    measured = step("native:fieldcalculator", INPUT=single, FIELD_NAME="area_m2", FIELD_TYPE=0, FIELD_LENGTH=20,
+                    FIELD_PRECISION=3, FORMULA="area($geometry)")
+    return sum(f["area_m2"] for f in measured.getFeatures())
+
+
+def geos_direct(control, coverage):
+    """The seam, then one QgsGeometry.unaryUnion of the coverage that touches it (found with a prepared
+    geometry), one difference, single parts, areas. Returns the gap area (m²)."""
+    from border_gaps.analysis.geometry import polygon_parts
+    from qgis.core import QgsGeometry
+
+    held = {"Peshmerga": [], "ISF": []}
+    for f in control.getFeatures():
+        held[f["force"]].append(f.geometry())
+    a, b = QgsGeometry.unaryUnion(held["Peshmerga"]), QgsGeometry.unaryUnion(held["ISF"])
+    seam = a.buffer(DISTANCE, SEGMENTS).intersection(b.buffer(DISTANCE, SEGMENTS))
+    unclaimed = seam.difference(QgsGeometry.unaryUnion([a, b]))
+    engine = QgsGeometry.createGeometryEngine(unclaimed.constGet())
+    engine.prepareGeometry()
+    box = unclaimed.boundingBox()
+    touching = []
+    for f in coverage.getFeatures():
+        geom = f.geometry()
+        if geom.boundingBox().intersects(box) and engine.intersects(geom.constGet()):
+            touching.append(geom)
+    gaps = unclaimed.difference(QgsGeometry.unaryUnion(touching))
+    return sum(part.area() for part in polygon_parts(gaps))
+
+
+def ours(control, coverage):
+    from qgis import processing
+
+    result = processing.run("bordergaps:gapzones", {
+        "CONTROL_AREAS": control, "FORCE_FIELD": "force", "FORCE_A": "Peshmerga", "FORCE_B": "ISF",
+        "COVERAGE": [coverage], "SEAM_DISTANCE": DISTANCE, "MODE": 0, "MIN_AREA": 0, "OUTPUT": "memory:gaps"})
+    return result["GAP_AREA_KM2"] * 1e6, result["GAP_COUNT"]
+
+
+def timed(fn, *args, repeats=1):
+    """(result, best time in s, peak memory in MiB of the first run): best of ``repeats``, since the
+    machine is shared and a run can be slowed by others."""
+    best, mib, value = None, None, None
+    for _ in range(repeats):
+        with PeakRss() as rss, Measure(trace_python=False) as m:
+            value = fn(*args)
+        best = m.seconds if best is None else min(best, m.seconds)
+        mib = rss.mib if mib is None else mib
+    return value, best, mib
+
+
+_PROVIDER = []
+
+
+def start_processing():
+    """QGIS, Processing and our provider. common.start_qgis() does not keep a reference to the provider
+    it adds, so Python collects the subclass and its algorithms lose their ids: here the provider is
+    kept (reported to the lead)."""
+    start_qgis(with_processing=False)
+    from qgis.core import QgsApplication
+
+    plugins = os.path.join(QgsApplication.pkgDataPath(), "python", "plugins")
+    if plugins not in sys.path:
+        sys.path.append(plugins)
+    from processing.core.Processing import Processing
+
+    Processing.initialize()
+    from border_gaps.processing.provider import BorderGapsProvider
+
+    _PROVIDER.append(BorderGapsProvider())
+    QgsApplication.processingRegistry().addProvider(_PROVIDER[-1])
+
+
+def main():
+    start_processing()
+    import scenario
+    from qgis.core import QgsVectorLayer
+
+    sizes = [int(s) for s in os.environ.get("BENCH_GAPZONES_SIZES", "1000,10000,50000").split(",") if s]
+    out_dir = os.path.join(HERE, "out")
+    os.makedirs(out_dir, exist_ok=True)
+    rows, failed = [], False
+    for n in sizes:
+        path = scenario.write_gpkg(scenario.make_scenario(n), os.path.join(out_dir, f"gapzones_{n}.gpkg"))
+        control = QgsVectorLayer(f"{path}|layername=control_areas", "control_areas", "ogr")
+        coverage = QgsVectorLayer(f"{path}|layername=coverage", "coverage", "ogr")
+        assert control.isValid() and coverage.isValid() and coverage.featureCount() == n
+        for _ in coverage.getFeatures():  # the file in the OS cache for every method alike
+            pass
+        repeats = 3 if n <= 10_000 else 2
+        (our_area, count), our_s, our_mib = timed(ours, control, coverage, repeats=repeats)
+        direct_area, direct_s, direct_mib = timed(geos_direct, control, coverage, repeats=repeats)
+        native_area, native_s, native_mib = timed(native_chain, control, coverage, repeats=1 if n > 10_000 else 2)
+        diff = abs(our_area - native_area) / native_area * 100 if native_area else 0.0
+        same = diff <= 0.5 and abs(our_area - direct_area) <= 0.005 * max(direct_area, 1.0)
+        failed |= not same
+        rows.append([f"{n:,}", count, f"{our_area / 1e6:.3f}", f"{diff:.4f}", f"{our_s:.2f}", f"{direct_s:.2f}",
+                     f"{native_s:.2f}", f"{native_s / our_s:.1f}×", f"{direct_s / our_s:.2f}×",
+                     f"{our_mib:.0f}", f"{direct_mib:.0f}", f"{native_mib:.0f}", "yes" if same else "NO"])
+        print(f"N={n}: ours {our_s:.2f} s, GEOS direct {direct_s:.2f} s, native chain {native_s:.2f} s", flush=True)
+    print()
+    print_table(["N", "gaps", "gap km²", "Δ native %", "ours s", "GEOS direct s", "native s", "native/ours",
+                 "direct/ours", "ours MiB", "direct MiB", "native MiB", "same"], rows)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
