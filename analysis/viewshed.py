@@ -27,9 +27,9 @@ class _Octants:
     The window centred on the observer is cut into its four quadrants (NE, NW, SE, SW),
     and each quadrant into two octants: "x-major" (|dx| ≥ |dy|) and "y-major". A cell of
     an octant is indexed [r, n]: r the major offset (its Chebyshev ring) and n the minor
-    one (0 ≤ n ≤ r). The eight octants are interleaved in one array of shape
-    (R+1, R+1, 8) (last axis: x-major NE, NW, SE, SW, then y-major NE, NW, SE, SW), so
-    that ring r of all eight is one contiguous block.
+    one (0 ≤ n ≤ r). The eight octants are stacked in one array of shape (R+1, 8, R+1)
+    (axis 1: x-major NE, NW, SE, SW, then y-major NE, NW, SE, SW), so that ring r of all
+    eight is one contiguous block; P observers are swept together as (R+1, P, 8, R+1).
 
     A cell (r, n) is seen past two cells of ring r − 1: its "straight" neighbour (r−1, n)
     and its "diagonal" neighbour (r−1, n−1). The sight line from the observer crosses
@@ -40,10 +40,10 @@ class _Octants:
     contiguous memory for all eight octants at once.
     """
 
-    distance: np.ndarray  # (R+1, R+1, 8) metres from the observer
-    azimuth: np.ndarray  # (R+1, R+1, 8) degrees clockwise from north
-    w_straight: np.ndarray  # (R+1, R+1, 8) weight of (r−1, n) in the plane of (r, n)
-    w_diagonal: np.ndarray  # (R+1, R+1, 8) weight of (r−1, n−1)
+    distance: np.ndarray  # (R+1, 8, R+1) metres from the observer
+    azimuth: np.ndarray  # (R+1, 8, R+1) degrees clockwise from north
+    w_straight: np.ndarray  # (R+1, R+1) weight of (r−1, n) in the plane of (r, n), any octant
+    w_diagonal: np.ndarray  # (R+1, R+1) weight of (r−1, n−1)
 
 
 # quadrant k of the window, as (row step, column step) from the centre: NE, NW, SE, SW
@@ -54,16 +54,16 @@ _WORK = np.float32  # heights to 0.1 mm over ±1 km: ample, and half the memory 
 @lru_cache(maxsize=8)
 def _octants(radius: int, pixel_x: float, pixel_y: float) -> _Octants:
     r, n = np.mgrid[0 : radius + 1, 0 : radius + 1].astype(float)
-    dist = np.empty((radius + 1, radius + 1, 8))
-    azimuth = np.empty((radius + 1, radius + 1, 8))
+    dist = np.empty((radius + 1, 8, radius + 1))
+    azimuth = np.empty((radius + 1, 8, radius + 1))
     for major, (ddx, ddy) in enumerate(((r, n), (n, r))):  # x-major: dx = r, dy = n
         for k, (row_step, col_step) in enumerate(_QUADRANTS):
-            dist[:, :, 4 * major + k] = np.hypot(ddx * pixel_x, ddy * pixel_y)
-            azimuth[:, :, 4 * major + k] = np.degrees(np.arctan2(col_step * ddx * pixel_x, -row_step * ddy * pixel_y))
+            dist[:, 4 * major + k] = np.hypot(ddx * pixel_x, ddy * pixel_y)
+            azimuth[:, 4 * major + k] = np.degrees(np.arctan2(col_step * ddx * pixel_x, -row_step * ddy * pixel_y))
     azimuth %= 360.0
     denom = np.maximum(r - 1.0, 1.0)
-    w_straight = np.repeat(((r - n) / denom)[:, :, None], 8, axis=2).astype(_WORK)
-    w_diagonal = np.repeat((n / denom)[:, :, None], 8, axis=2).astype(_WORK)
+    w_straight = ((r - n) / denom).astype(_WORK)
+    w_diagonal = (n / denom).astype(_WORK)
     for arr in (dist, azimuth, w_straight, w_diagonal):
         arr.setflags(write=False)
     return _Octants(dist, azimuth, w_straight, w_diagonal)
@@ -84,8 +84,8 @@ def _in_range(radius: int, pixel_x: float, pixel_y: float, range_m: float) -> Tu
     octant needs (cells further out along a ring are out of range and skipped)."""
     distance = _octants(radius, pixel_x, pixel_y).distance
     r, n = np.mgrid[0 : radius + 1, 0 : radius + 1]
-    mask = (n <= r)[:, :, None] & (distance <= range_m)
-    last = np.where(mask.any(axis=2), n, -1).max(axis=1)
+    mask = (n <= r)[:, None, :] & (distance <= range_m)
+    last = np.where(mask.any(axis=1), n, -1).max(axis=1)
     mask.setflags(write=False)
     last.setflags(write=False)
     return mask, last
@@ -94,7 +94,7 @@ def _in_range(radius: int, pixel_x: float, pixel_y: float, range_m: float) -> Tu
 @lru_cache(maxsize=8)
 def _ring_weights(radius: int, pixel_x: float, pixel_y: float, range_m: float):
     """Per ring r ≥ 2: (r, m, straight weights, diagonal weights) over the first m minor
-    offsets (the ones within range), each (m, 8): made once, so the hot loop slices nothing."""
+    offsets (the ones within range), each (m,): made once, so the hot loop slices nothing."""
     geometry = _octants(radius, pixel_x, pixel_y)
     _, last = _in_range(radius, pixel_x, pixel_y, range_m)
     rings = []
@@ -107,12 +107,12 @@ def _ring_weights(radius: int, pixel_x: float, pixel_y: float, range_m: float):
 
 
 def _to_octants(window: np.ndarray, radius: int, out: Optional[np.ndarray] = None) -> np.ndarray:
-    """(2R+1)² window → (R+1, R+1, 8) octant layout (a float32 copy, into ``out`` if given)."""
-    quadrants = list(_quadrant_views(window, radius))
-    octants = np.stack([q.T for q in quadrants] + quadrants, axis=-1)
+    """(2R+1)² window → (R+1, 8, R+1) octant layout (a copy, into ``out`` if given)."""
     if out is None:
-        return octants
-    out[...] = octants  # np.stack(out=) into a strided slot is many times slower than this copy
+        out = np.empty((radius + 1, 8, radius + 1), dtype=window.dtype)
+    for k, quadrant in enumerate(_quadrant_views(window, radius)):
+        out[:, k] = quadrant.T  # x-major: [r = |dx|, n = |dy|]
+        out[:, 4 + k] = quadrant  # y-major: [r = |dy|, n = |dx|]
     return out
 
 
@@ -149,7 +149,7 @@ class ViewshedRequest:
 
 @dataclass
 class _Prepared:
-    height: np.ndarray  # (R+1, R+1, 8) view into the batch, relative to the eye, no-data out of sight
+    height: np.ndarray  # (R+1, 8, R+1) view into the batch, relative to the eye, no-data out of sight
     nodata: Optional[np.ndarray]
     clip: Tuple[int, int, int, int, int, int]  # r0, c0, sr0, sc0, sr1, sc1
 
@@ -193,29 +193,29 @@ def _prepare(request: ViewshedRequest, radius: int, pixel: Tuple[float, float], 
 
 
 def _sweep(height: np.ndarray, rings, target_height: float, is_canceled: Callable[[], bool]) -> np.ndarray:
-    """The ring-by-ring sweep over (R+1, P, R+1, 8) heights: P observers side by side, so
-    the per-ring cost of Python and numpy calls is shared, and each observer's ring is one
-    contiguous run. Returns the visible cells; ``height`` becomes the horizon."""
-    batch = height.shape[1]
-    width = height.shape[2]
+    """The ring-by-ring sweep over (R+1, P, 8, R+1) heights: P observers side by side, so
+    the per-ring cost of Python and numpy calls is shared, and ring r of all of them is
+    one contiguous block. Returns the visible cells; ``height`` becomes the horizon."""
+    _, batch, _, width = height.shape
     horizon = height  # updated in place, ring by ring: max(own height, reference plane)
     visible = np.zeros(height.shape, dtype=bool)
     visible[:2] = True  # the observer's cell and its neighbours see each other
-    plane_buf = np.empty((batch, width, 8), dtype=_WORK)
-    part_buf = np.empty((batch, width, 8), dtype=_WORK)
+    plane_buf = np.empty((batch, 8, width), dtype=_WORK)
+    part_buf = np.empty((batch, 8, width), dtype=_WORK)
     target = float(target_height)
     # the hot loop: six ufunc calls per ring on contiguous runs, into preallocated outputs
     for ring, m, w_s, w_d in rings:
         if ring % 64 == 0 and is_canceled():
             break
         previous = horizon[ring - 1]
-        plane = np.multiply(previous[:, :m], w_s, out=plane_buf[:, :m])
-        np.add(plane[:, 1:], np.multiply(previous[:, : m - 1], w_d, out=part_buf[:, : m - 1]), out=plane[:, 1:])
-        own = horizon[ring, :, :m]
+        plane = np.multiply(previous[..., :m], w_s, out=plane_buf[..., :m])
+        np.add(plane[..., 1:], np.multiply(previous[..., : m - 1], w_d, out=part_buf[..., : m - 1]),
+               out=plane[..., 1:])
+        own = horizon[ring, ..., :m]
         if target:
-            np.greater_equal(own, np.subtract(plane, target, out=part_buf[:, :m]), out=visible[ring, :, :m])
+            np.greater_equal(own, np.subtract(plane, target, out=part_buf[..., :m]), out=visible[ring, ..., :m])
         else:
-            np.greater_equal(own, plane, out=visible[ring, :, :m])
+            np.greater_equal(own, plane, out=visible[ring, ..., :m])
         np.maximum(own, plane, out=own)
     return visible
 
@@ -224,7 +224,6 @@ def _finish(visible: np.ndarray, prepared: _Prepared, shape: Tuple[int, int], in
             azimuth: np.ndarray, sector: Optional[Tuple[float, float]]) -> np.ndarray:
     radius = visible.shape[0] - 1
     size = 2 * radius + 1
-    visible = np.ascontiguousarray(visible)  # this observer's slot of the batch, made contiguous once
     visible &= in_range
     if prepared.nodata is not None:
         visible &= ~prepared.nodata
@@ -233,7 +232,7 @@ def _finish(visible: np.ndarray, prepared: _Prepared, shape: Tuple[int, int], in
     full = np.empty((size, size), dtype=bool)
     for k, quadrant in enumerate(_quadrant_views(full, radius)):
         # x-major octant holds |dy| <= |dx|, y-major |dx| <= |dy|; outside its triangle each is False
-        np.logical_or(visible[:, :, k].T, visible[:, :, 4 + k], out=quadrant)
+        np.logical_or(visible[:, k].T, visible[:, 4 + k], out=quadrant)
     r0, c0, sr0, sc0, sr1, sc1 = prepared.clip
     if shape == (size, size) and (r0, c0) == (0, 0):
         return full
@@ -265,7 +264,7 @@ def viewsheds(
     geometry = _octants(radius, pixel_x, pixel_y)
     in_range, _ = _in_range(radius, pixel_x, pixel_y, float(range_m))
     rings = _ring_weights(radius, pixel_x, pixel_y, float(range_m))
-    height = np.empty((radius + 1, len(requests), radius + 1, 8), dtype=_WORK)
+    height = np.empty((radius + 1, len(requests), 8, radius + 1), dtype=_WORK)
     prepared = [_prepare(r, radius, (pixel_x, pixel_y), observer_height, curvature, refraction_k, height[:, i])
                 for i, r in enumerate(requests)]
     visible = _sweep(height, rings, target_height, is_canceled)
