@@ -279,21 +279,23 @@ def straighten(path: np.ndarray, path_cost: np.ndarray, cost: np.ndarray) -> np.
     cost_at = cost.item
 
     def fits(i: int, j: int) -> bool:
-        # called a few hundred times per route: plain Python beats numpy's per-call overhead on
-        # the short segments that dominate; the same samples as _polyline_samples
+        # called hundreds of times per route: plain Python beats numpy's per-call overhead on short
+        # segments, numpy wins on long ones; the same samples as _polyline_samples
         (r0, c0), (r1, c1) = cells[i], cells[j]
         dr, dc = r1 - r0, c1 - c0
         length = math.hypot(dr, dc)
         steps = max(1, math.ceil(length * SAMPLES_PER_CELL))
         budget = abs(along[j] - along[i]) * (1 + 1e-9) + 1e-9
-        if steps > 256:
-            return bool(_segment_costs(pts[[i, j]], cost)[0] <= budget)
-        limit = budget * (steps + 1) / length  # costs are positive: stop once the sum exceeds it
+        limit = budget * (steps + 1) / length  # the sum of the samples may not exceed this
+        if steps > 16:
+            t = np.arange(steps + 1) / steps
+            return bool(cost[np.rint(r0 + dr * t).astype(np.intp), np.rint(c0 + dc * t).astype(np.intp)].sum()
+                        <= limit)
         total = 0.0
         for k in range(steps + 1):
             t = k / steps
             total += cost_at(round(r0 + dr * t), round(c0 + dc * t))
-            if total > limit:
+            if total > limit:  # costs are positive: no need to look further
                 return False
         return True
 
