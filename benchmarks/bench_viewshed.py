@@ -3,7 +3,8 @@ ours (analysis/coverage.py) against GDAL's ViewshedGenerate per post, in the sam
 
 Two comparisons: the visibility rasters alone, and the whole job (viewshed of every post,
 then one merged coverage polygon layer). Also the cell agreement between the two.
-Environment: BENCH_VIEWSHED_SIZE (default 4000), BENCH_VIEWSHED_POSTS (default 100).
+Environment: BENCH_VIEWSHED_SIZE (default 4000), BENCH_VIEWSHED_POSTS (default 100),
+BENCH_VIEWSHED_REPEATS (default 2: the best of two alternating runs each, the machine being shared).
 """
 
 import os
@@ -22,6 +23,7 @@ RANGE = 10000.0
 OBSERVER, TARGET = 10.0, 1.7
 ORIGIN = (300000.0, 4100000.0)  # UTM 38N
 SEED = 20261126
+REPEATS = int(os.environ.get("BENCH_VIEWSHED_REPEATS", "2"))  # best of N, alternating ours and GDAL
 
 
 def synthetic_dem(n, seed):
@@ -133,10 +135,19 @@ def main():
         ours_rasters(path, posts[:2])  # warm the caches of both before timing
         gdal_rasters(path, posts[:2])
 
-        with Measure(trace_python=False) as m_gdal_r:
-            theirs = gdal_rasters(path, posts)
-        with Measure(trace_python=False) as m_ours_r:
-            mine = ours_rasters(path, posts)
+        # the machine is shared: alternate the two, twice, and keep each one's best time
+        best = {}
+        for _ in range(REPEATS):
+            for name, fn in (("gdal_r", gdal_rasters), ("ours_r", ours_rasters)):
+                with Measure(trace_python=False) as m:
+                    out = fn(path, posts)
+                if name not in best or m.seconds < best[name].seconds:
+                    best[name] = m
+                if name == "gdal_r":
+                    theirs = out
+                else:
+                    mine = out
+        m_gdal_r, m_ours_r = best["gdal_r"], best["ours_r"]
         agree = total = seen = 0
         for seen_window, (arr, r0, c0) in zip(mine, theirs):
             full = np.zeros((SIZE, SIZE), dtype=bool)
@@ -150,10 +161,17 @@ def main():
             seen += int((arr == 1).sum())
         del theirs, mine
 
-        with Measure(trace_python=False) as m_gdal:
-            parts, cells = gdal_job(path, posts)
-        with Measure(trace_python=False) as m_ours:
-            per_post, merged, merged_km2 = ours(path, posts)
+        for _ in range(REPEATS):
+            for name, fn in (("gdal", gdal_job), ("ours", ours)):
+                with Measure(trace_python=False) as m:
+                    out = fn(path, posts)
+                if name not in best or m.seconds < best[name].seconds:
+                    best[name] = m
+                if name == "gdal":
+                    parts, cells = out
+                else:
+                    per_post, merged, merged_km2 = out
+        m_gdal, m_ours = best["gdal"], best["ours"]
 
     print_table(
         ["task", "ours s", "GDAL s", "ours / GDAL", "per post ours ms", "per post GDAL ms"],
