@@ -409,7 +409,10 @@ class FeatureTableModel(QAbstractTableModel):
         return any(v is not None for v in self.records.values.get(role, ()))
 
     def distinct_values(self, role: str) -> List[str]:
-        return sorted({str(v) for v, alive in zip(self.records.values[role], self._alive) if v is not None and alive})
+        values = self.records.values[role]
+        if not self._alive.all():
+            values = [v for v, alive in zip(values, self._alive.tolist()) if alive]
+        return sorted({str(v) for v in set(values) if v is not None})
 
     def _array(self, name: str) -> np.ndarray:
         if name not in self._cache:
