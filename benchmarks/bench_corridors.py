@@ -13,7 +13,6 @@ the full-size baseline runs, default 3).
 
 import math
 import os
-import resource
 import sys
 import time
 
@@ -77,9 +76,13 @@ def one_search_per_origin(grid, model, origins, destinations):
 
 
 def measured(fn, *args):
-    with Measure() as m:
+    """Time without tracemalloc (which doubles the run time of Python-heavy code), then the peak
+    memory in a second, traced run: (result, seconds, traced peak MiB, process max RSS MiB)."""
+    with Measure(trace_python=False) as timed:
         result = fn(*args)
-    return result, m
+    with Measure(trace_python=True) as traced:
+        fn(*args)
+    return result, timed.seconds, traced.peak_mib, traced.rss_mib
 
 
 def main():
@@ -95,13 +98,12 @@ def main():
 
     # 1. a scene small enough for the full baseline: same answers, and the ratio measured outright
     small = scene(1000, 20, 200)
-    (routes, _, _), m_ours = measured(ours, *small)
-    base, m_base = measured(one_search_per_origin, *small)
+    (routes, _, _), t_ours, mem_ours, rss_ours = measured(ours, *small)
+    base, t_base, mem_base, rss_base = measured(one_search_per_origin, *small)
     same = sum(r.origin == b[1] for r, b in zip(routes, base))
-    rows.append(["1000² grid, 20 × 200, ours (1 search)", f"{m_ours.seconds:.1f}", f"{m_ours.peak_mib:.0f}",
-                 f"{m_ours.rss_mib:.0f}", ""])
-    rows.append(["1000² grid, 20 × 200, one search per origin (20)", f"{m_base.seconds:.1f}",
-                 f"{m_base.peak_mib:.0f}", f"{m_base.rss_mib:.0f}", f"{m_base.seconds / m_ours.seconds:.1f}×"])
+    rows.append(["1000² grid, 20 × 200: ours (1 search)", f"{t_ours:.1f}", f"{mem_ours:.0f}", f"{rss_ours:.0f}", ""])
+    rows.append(["1000² grid, 20 × 200: one search per origin (20)", f"{t_base:.1f}", f"{mem_base:.0f}",
+                 f"{rss_base:.0f}", f"{t_base / t_ours:.1f}×"])
     print(f"small scene: {same} of {len(routes)} destinations get the same origin from both methods", flush=True)
     if same != len(routes):
         print("MISMATCH between the multi-origin search and the per-origin searches", file=sys.stderr)
@@ -110,10 +112,13 @@ def main():
     # 2. the full size: 100 origins x 1,000 destinations over side x side cells
     grid, model, origins, destinations = scene(side, 100, 1000)
     print(f"full scene: {grid.describe()}", flush=True)
-    (routes, unreachable, pinches), m_ours = measured(ours, grid, model, origins, destinations)
-    rss_after_ours = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"ours: {len(routes)} routes, {len(unreachable)} unreachable, {len(pinches)} pinch points", flush=True)
-    base, m_sub = measured(one_search_per_origin, grid, model, origins[:subset], destinations)
+    (routes, unreachable, pinches), t_ours, mem_ours, rss_ours = measured(ours, grid, model, origins, destinations)
+    print(f"ours: {len(routes)} routes, {len(unreachable)} unreachable, {len(pinches)} pinch points, "
+          f"{t_ours:.1f} s", flush=True)
+    with Measure(trace_python=False) as m_sub:
+        one_search_per_origin(grid, model, origins[:subset], destinations)
+    with Measure(trace_python=True) as m_one:  # memory: one search at a time, whatever the number of origins
+        one_search_per_origin(grid, model, origins[:1], destinations)
     # the fixed part (cost raster, MCP set-up) once, the searches scaled from `subset` to all origins
     t0 = time.perf_counter()
     cost = corridors.cost_surface(grid, model)
@@ -124,19 +129,20 @@ def main():
     del cost
     per_origin = (m_sub.seconds - setup) / subset
     extrapolated = setup + per_origin * len(origins)
-    rows.append([f"{side}² grid, 100 × 1000, ours (1 search)", f"{m_ours.seconds:.1f}", f"{m_ours.peak_mib:.0f}",
-                 f"{rss_after_ours:.0f}", ""])
-    rows.append([f"{side}² grid, one search per origin, MEASURED on {subset} origins", f"{m_sub.seconds:.1f}",
-                 f"{m_sub.peak_mib:.0f}", f"{m_sub.rss_mib:.0f}", ""])
-    rows.append([f"{side}² grid, one search per origin, EXTRAPOLATED to 100 origins", f"{extrapolated:.0f}",
-                 f"{m_sub.peak_mib:.0f}", "", f"{extrapolated / m_ours.seconds:.1f}×"])
+    rows.append([f"{side}² grid, 100 × 1000: ours (1 search)", f"{t_ours:.1f}", f"{mem_ours:.0f}",
+                 f"{rss_ours:.0f}", ""])
+    rows.append([f"{side}² grid: one search per origin, MEASURED on {subset} origins", f"{m_sub.seconds:.1f}",
+                 f"{m_one.peak_mib:.0f}", f"{m_one.rss_mib:.0f}", ""])
+    rows.append([f"{side}² grid: one search per origin, EXTRAPOLATED to 100 origins", f"{extrapolated:.0f}",
+                 f"{m_one.peak_mib:.0f}", "", f"{extrapolated / t_ours:.1f}×"])
     print()
     print_table(["run", "seconds", "peak MiB (tracemalloc)", "max RSS MiB (process so far)",
-                 "baseline / ours"], rows)
-    print(f"\nExtrapolation: set-up {setup:.1f} s + {per_origin:.1f} s per origin × 100 origins (measured "
-          f"on {subset}); memory does not grow with the number of origins (one search at a time).")
-    print(f"Working memory: tracemalloc peak {m_ours.peak_mib:.0f} MiB for {grid.cells:,} cells = "
-          f"{m_ours.peak_mib * 2**20 / grid.cells:.0f} bytes per cell (corridors.BYTES_PER_CELL = "
+                 "baseline / ours (time)"], rows)
+    print(f"\nSeconds are from untraced runs; peak MiB from a second run under tracemalloc. Extrapolation: "
+          f"set-up {setup:.1f} s + {per_origin:.1f} s per origin × 100 origins (measured on {subset}); the "
+          "baseline's memory does not grow with the number of origins (one search at a time).")
+    print(f"Working memory: tracemalloc peak {mem_ours:.0f} MiB for {grid.cells:,} cells = "
+          f"{mem_ours * 2**20 / grid.cells:.0f} bytes per cell (corridors.BYTES_PER_CELL = "
           f"{corridors.BYTES_PER_CELL}).")
     return 0
 
