@@ -322,8 +322,6 @@ class DemCoverage:
         """Local high points of the DEM inside ``bounds`` (xmin, ymin, xmax, ymax), at least
         ``spacing_m`` apart, highest first: (x, y, height). The area is read in strips and
         reduced to blocks of about spacing/3 by their maximum, so memory stays bounded."""
-        from skimage.feature import peak_local_max
-
         xmin, ymin, xmax, ymax = bounds
         c0, r1 = ~self.transform * (xmin, ymin)
         c1, r0 = ~self.transform * (xmax, ymax)
@@ -354,17 +352,31 @@ class DemCoverage:
         finite = np.isfinite(coarse)
         if not finite.any():
             return []
-        filled = np.where(finite, coarse, np.nanmin(coarse[finite]) - 1)
-        peaks = peak_local_max(filled, min_distance=max(1, int(round(spacing_m / (block * max(self.pixel))))),
-                               exclude_border=False, num_peaks=max_points)
-        out = []
-        for br, bc in peaks:
-            if not finite[br, bc]:
+        # local maxima of the block maxima, then the highest first, none within spacing of a
+        # higher one (scipy only: scikit-image is not in every QGIS)
+        from scipy.ndimage import maximum_filter
+        from scipy.spatial import cKDTree
+
+        filled = np.where(finite, coarse, -np.inf)
+        peaks = np.argwhere(finite & (filled == maximum_filter(filled, size=3, mode="nearest")))
+        order = np.argsort(-filled[peaks[:, 0], peaks[:, 1]], kind="stable")
+        rows, cols = where[peaks[order, 0], peaks[order, 1], 0], where[peaks[order, 0], peaks[order, 1], 1]
+        xs, ys = self.transform * (cols + 0.5, rows + 0.5)
+        xy = np.column_stack([xs, ys])
+        heights = filled[peaks[order, 0], peaks[order, 1]]
+        taken = np.zeros(len(xy), dtype=bool)
+        suppressed = np.zeros(len(xy), dtype=bool)
+        tree = cKDTree(xy)
+        for i in range(len(xy)):
+            if i % 1000 == 0 and is_canceled():
+                return []
+            if suppressed[i]:
                 continue
-            row, col = where[br, bc]
-            x, y = self.transform * (col + 0.5, row + 0.5)
-            out.append((float(x), float(y), float(coarse[br, bc])))
-        return out
+            taken[i] = True
+            suppressed[tree.query_ball_point(xy[i], spacing_m)] = True
+            if taken.sum() >= max_points:
+                break
+        return [(float(x), float(y), float(z)) for (x, y), z in zip(xy[taken], heights[taken])]
 
 
 MAX_MOSAIC_CELLS = 64_000_000  # 64 MB of booleans; beyond that merge polygons with GEOS instead
