@@ -58,6 +58,10 @@ def tr(text: str) -> str:
     return QCoreApplication.translate("BorderGaps", text)
 
 
+# Qgis.DistanceUnit replaces QgsUnitTypes.DistanceUnit in QGIS 3.30+
+_METERS = Qgis.DistanceUnit.Meters if hasattr(Qgis, "DistanceUnit") else QgsUnitTypes.DistanceUnit.DistanceMeters
+
+
 def _polygon_layer_filter():
     # Qgis.LayerFilter replaces QgsMapLayerProxyModel.Filter in QGIS 3.34+
     layer_filter = getattr(Qgis, "LayerFilter", None) or QgsMapLayerProxyModel.Filter
@@ -648,7 +652,7 @@ class BorderRegionDock(QgsDockWidget):
             destination = layer.crs()
         geometry.transform(QgsCoordinateTransform(layer.crs(), destination, QgsProject.instance()))
         box = geometry.boundingBox()
-        factor = QgsUnitTypes.fromUnitToUnitFactor(QgsUnitTypes.DistanceUnit.DistanceMeters, destination.mapUnits())
+        factor = QgsUnitTypes.fromUnitToUnitFactor(_METERS, destination.mapUnits())
         width = ZOOM_WIDTH_M * factor
         extent = self.canvas.extent()
         if box.width() > 0 or box.height() > 0:

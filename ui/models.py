@@ -146,7 +146,7 @@ class OgrColumnReader:
         if (layer.providerType() != "ogr" or layer.isEditable()
                 or not hasattr(ogr.Layer, "GetArrowStreamAsNumPy")):  # GDAL >= 3.6
             return None
-        from qgis.core import QgsFields, QgsProviderRegistry
+        from qgis.core import Qgis, QgsFields, QgsProviderRegistry
 
         parts = QgsProviderRegistry.instance().decodeUri("ogr", layer.source())
         path = parts.get("path")
@@ -154,7 +154,9 @@ class OgrColumnReader:
             return None
         fields = layer.fields()
         index_of = _mapped_indices(fields, mapping, roles)
-        if any(fields.fieldOrigin(i) != QgsFields.FieldOrigin.OriginProvider for i in index_of.values()):
+        # Qgis.FieldOrigin replaces QgsFields.FieldOrigin in QGIS 3.38+
+        provider = Qgis.FieldOrigin.Provider if hasattr(Qgis, "FieldOrigin") else QgsFields.FieldOrigin.OriginProvider
+        if any(fields.fieldOrigin(i) != provider for i in index_of.values()):
             return None  # virtual or joined fields exist only in QGIS
         columns = {role: fields.at(idx).name() for role, idx in index_of.items()}
         probes = {}
