@@ -178,6 +178,7 @@ class SourceTab(QObject):
         self._pending_deleted = set()
         self._reload_pending = False
         self._gap_stale = False
+        self.load_generation = 0  # bumped by every read and by detach: only the latest read's records are shown
         self.gap_generation = 0  # bumped by every gap-filter request; a task's late result for an older one is dropped
         self._tasks = []
         self._timer = QTimer(self)
@@ -226,6 +227,7 @@ class SourceTab(QObject):
             except RuntimeError:  # the task manager already deleted it
                 pass
         self._tasks = []
+        self.load_generation += 1
         self._timer.stop()
         self._pending_changed.clear()
         self._pending_deleted.clear()
@@ -242,10 +244,12 @@ class SourceTab(QObject):
         layer = self.layer
         if layer is None:
             return
+        self.load_generation += 1
         if layer.featureCount() > LOAD_TASK_THRESHOLD:
             self.loading = True
-            def done(records, layer=layer):
-                if self.layer is layer:  # not a read of a layer the tab has since left
+
+            def done(records, generation=self.load_generation):
+                if self.load_generation == generation:  # not an older read, nor one of a layer since left
                     self._records_read(records)
 
             task = LoadRecordsTask(layer, self.mapping, self.model.roles, done)
