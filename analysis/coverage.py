@@ -71,9 +71,11 @@ def sector_polygon(x: float, y: float, range_m: float, sector: Optional[Tuple[fl
     sweep = (sector[1] % 360.0 - start) % 360.0
     steps = max(2, int(math.ceil(sweep / ARC_STEP_DEG)))
     azimuths = np.radians(start + sweep * np.arange(steps + 1) / steps)
-    ring = [QgsPointXY(x, y)] + [
-        QgsPointXY(x + range_m * math.sin(a), y + range_m * math.cos(a)) for a in azimuths
-    ] + [QgsPointXY(x, y)]
+    ring = (
+        [QgsPointXY(x, y)]
+        + [QgsPointXY(x + range_m * math.sin(a), y + range_m * math.cos(a)) for a in azimuths]
+        + [QgsPointXY(x, y)]
+    )
     return QgsGeometry.fromPolygonXY([ring])
 
 
@@ -188,14 +190,18 @@ class DemCoverage:
             self._src = rasterio.open(path)
         except rasterio.errors.RasterioIOError as err:
             self._env.__exit__(None, None, None)
-            raise BorderGapsError(f"The DEM '{layer_name}' cannot be read by rasterio ({err}). "
-                                  "Choose a GeoTIFF or another GDAL raster file.") from err
+            raise BorderGapsError(
+                f"The DEM '{layer_name}' cannot be read by rasterio ({err}). "
+                "Choose a GeoTIFF or another GDAL raster file."
+            ) from err
         src_crs = self._src.crs
         if src_crs is None:
             self._ds = self._src
             self.close()
-            raise BorderGapsError(f"The DEM '{layer_name}' has no coordinate reference system. "
-                                  "Assign one (Raster → Projections → Assign Projection) and run again.")
+            raise BorderGapsError(
+                f"The DEM '{layer_name}' has no coordinate reference system. "
+                "Assign one (Raster → Projections → Assign Projection) and run again."
+            )
         self.warped = src_crs.is_geographic or not _units_are_metres(src_crs)
         if self.warped:
             if metric_epsg is None:
@@ -203,15 +209,21 @@ class DemCoverage:
                 self.close()
                 raise BorderGapsError(f"The DEM '{layer_name}' is not in metres and no UTM zone was given.")
             nodata = self._src.nodata
-            self._ds = WarpedVRT(self._src, crs=CRS.from_epsg(metric_epsg), resampling=Resampling.bilinear,
-                                 src_nodata=nodata, nodata=nodata if nodata is not None else -32768.0)
+            self._ds = WarpedVRT(
+                self._src,
+                crs=CRS.from_epsg(metric_epsg),
+                resampling=Resampling.bilinear,
+                src_nodata=nodata,
+                nodata=nodata if nodata is not None else -32768.0,
+            )
         else:
             self._ds = self._src
         self.transform = self._ds.transform
         if abs(self.transform.b) > 1e-12 or abs(self.transform.d) > 1e-12:
             self.close()
-            raise BorderGapsError(f"The DEM '{layer_name}' is rotated; warp it to a north-up grid first "
-                                  "(Raster → Projections → Warp).")
+            raise BorderGapsError(
+                f"The DEM '{layer_name}' is rotated; warp it to a north-up grid first (Raster → Projections → Warp)."
+            )
         self.pixel = (abs(self.transform.a), abs(self.transform.e))
         self.shape = (self._ds.height, self._ds.width)
         self.crs_wkt = self._ds.crs.to_wkt()
@@ -245,8 +257,11 @@ class DemCoverage:
         r1, c1 = min(row + radius_rows + 1, self.shape[0]), min(col + radius_cols + 1, self.shape[1])
         window = Window(c0, r0, c1 - c0, r1 - r0)
         data = self._ds.read(1, window=window, masked=True)
-        values = data.filled(np.nan).astype(np.float32, copy=False) if np.ma.is_masked(data) else \
-            np.asarray(data, dtype=np.float32)
+        values = (
+            data.filled(np.nan).astype(np.float32, copy=False)
+            if np.ma.is_masked(data)
+            else np.asarray(data, dtype=np.float32)
+        )
         return values, window
 
     def _request(self, post: Post) -> Tuple[ViewshedRequest, Window]:
@@ -262,8 +277,9 @@ class DemCoverage:
             raise SkippedPostError(f"post {post.post_id} stands on a no-data cell of the DEM '{self.layer_name}'")
         return ViewshedRequest(dem, orow, ocol, post.sector), window
 
-    def visible_many(self, posts: Sequence[Post], is_canceled: Callable[[], bool] = lambda: False,
-                     batch: int = VIEWSHED_BATCH) -> Iterator[Tuple[Post, object]]:
+    def visible_many(
+        self, posts: Sequence[Post], is_canceled: Callable[[], bool] = lambda: False, batch: int = VIEWSHED_BATCH
+    ) -> Iterator[Tuple[Post, object]]:
         """(post, DemWindow) for each post in order, or (post, SkippedPostError) for a post
         that cannot be computed. Posts are swept ``batch`` at a time (same range together)."""
         for start in range(0, len(posts), batch):
@@ -280,18 +296,26 @@ class DemCoverage:
                     continue
                 groups.setdefault(post.range_m, []).append((i, request, window))
             for range_m, members in groups.items():
-                masks = viewsheds([m[1] for m in members], self.pixel, range_m,
-                                  observer_height=self.observer_height, target_height=self.target_height,
-                                  curvature=self.curvature, refraction_k=self.refraction_k, is_canceled=is_canceled)
+                masks = viewsheds(
+                    [m[1] for m in members],
+                    self.pixel,
+                    range_m,
+                    observer_height=self.observer_height,
+                    target_height=self.target_height,
+                    curvature=self.curvature,
+                    refraction_k=self.refraction_k,
+                    is_canceled=is_canceled,
+                )
                 for (i, _, window), mask in zip(members, masks):
-                    results[i] = DemWindow(mask, self._ds.window_transform(window), int(window.row_off),
-                                           int(window.col_off))
+                    results[i] = DemWindow(
+                        mask, self._ds.window_transform(window), int(window.row_off), int(window.col_off)
+                    )
             for i, post in enumerate(chunk):
                 yield post, results[i]
 
     def visible(self, post: Post, is_canceled: Callable[[], bool] = lambda: False) -> DemWindow:
         """The viewshed of ``post``; raises SkippedPostError when it cannot be computed."""
-        (_, seen), = self.visible_many([post], is_canceled)
+        ((_, seen),) = self.visible_many([post], is_canceled)
         if isinstance(seen, SkippedPostError):
             raise seen
         return seen
@@ -317,8 +341,13 @@ class DemCoverage:
         out[inside] = seen.visible[rows[inside], cols[inside]]
         return out
 
-    def high_points(self, bounds: Tuple[float, float, float, float], spacing_m: float, max_points: int = 10000,
-                    is_canceled: Callable[[], bool] = lambda: False) -> List[Tuple[float, float, float]]:
+    def high_points(
+        self,
+        bounds: Tuple[float, float, float, float],
+        spacing_m: float,
+        max_points: int = 10000,
+        is_canceled: Callable[[], bool] = lambda: False,
+    ) -> List[Tuple[float, float, float]]:
         """Local high points of the DEM inside ``bounds`` (xmin, ymin, xmax, ymax), at least
         ``spacing_m`` apart, highest first: (x, y, height). The area is read in strips and
         reduced to blocks of about spacing/3 by their maximum, so memory stays bounded."""
@@ -444,9 +473,19 @@ class CountRaster:
         r0, c0, r1, c1 = bounds_rows_cols
         self.r0, self.c0 = r0, c0
         transform = dem.transform * dem.transform.translation(c0, r0)
-        profile = dict(driver="GTiff", width=max(c1 - c0, 1), height=max(r1 - r0, 1), count=1, dtype="uint16",
-                       crs=dem.crs_wkt, transform=transform, tiled=True, blockxsize=256, blockysize=256,
-                       nodata=None)
+        profile = dict(
+            driver="GTiff",
+            width=max(c1 - c0, 1),
+            height=max(r1 - r0, 1),
+            count=1,
+            dtype="uint16",
+            crs=dem.crs_wkt,
+            transform=transform,
+            tiled=True,
+            blockxsize=256,
+            blockysize=256,
+            nodata=None,
+        )
         self._ds = rasterio.open(path, "w+", **profile)
 
     def add(self, seen: DemWindow) -> None:

@@ -95,8 +95,12 @@ def auto_cell_size(total_area_m2: float, range_m: float) -> float:
     return max(range_m / CELLS_PER_RANGE, math.sqrt(max(total_area_m2, 1.0) / MAX_TARGET_CELLS))
 
 
-def rasterise_target(gaps: Sequence[QgsGeometry], cell: float, gap_factors: Optional[Sequence[float]] = None,
-                     is_canceled: Callable[[], bool] = lambda: False) -> TargetGrid:
+def rasterise_target(
+    gaps: Sequence[QgsGeometry],
+    cell: float,
+    gap_factors: Optional[Sequence[float]] = None,
+    is_canceled: Callable[[], bool] = lambda: False,
+) -> TargetGrid:
     """The target cells of the gap polygons (metric CRS), with weight = cell area (km²)
     × the gap's factor (1 when ``gap_factors`` is None)."""
     boxes = [g.boundingBox() for g in gaps]
@@ -126,8 +130,14 @@ def rasterise_target(gaps: Sequence[QgsGeometry], cell: float, gap_factors: Opti
     return TargetGrid(xmin, ymax, cell, nrows, ncols, cell_id, xs, ys, gap, weights)
 
 
-def disc_sets(grid: TargetGrid, cx: np.ndarray, cy: np.ndarray, range_m: float,
-              is_canceled: Callable[[], bool] = lambda: False, chunk: int = 2000) -> sp.csr_matrix:
+def disc_sets(
+    grid: TargetGrid,
+    cx: np.ndarray,
+    cy: np.ndarray,
+    range_m: float,
+    is_canceled: Callable[[], bool] = lambda: False,
+    chunk: int = 2000,
+) -> sp.csr_matrix:
     """Sparse (candidates × target cells) matrix: cell centres within ``range_m`` of each candidate.
 
     A stencil of grid offsets around the candidate's cell, filtered by exact distance,
@@ -187,9 +197,14 @@ def _row_gains(indptr: np.ndarray, indices: np.ndarray, rows: np.ndarray, values
     return np.where(lengths > 0, sums, 0.0)
 
 
-def greedy_max_coverage(sets: sp.csr_matrix, weights: np.ndarray, k: int, lazy: bool = True,
-                        is_canceled: Callable[[], bool] = lambda: False,
-                        progress: Callable[[float], None] = lambda p: None) -> GreedyResult:
+def greedy_max_coverage(
+    sets: sp.csr_matrix,
+    weights: np.ndarray,
+    k: int,
+    lazy: bool = True,
+    is_canceled: Callable[[], bool] = lambda: False,
+    progress: Callable[[float], None] = lambda p: None,
+) -> GreedyResult:
     """Choose up to ``k`` rows of ``sets`` maximising the total weight of the cells they cover.
 
     Greedy: each step takes the candidate with the largest marginal gain (ties: lowest

@@ -154,8 +154,15 @@ class _Prepared:
     clip: Tuple[int, int, int, int, int, int]  # r0, c0, sr0, sc0, sr1, sc1
 
 
-def _prepare(request: ViewshedRequest, radius: int, pixel: Tuple[float, float], eye_height: float,
-             curvature: bool, refraction_k: float, out: np.ndarray) -> _Prepared:
+def _prepare(
+    request: ViewshedRequest,
+    radius: int,
+    pixel: Tuple[float, float],
+    eye_height: float,
+    curvature: bool,
+    refraction_k: float,
+    out: np.ndarray,
+) -> _Prepared:
     dem, row, col = request.dem, request.row, request.col
     rows, cols = dem.shape
     if not (0 <= row < rows and 0 <= col < cols):
@@ -209,8 +216,7 @@ def _sweep(height: np.ndarray, rings, target_height: float, is_canceled: Callabl
             break
         previous = horizon[ring - 1]
         plane = np.multiply(previous[..., :m], w_s, out=plane_buf[..., :m])
-        np.add(plane[..., 1:], np.multiply(previous[..., : m - 1], w_d, out=part_buf[..., : m - 1]),
-               out=plane[..., 1:])
+        np.add(plane[..., 1:], np.multiply(previous[..., : m - 1], w_d, out=part_buf[..., : m - 1]), out=plane[..., 1:])
         own = horizon[ring, ..., :m]
         if target:
             np.greater_equal(own, np.subtract(plane, target, out=part_buf[..., :m]), out=visible[ring, ..., :m])
@@ -220,8 +226,14 @@ def _sweep(height: np.ndarray, rings, target_height: float, is_canceled: Callabl
     return visible
 
 
-def _finish(visible: np.ndarray, prepared: _Prepared, shape: Tuple[int, int], in_range: np.ndarray,
-            azimuth: np.ndarray, sector: Optional[Tuple[float, float]]) -> np.ndarray:
+def _finish(
+    visible: np.ndarray,
+    prepared: _Prepared,
+    shape: Tuple[int, int],
+    in_range: np.ndarray,
+    azimuth: np.ndarray,
+    sector: Optional[Tuple[float, float]],
+) -> np.ndarray:
     radius = visible.shape[0] - 1
     size = 2 * radius + 1
     visible &= in_range
@@ -265,8 +277,10 @@ def viewsheds(
     in_range, _ = _in_range(radius, pixel_x, pixel_y, float(range_m))
     rings = _ring_weights(radius, pixel_x, pixel_y, float(range_m))
     height = np.empty((radius + 1, len(requests), 8, radius + 1), dtype=_WORK)
-    prepared = [_prepare(r, radius, (pixel_x, pixel_y), observer_height, curvature, refraction_k, height[:, i])
-                for i, r in enumerate(requests)]
+    prepared = [
+        _prepare(r, radius, (pixel_x, pixel_y), observer_height, curvature, refraction_k, height[:, i])
+        for i, r in enumerate(requests)
+    ]
     visible = _sweep(height, rings, target_height, is_canceled)
     return [
         _finish(visible[:, i], p, r.dem.shape, in_range, geometry.azimuth, r.sector)
@@ -297,5 +311,6 @@ def viewshed(
     degrees clockwise from north. Returns a boolean array of ``dem``'s shape.
     """
     request = ViewshedRequest(dem, row, col, sector)
-    return viewsheds([request], pixel_size, range_m, observer_height, target_height, curvature, refraction_k,
-                     is_canceled)[0]
+    return viewsheds(
+        [request], pixel_size, range_m, observer_height, target_height, curvature, refraction_k, is_canceled
+    )[0]

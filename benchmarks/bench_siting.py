@@ -50,9 +50,11 @@ def main():
     cy = rng.uniform(Y0, Y0 + HEIGHT, CANDIDATES)
     with Measure() as m_sets:
         sets = siting.disc_sets(grid, cx, cy, RANGE)
-    print(f"{len(gaps)} gaps, {total_m2 / 1e6:.1f} km² as {grid.size:,} cells of {cell:.0f} m (rasterised in "
-          f"{m_grid.seconds:.2f} s); {CANDIDATES:,} candidates, range {RANGE / 1000:g} km, {sets.nnz:,} "
-          f"candidate-cell pairs (built in {m_sets.seconds:.2f} s, {m_sets.peak_mib:.0f} MiB peak); K = {K}")
+    print(
+        f"{len(gaps)} gaps, {total_m2 / 1e6:.1f} km² as {grid.size:,} cells of {cell:.0f} m (rasterised in "
+        f"{m_grid.seconds:.2f} s); {CANDIDATES:,} candidates, range {RANGE / 1000:g} km, {sets.nnz:,} "
+        f"candidate-cell pairs (built in {m_sets.seconds:.2f} s, {m_sets.peak_mib:.0f} MiB peak); K = {K}"
+    )
 
     with Measure(trace_python=False) as m_lazy:
         lazy = siting.greedy_max_coverage(sets, grid.weights, K, lazy=True)
@@ -64,14 +66,28 @@ def main():
     total = float(grid.weights.sum())
     print_table(
         ["greedy", "seconds", "gain evaluations", "covered km²", "covered %"],
-        [["lazy (ours)", f"{m_lazy.seconds:.3f}", f"{lazy.evaluations:,}", f"{covered_lazy:.1f}",
-          f"{100 * covered_lazy / total:.1f}"],
-         ["plain", f"{m_plain.seconds:.3f}", f"{plain.evaluations:,}", f"{covered_plain:.1f}",
-          f"{100 * covered_plain / total:.1f}"]],
+        [
+            [
+                "lazy (ours)",
+                f"{m_lazy.seconds:.3f}",
+                f"{lazy.evaluations:,}",
+                f"{covered_lazy:.1f}",
+                f"{100 * covered_lazy / total:.1f}",
+            ],
+            [
+                "plain",
+                f"{m_plain.seconds:.3f}",
+                f"{plain.evaluations:,}",
+                f"{covered_plain:.1f}",
+                f"{100 * covered_plain / total:.1f}",
+            ],
+        ],
     )
-    print(f"\nlazy / plain time: {m_lazy.seconds / m_plain.seconds:.3f}; evaluations: "
-          f"{lazy.evaluations / plain.evaluations:.4f}; covered area ratio: {covered_lazy / covered_plain:.4f} "
-          "(same picks)")
+    print(
+        f"\nlazy / plain time: {m_lazy.seconds / m_plain.seconds:.3f}; evaluations: "
+        f"{lazy.evaluations / plain.evaluations:.4f}; covered area ratio: {covered_lazy / covered_plain:.4f} "
+        "(same picks)"
+    )
 
 
 if __name__ == "__main__":

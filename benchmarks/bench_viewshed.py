@@ -43,9 +43,20 @@ def write_tif(path, z):
     import rasterio
     from rasterio.transform import from_origin
 
-    with rasterio.open(path, "w", driver="GTiff", width=z.shape[1], height=z.shape[0], count=1, dtype="float32",
-                       crs="EPSG:32638", transform=from_origin(ORIGIN[0], ORIGIN[1], PIXEL, PIXEL), tiled=True,
-                       blockxsize=256, blockysize=256) as dst:
+    with rasterio.open(
+        path,
+        "w",
+        driver="GTiff",
+        width=z.shape[1],
+        height=z.shape[0],
+        count=1,
+        dtype="float32",
+        crs="EPSG:32638",
+        transform=from_origin(ORIGIN[0], ORIGIN[1], PIXEL, PIXEL),
+        tiled=True,
+        blockxsize=256,
+        blockysize=256,
+    ) as dst:
         dst.write(z, 1)
 
 
@@ -68,8 +79,7 @@ def ours_rasters(path, posts):
     from border_gaps.analysis import coverage
 
     with coverage.DemCoverage(path, observer_height=OBSERVER, target_height=TARGET, curvature=True) as dem:
-        return [seen for _, seen in dem.visible_many([coverage.Post(i, x, y, RANGE) for i, (x, y) in
-                                                      enumerate(posts)])]
+        return [seen for _, seen in dem.visible_many([coverage.Post(i, x, y, RANGE) for i, (x, y) in enumerate(posts)])]
 
 
 def gdal_rasters(path, posts):
@@ -79,11 +89,17 @@ def gdal_rasters(path, posts):
     band = src.GetRasterBand(1)
     out = []
     for x, y in posts:
-        ds = gdal.ViewshedGenerate(band, "MEM", "", [], x, y, OBSERVER, TARGET, 1, 0, 2, -1.0, 0.87,
-                                   gdal.GVM_Edge, RANGE)
+        ds = gdal.ViewshedGenerate(
+            band, "MEM", "", [], x, y, OBSERVER, TARGET, 1, 0, 2, -1.0, 0.87, gdal.GVM_Edge, RANGE
+        )
         gt = ds.GetGeoTransform()
-        out.append((ds.GetRasterBand(1).ReadAsArray(), int(round((ORIGIN[1] - gt[3]) / PIXEL)),
-                    int(round((gt[0] - ORIGIN[0]) / PIXEL))))
+        out.append(
+            (
+                ds.GetRasterBand(1).ReadAsArray(),
+                int(round((ORIGIN[1] - gt[3]) / PIXEL)),
+                int(round((gt[0] - ORIGIN[0]) / PIXEL)),
+            )
+        )
     return out
 
 
@@ -103,8 +119,9 @@ def gdal_job(path, posts):
     band = src.GetRasterBand(1)
     mosaic = np.zeros((SIZE, SIZE), dtype=np.uint8)
     for x, y in posts:
-        ds = gdal.ViewshedGenerate(band, "MEM", "", [], x, y, OBSERVER, TARGET, 1, 0, 0, -1.0, 0.87,
-                                   gdal.GVM_Edge, RANGE)
+        ds = gdal.ViewshedGenerate(
+            band, "MEM", "", [], x, y, OBSERVER, TARGET, 1, 0, 0, -1.0, 0.87, gdal.GVM_Edge, RANGE
+        )
         out = ds.GetRasterBand(1)
         gdal.Polygonize(out, out, per_post, 0)  # the band is its own mask: visible cells only
         gt = ds.GetGeoTransform()
@@ -130,8 +147,11 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "dem.tif")
         write_tif(path, synthetic_dem(SIZE, SEED))
-        print(f"DEM {SIZE} × {SIZE} cells at {PIXEL:g} m, {POSTS} posts, range {RANGE / 1000:g} km, observer "
-              f"{OBSERVER:g} m, target {TARGET:g} m, curvature k = 0.13", flush=True)
+        print(
+            f"DEM {SIZE} × {SIZE} cells at {PIXEL:g} m, {POSTS} posts, range {RANGE / 1000:g} km, observer "
+            f"{OBSERVER:g} m, target {TARGET:g} m, curvature k = 0.13",
+            flush=True,
+        )
         ours_rasters(path, posts[:2])  # warm the caches of both before timing
         gdal_rasters(path, posts[:2])
 
@@ -152,8 +172,10 @@ def main():
         for seen_window, (arr, r0, c0) in zip(mine, theirs):
             full = np.zeros((SIZE, SIZE), dtype=bool)
             v = seen_window.visible
-            full[seen_window.row_off : seen_window.row_off + v.shape[0],
-                 seen_window.col_off : seen_window.col_off + v.shape[1]] = v
+            full[
+                seen_window.row_off : seen_window.row_off + v.shape[0],
+                seen_window.col_off : seen_window.col_off + v.shape[1],
+            ] = v
             sub = full[r0 : r0 + arr.shape[0], c0 : c0 + arr.shape[1]]
             in_range = arr != 2
             agree += int((sub[in_range] == (arr[in_range] == 1)).sum())
@@ -175,19 +197,37 @@ def main():
 
     print_table(
         ["task", "ours s", "GDAL s", "ours / GDAL", "per post ours ms", "per post GDAL ms"],
-        [["visibility rasters", f"{m_ours_r.seconds:.2f}", f"{m_gdal_r.seconds:.2f}",
-          f"{m_ours_r.seconds / m_gdal_r.seconds:.2f}", f"{1000 * m_ours_r.seconds / POSTS:.1f}",
-          f"{1000 * m_gdal_r.seconds / POSTS:.1f}"],
-         ["whole job (per-post + merged polygons)", f"{m_ours.seconds:.2f}", f"{m_gdal.seconds:.2f}",
-          f"{m_ours.seconds / m_gdal.seconds:.2f}", f"{1000 * m_ours.seconds / POSTS:.1f}",
-          f"{1000 * m_gdal.seconds / POSTS:.1f}"]],
+        [
+            [
+                "visibility rasters",
+                f"{m_ours_r.seconds:.2f}",
+                f"{m_gdal_r.seconds:.2f}",
+                f"{m_ours_r.seconds / m_gdal_r.seconds:.2f}",
+                f"{1000 * m_ours_r.seconds / POSTS:.1f}",
+                f"{1000 * m_gdal_r.seconds / POSTS:.1f}",
+            ],
+            [
+                "whole job (per-post + merged polygons)",
+                f"{m_ours.seconds:.2f}",
+                f"{m_gdal.seconds:.2f}",
+                f"{m_ours.seconds / m_gdal.seconds:.2f}",
+                f"{1000 * m_ours.seconds / POSTS:.1f}",
+                f"{1000 * m_gdal.seconds / POSTS:.1f}",
+            ],
+        ],
     )
-    print(f"\nwhole job: both read the GeoTIFF per post, polygonise each post's viewshed ({len(per_post)} per-post "
-          "geometries) and the OR of all of them (merged layer).")
-    print(f"merged coverage: ours {merged_km2:.2f} km², GDAL mosaic {cells * PIXEL * PIXEL / 1e6:.2f} km² "
-          f"({parts} polygons)")
-    print(f"cell agreement with GDAL: {100.0 * agree / total:.3f} % of {total:,} in-range cells "
-          f"({100.0 * seen / total:.1f} % of them visible)")
+    print(
+        f"\nwhole job: both read the GeoTIFF per post, polygonise each post's viewshed ({len(per_post)} per-post "
+        "geometries) and the OR of all of them (merged layer)."
+    )
+    print(
+        f"merged coverage: ours {merged_km2:.2f} km², GDAL mosaic {cells * PIXEL * PIXEL / 1e6:.2f} km² "
+        f"({parts} polygons)"
+    )
+    print(
+        f"cell agreement with GDAL: {100.0 * agree / total:.3f} % of {total:,} in-range cells "
+        f"({100.0 * seen / total:.1f} % of them visible)"
+    )
     print(f"max RSS {m_ours.rss_mib:.0f} MiB")
 
 

@@ -46,8 +46,11 @@ def _number(value):
     return None if math.isnan(number) else number
 
 
-GEOMETRY_NAMES = {POINT: "point", QgsWkbTypes.GeometryType.LineGeometry: "line",
-                  QgsWkbTypes.GeometryType.PolygonGeometry: "polygon"}
+GEOMETRY_NAMES = {
+    POINT: "point",
+    QgsWkbTypes.GeometryType.LineGeometry: "line",
+    QgsWkbTypes.GeometryType.PolygonGeometry: "polygon",
+}
 
 
 def wrong_geometry(alg, parameters, context, expected):
@@ -62,8 +65,9 @@ def wrong_geometry(alg, parameters, context, expected):
         found = QgsWkbTypes.geometryType(source.wkbType())
         if found != geometry_type:
             kind = GEOMETRY_NAMES.get(found, "no")
-            return (f"{name} has {kind} geometries, but {GEOMETRY_NAMES[geometry_type]} features are needed: "
-                    f"give {what}.")
+            return (
+                f"{name} has {kind} geometries, but {GEOMETRY_NAMES[geometry_type]} features are needed: give {what}."
+            )
     return None
 
 
@@ -91,31 +95,38 @@ def output_overwrites_input(alg, parameters, context, inputs, outputs):
             continue
         target = _file_of(alg.parameterAsOutputLayer(parameters, name, context))
         if target and target in files:
-            return (f"{name} is the same file as input {files[target]} ({target}): writing it would overwrite "
-                    "the input. Choose another output file.")
+            return (
+                f"{name} is the same file as input {files[target]} ({target}): writing it would overwrite "
+                "the input. Choose another output file."
+            )
     return None
 
 
 def dem_path(layer) -> str:
     """The file of a raster layer that rasterio can open, or a BorderGapsError."""
     if layer.providerType() != "gdal":
-        raise BorderGapsError(f"The DEM '{layer.name()}' is not a GDAL raster file (provider "
-                              f"'{layer.providerType()}'). Save it as a GeoTIFF and choose that file.")
+        raise BorderGapsError(
+            f"The DEM '{layer.name()}' is not a GDAL raster file (provider "
+            f"'{layer.providerType()}'). Save it as a GeoTIFF and choose that file."
+        )
     return layer.source().split("|")[0]
 
 
-def read_posts(source, metric, range_field, default_range, start_field, end_field, context, feedback,
-               layer_name="POSTS"):
+def read_posts(
+    source, metric, range_field, default_range, start_field, end_field, context, feedback, layer_name="POSTS"
+):
     """Posts of ``source`` in ``metric`` as analysis.coverage.Post, with warnings for skipped ones."""
-    result = read_features(source, metric, layer_name, POINT, is_canceled=feedback.isCanceled,
-                           transform_context=context.transformContext())
+    result = read_features(
+        source, metric, layer_name, POINT, is_canceled=feedback.isCanceled, transform_context=context.transformContext()
+    )
     for line in result.log_lines():
         feedback.pushInfo(line)
     names = source.fields().names()
     posts, no_range = [], []
     for feature in result.features:
-        point = feature.geometry().asMultiPoint()[0] if feature.geometry().isMultipart() else \
-            feature.geometry().asPoint()
+        point = (
+            feature.geometry().asMultiPoint()[0] if feature.geometry().isMultipart() else feature.geometry().asPoint()
+        )
         range_m = _number(feature[range_field]) if range_field else None
         if range_m is None or range_m <= 0:
             range_m = default_range
@@ -130,9 +141,11 @@ def read_posts(source, metric, range_field, default_range, start_field, end_fiel
         attributes = {key: feature[key] for key in ("kind", "force") if key in names}
         posts.append(coverage.Post(int(feature.id()), point.x(), point.y(), range_m, sector, attributes))
     if no_range:
-        feedback.pushWarning(f"{layer_name}: skipped {len(no_range)} post(s) with no range (ids "
-                             f"{', '.join(no_range[:10])}{'…' if len(no_range) > 10 else ''}): fill "
-                             "RANGE_FIELD or set DEFAULT_RANGE above 0.")
+        feedback.pushWarning(
+            f"{layer_name}: skipped {len(no_range)} post(s) with no range (ids "
+            f"{', '.join(no_range[:10])}{'…' if len(no_range) > 10 else ''}): fill "
+            "RANGE_FIELD or set DEFAULT_RANGE above 0."
+        )
     return posts
 
 
@@ -177,69 +190,130 @@ class PostCoverageAlgorithm(BorderGapsAlgorithm):
             param.setHelp(self.tr(help_text))
             self.addParameter(param)
 
-        add(QgsProcessingParameterFeatureSource(self.POSTS, self.tr("Posts"), [QgsProcessing.TypeVectorPoint]),
-            "Observation posts (points). Fields 'kind' and 'force', when present, are copied to the output.")
-        add(QgsProcessingParameterField(self.RANGE_FIELD, self.tr("Range field (m)"),
-                                        parentLayerParameterName=self.POSTS,
-                                        type=QgsProcessingParameterField.Numeric, optional=True),
-            "Numeric field with each post's range in metres; empty or non-positive values use DEFAULT_RANGE.")
-        add(QgsProcessingParameterNumber(self.DEFAULT_RANGE, self.tr("Default range (m)"),
-                                         QgsProcessingParameterNumber.Double, defaultValue=5000.0, minValue=0.0),
-            "Range in metres of posts without a value in RANGE_FIELD.")
-        add(QgsProcessingParameterField(self.SECTOR_START_FIELD, self.tr("Sector start azimuth field (°)"),
-                                        parentLayerParameterName=self.POSTS,
-                                        type=QgsProcessingParameterField.Numeric, optional=True),
+        add(
+            QgsProcessingParameterFeatureSource(self.POSTS, self.tr("Posts"), [QgsProcessing.TypeVectorPoint]),
+            "Observation posts (points). Fields 'kind' and 'force', when present, are copied to the output.",
+        )
+        add(
+            QgsProcessingParameterField(
+                self.RANGE_FIELD,
+                self.tr("Range field (m)"),
+                parentLayerParameterName=self.POSTS,
+                type=QgsProcessingParameterField.Numeric,
+                optional=True,
+            ),
+            "Numeric field with each post's range in metres; empty or non-positive values use DEFAULT_RANGE.",
+        )
+        add(
+            QgsProcessingParameterNumber(
+                self.DEFAULT_RANGE,
+                self.tr("Default range (m)"),
+                QgsProcessingParameterNumber.Double,
+                defaultValue=5000.0,
+                minValue=0.0,
+            ),
+            "Range in metres of posts without a value in RANGE_FIELD.",
+        )
+        add(
+            QgsProcessingParameterField(
+                self.SECTOR_START_FIELD,
+                self.tr("Sector start azimuth field (°)"),
+                parentLayerParameterName=self.POSTS,
+                type=QgsProcessingParameterField.Numeric,
+                optional=True,
+            ),
             "Numeric field: azimuth where the post's field of view starts, degrees clockwise from north. "
-            "The sector runs clockwise from start to end. Needs SECTOR_END_FIELD.")
-        add(QgsProcessingParameterField(self.SECTOR_END_FIELD, self.tr("Sector end azimuth field (°)"),
-                                        parentLayerParameterName=self.POSTS,
-                                        type=QgsProcessingParameterField.Numeric, optional=True),
-            "Numeric field: azimuth where the post's field of view ends, degrees clockwise from north.")
-        add(QgsProcessingParameterRasterLayer(self.DEM, self.tr("Elevation model (DEM)"), optional=True),
+            "The sector runs clockwise from start to end. Needs SECTOR_END_FIELD.",
+        )
+        add(
+            QgsProcessingParameterField(
+                self.SECTOR_END_FIELD,
+                self.tr("Sector end azimuth field (°)"),
+                parentLayerParameterName=self.POSTS,
+                type=QgsProcessingParameterField.Numeric,
+                optional=True,
+            ),
+            "Numeric field: azimuth where the post's field of view ends, degrees clockwise from north.",
+        )
+        add(
+            QgsProcessingParameterRasterLayer(self.DEM, self.tr("Elevation model (DEM)"), optional=True),
             "A GDAL raster file of ground heights in metres (e.g. SRTM, Copernicus DEM). Empty: range discs "
-            "and sectors, ignoring terrain.")
-        add(QgsProcessingParameterNumber(self.OBSERVER_HEIGHT, self.tr("Observer height (m)"),
-                                         QgsProcessingParameterNumber.Double, defaultValue=5.0, minValue=0.0),
-            "Height of the observer's eye or camera above the ground at the post, in metres.")
-        add(QgsProcessingParameterNumber(self.TARGET_HEIGHT, self.tr("Target height (m)"),
-                                         QgsProcessingParameterNumber.Double, defaultValue=1.7, minValue=0.0),
-            "Height above the ground of what must be seen (1.7 m: a standing person; 0: the ground itself).")
-        add(QgsProcessingParameterBoolean(self.CURVATURE, self.tr("Earth curvature and refraction"),
-                                          defaultValue=True),
+            "and sectors, ignoring terrain.",
+        )
+        add(
+            QgsProcessingParameterNumber(
+                self.OBSERVER_HEIGHT,
+                self.tr("Observer height (m)"),
+                QgsProcessingParameterNumber.Double,
+                defaultValue=5.0,
+                minValue=0.0,
+            ),
+            "Height of the observer's eye or camera above the ground at the post, in metres.",
+        )
+        add(
+            QgsProcessingParameterNumber(
+                self.TARGET_HEIGHT,
+                self.tr("Target height (m)"),
+                QgsProcessingParameterNumber.Double,
+                defaultValue=1.7,
+                minValue=0.0,
+            ),
+            "Height above the ground of what must be seen (1.7 m: a standing person; 0: the ground itself).",
+        )
+        add(
+            QgsProcessingParameterBoolean(self.CURVATURE, self.tr("Earth curvature and refraction"), defaultValue=True),
             "Lower distant ground by (1 − k)·d²/(2R), refraction k = 0.13: an eye 5 m up sees flat ground to "
-            "about 8.6 km.")
-        add(QgsProcessingParameterFeatureSink(self.OUTPUT_PER_POST, self.tr("Coverage per post"),
-                                              QgsProcessing.TypeVectorPolygon),
+            "about 8.6 km.",
+        )
+        add(
+            QgsProcessingParameterFeatureSink(
+                self.OUTPUT_PER_POST, self.tr("Coverage per post"), QgsProcessing.TypeVectorPolygon
+            ),
             "One (multi)polygon per post: post_id (the post's feature id), kind, force, range_m, sector, "
-            "method (range or viewshed), area_km2.")
-        add(QgsProcessingParameterFeatureSink(self.OUTPUT_MERGED, self.tr("Merged coverage"),
-                                              QgsProcessing.TypeVectorPolygon),
-            "The union of all posts' coverage as one feature (kind, posts, area_km2).")
-        count = QgsProcessingParameterRasterDestination(self.OUTPUT_COUNT, self.tr("Posts seeing each cell"),
-                                                        optional=True, createByDefault=False)
+            "method (range or viewshed), area_km2.",
+        )
+        add(
+            QgsProcessingParameterFeatureSink(
+                self.OUTPUT_MERGED, self.tr("Merged coverage"), QgsProcessing.TypeVectorPolygon
+            ),
+            "The union of all posts' coverage as one feature (kind, posts, area_km2).",
+        )
+        count = QgsProcessingParameterRasterDestination(
+            self.OUTPUT_COUNT, self.tr("Posts seeing each cell"), optional=True, createByDefault=False
+        )
         add(count, "With a DEM: a GeoTIFF (uint16) on the DEM's grid counting the posts that see each cell.")
-        for name, label in (("POST_COUNT", "Posts computed"), ("SKIPPED_COUNT", "Posts skipped"),
-                            ("MERGED_AREA_KM2", "Merged coverage area (km²)")):
+        for name, label in (
+            ("POST_COUNT", "Posts computed"),
+            ("SKIPPED_COUNT", "Posts skipped"),
+            ("MERGED_AREA_KM2", "Merged coverage area (km²)"),
+        ):
             self.addOutput(QgsProcessingOutputNumber(name, self.tr(label)))
 
     def checkParameterValues(self, parameters, context):  # noqa: N802 (QGIS API name)
-        problem = wrong_geometry(self, parameters, context, {self.POSTS: (POINT, "a point layer of posts")}) or \
-            output_overwrites_input(self, parameters, context, [self.POSTS, self.DEM],
-                                    [self.OUTPUT_PER_POST, self.OUTPUT_MERGED, self.OUTPUT_COUNT])
+        problem = wrong_geometry(
+            self, parameters, context, {self.POSTS: (POINT, "a point layer of posts")}
+        ) or output_overwrites_input(
+            self,
+            parameters,
+            context,
+            [self.POSTS, self.DEM],
+            [self.OUTPUT_PER_POST, self.OUTPUT_MERGED, self.OUTPUT_COUNT],
+        )
         if problem:
             return False, self.tr(problem)
         start = self.parameterAsString(parameters, self.SECTOR_START_FIELD, context)
         end = self.parameterAsString(parameters, self.SECTOR_END_FIELD, context)
         if bool(start) != bool(end):
-            return False, self.tr("A sector needs both SECTOR_START_FIELD and SECTOR_END_FIELD; choose the "
-                                  "other one too, or neither for full circles.")
+            return False, self.tr(
+                "A sector needs both SECTOR_START_FIELD and SECTOR_END_FIELD; choose the "
+                "other one too, or neither for full circles."
+            )
         dem = self.parameterAsRasterLayer(parameters, self.DEM, context)
         if dem is not None and coverage.rasterio is None:
             return False, self.tr(coverage.RASTERIO_MISSING)
         default_range = self.parameterAsDouble(parameters, self.DEFAULT_RANGE, context)
         if not self.parameterAsString(parameters, self.RANGE_FIELD, context) and default_range <= 0:
-            return False, self.tr("DEFAULT_RANGE is 0 and no RANGE_FIELD is chosen: give the posts' range in "
-                                  "metres.")
+            return False, self.tr("DEFAULT_RANGE is 0 and no RANGE_FIELD is chosen: give the posts' range in metres.")
         return super().checkParameterValues(parameters, context)
 
     # base.py's run(parameters, context, feedback) hook shadows QgsProcessingAlgorithm.run(), which
@@ -261,8 +335,10 @@ class PostCoverageAlgorithm(BorderGapsAlgorithm):
             raise BorderGapsError("POSTS must be a point layer that can be read.")
         crs = source_crs(source)
         if not crs.isValid():
-            raise BorderGapsError("Layer POSTS has no coordinate reference system. Set its CRS in the layer "
-                                  "properties (Source → Assigned CRS) and run again.")
+            raise BorderGapsError(
+                "Layer POSTS has no coordinate reference system. Set its CRS in the layer "
+                "properties (Source → Assigned CRS) and run again."
+            )
         if source.featureCount() == 0:
             raise BorderGapsError("Layer POSTS has no features: give at least one post.")
         range_field = self.parameterAsString(parameters, self.RANGE_FIELD, context)
@@ -287,17 +363,42 @@ class PostCoverageAlgorithm(BorderGapsAlgorithm):
             )
             metric = QgsCoordinateReferenceSystem.fromWkt(dem.crs_wkt)
             if dem.warped:
-                feedback.pushInfo(f"The DEM is not in metres: warping it to {dem_layer.name()} → "
-                                  f"{metric.authid() or metric.description()} window by window.")
+                feedback.pushInfo(
+                    f"The DEM is not in metres: warping it to {dem_layer.name()} → "
+                    f"{metric.authid() or metric.description()} window by window."
+                )
         try:
-            return self._compute(parameters, context, feedback, source, crs, metric, dem, range_field,
-                                 default_range, start_field, end_field)
+            return self._compute(
+                parameters,
+                context,
+                feedback,
+                source,
+                crs,
+                metric,
+                dem,
+                range_field,
+                default_range,
+                start_field,
+                end_field,
+            )
         finally:
             if dem is not None:
                 dem.close()
 
-    def _compute(self, parameters, context, feedback, source, crs, metric, dem, range_field, default_range,
-                 start_field, end_field):
+    def _compute(
+        self,
+        parameters,
+        context,
+        feedback,
+        source,
+        crs,
+        metric,
+        dem,
+        range_field,
+        default_range,
+        start_field,
+        end_field,
+    ):
         feedback.pushInfo(f"Computing in {metric.authid() or metric.description()}.")
         posts = read_posts(source, metric, range_field, default_range, start_field, end_field, context, feedback)
         if not posts:
@@ -305,20 +406,31 @@ class PostCoverageAlgorithm(BorderGapsAlgorithm):
         to_output = QgsCoordinateTransform(metric, crs, context.transformContext())
 
         per_fields = QgsFields()
-        for name, kind in (("post_id", QVariant.LongLong), ("kind", QVariant.String), ("force", QVariant.String),
-                           ("range_m", QVariant.Double), ("sector", QVariant.String), ("method", QVariant.String),
-                           ("area_km2", QVariant.Double)):
+        for name, kind in (
+            ("post_id", QVariant.LongLong),
+            ("kind", QVariant.String),
+            ("force", QVariant.String),
+            ("range_m", QVariant.Double),
+            ("sector", QVariant.String),
+            ("method", QVariant.String),
+            ("area_km2", QVariant.Double),
+        ):
             per_fields.append(QgsField(name, kind))
-        per_sink, per_id = self.parameterAsSink(parameters, self.OUTPUT_PER_POST, context, per_fields,
-                                                QgsWkbTypes.MultiPolygon, crs)
+        per_sink, per_id = self.parameterAsSink(
+            parameters, self.OUTPUT_PER_POST, context, per_fields, QgsWkbTypes.MultiPolygon, crs
+        )
         merged_fields = QgsFields()
         for name, kind in (("kind", QVariant.String), ("posts", QVariant.Int), ("area_km2", QVariant.Double)):
             merged_fields.append(QgsField(name, kind))
-        merged_sink, merged_id = self.parameterAsSink(parameters, self.OUTPUT_MERGED, context, merged_fields,
-                                                      QgsWkbTypes.MultiPolygon, crs)
+        merged_sink, merged_id = self.parameterAsSink(
+            parameters, self.OUTPUT_MERGED, context, merged_fields, QgsWkbTypes.MultiPolygon, crs
+        )
 
-        count_path = self.parameterAsOutputLayer(parameters, self.OUTPUT_COUNT, context) \
-            if parameters.get(self.OUTPUT_COUNT) else None
+        count_path = (
+            self.parameterAsOutputLayer(parameters, self.OUTPUT_COUNT, context)
+            if parameters.get(self.OUTPUT_COUNT)
+            else None
+        )
         counter = mosaic = None
         if count_path and dem is None:
             feedback.pushWarning("OUTPUT_COUNT needs a DEM; no count raster is written.")
@@ -332,8 +444,7 @@ class PostCoverageAlgorithm(BorderGapsAlgorithm):
         method = "viewshed" if dem is not None else "range"
         done, skipped = [], []
         try:
-            results = ((post, None) for post in posts) if dem is None else \
-                dem.visible_many(posts, feedback.isCanceled)
+            results = ((post, None) for post in posts) if dem is None else dem.visible_many(posts, feedback.isCanceled)
             for i, (post, seen) in enumerate(results):
                 if feedback.isCanceled():
                     return {}
@@ -358,20 +469,32 @@ class PostCoverageAlgorithm(BorderGapsAlgorithm):
                     geom.convertToMultiType()
                     feature.setGeometry(geom)
                 sector = f"{post.sector[0]:g}-{post.sector[1]:g}" if post.sector else None
-                feature.setAttributes([post.post_id, _str(post.attributes.get("kind")),
-                                       _str(post.attributes.get("force")), post.range_m, sector, method,
-                                       round(covered.area_km2, 6)])
+                feature.setAttributes(
+                    [
+                        post.post_id,
+                        _str(post.attributes.get("kind")),
+                        _str(post.attributes.get("force")),
+                        post.range_m,
+                        sector,
+                        method,
+                        round(covered.area_km2, 6),
+                    ]
+                )
                 per_sink.addFeature(feature, QgsFeatureSink.FastInsert)
                 feedback.setProgress(90.0 * (i + 1) / len(posts))
         finally:
             if counter is not None:
                 counter.close()
         if skipped:
-            feedback.pushWarning(f"{len(skipped)} of {len(posts)} post(s) skipped: they lie outside the DEM or "
-                                 "on no-data cells. Use a DEM that covers every post.")
+            feedback.pushWarning(
+                f"{len(skipped)} of {len(posts)} post(s) skipped: they lie outside the DEM or "
+                "on no-data cells. Use a DEM that covers every post."
+            )
         if not done:
-            raise BorderGapsError("No post could be computed: every post lies outside the DEM or on no-data. "
-                                  "Check that the DEM covers the posts (and that both have the right CRS).")
+            raise BorderGapsError(
+                "No post could be computed: every post lies outside the DEM or on no-data. "
+                "Check that the DEM covers the posts (and that both have the right CRS)."
+            )
 
         feedback.pushInfo(f"Merging the coverage of {len(done)} post(s)…")
         if mosaic is not None:
@@ -390,9 +513,13 @@ class PostCoverageAlgorithm(BorderGapsAlgorithm):
         merged_sink.addFeature(feature, QgsFeatureSink.FastInsert)
         feedback.setProgress(100)
         feedback.pushInfo(f"{len(done)} post(s) cover {merged_area:.3f} km² in all.")
-        results = {self.OUTPUT_PER_POST: per_id, self.OUTPUT_MERGED: merged_id, "POST_COUNT": len(done),
-                   "SKIPPED_COUNT": len(skipped),
-                   "MERGED_AREA_KM2": merged_area}
+        results = {
+            self.OUTPUT_PER_POST: per_id,
+            self.OUTPUT_MERGED: merged_id,
+            "POST_COUNT": len(done),
+            "SKIPPED_COUNT": len(skipped),
+            "MERGED_AREA_KM2": merged_area,
+        }
         if counter is not None:
             results[self.OUTPUT_COUNT] = count_path
         return results

@@ -89,8 +89,11 @@ class SitePostsAlgorithm(BorderGapsAlgorithm):
     OUTPUT_GAPS = "OUTPUT_GAPS"
 
     SOURCES = ["Candidate layer (CANDIDATES)", "Grid inside the gaps (GRID_SPACING)", "Local high points of the DEM"]
-    WEIGHTS = ["None: every km² of gap the same", "Gap area: larger gaps count more",
-               "Settlements: 1 + settlements inside the gap"]
+    WEIGHTS = [
+        "None: every km² of gap the same",
+        "Gap area: larger gaps count more",
+        "Settlements: 1 + settlements inside the gap",
+    ]
 
     def initAlgorithm(self, config=None):  # noqa: N802 (QGIS API name)
         def add(param, help_text, advanced=False):
@@ -101,92 +104,166 @@ class SitePostsAlgorithm(BorderGapsAlgorithm):
 
         def number(name, label, default, minimum, help_text, integer=False, advanced=False):
             kind = QgsProcessingParameterNumber.Integer if integer else QgsProcessingParameterNumber.Double
-            add(QgsProcessingParameterNumber(name, self.tr(label), kind, defaultValue=default, minValue=minimum),
-                help_text, advanced)
+            add(
+                QgsProcessingParameterNumber(name, self.tr(label), kind, defaultValue=default, minValue=minimum),
+                help_text,
+                advanced,
+            )
 
         polygon = [QgsProcessing.TypeVectorPolygon]
-        add(QgsProcessingParameterFeatureSource(self.GAPS, self.tr("Gap zones"), polygon, optional=True),
-            "Polygons to close (e.g. the output of Unmonitored gap zones). Or give SEAM (and COVERAGE) instead.")
-        add(QgsProcessingParameterFeatureSource(self.SEAM, self.tr("Seam"), polygon, optional=True),
+        add(
+            QgsProcessingParameterFeatureSource(self.GAPS, self.tr("Gap zones"), polygon, optional=True),
+            "Polygons to close (e.g. the output of Unmonitored gap zones). Or give SEAM (and COVERAGE) instead.",
+        )
+        add(
+            QgsProcessingParameterFeatureSource(self.SEAM, self.tr("Seam"), polygon, optional=True),
             "Used when GAPS is empty: the seam polygons (output of Seam between forces); the target is the "
-            "seam minus COVERAGE.")
-        add(QgsProcessingParameterMultipleLayers(self.COVERAGE, self.tr("Existing coverage"),
-                                                 QgsProcessing.TypeVectorPolygon, optional=True),
-            "Polygons already watched, removed from the SEAM (e.g. the merged output of Coverage from posts).")
-        add(QgsProcessingParameterEnum(self.CANDIDATE_SOURCE, self.tr("Candidate sites"), self.SOURCES,
-                                       defaultValue=0),
+            "seam minus COVERAGE.",
+        )
+        add(
+            QgsProcessingParameterMultipleLayers(
+                self.COVERAGE, self.tr("Existing coverage"), QgsProcessing.TypeVectorPolygon, optional=True
+            ),
+            "Polygons already watched, removed from the SEAM (e.g. the merged output of Coverage from posts).",
+        )
+        add(
+            QgsProcessingParameterEnum(self.CANDIDATE_SOURCE, self.tr("Candidate sites"), self.SOURCES, defaultValue=0),
             "0: the points of CANDIDATES; 1: a square grid every GRID_SPACING m inside the gaps; 2: local high "
-            "points of the DEM, at least GRID_SPACING m apart, within RANGE/2 of the gaps.")
-        add(QgsProcessingParameterFeatureSource(self.CANDIDATES, self.tr("Candidate points"),
-                                                [QgsProcessing.TypeVectorPoint], optional=True),
-            "Possible sites (CANDIDATE_SOURCE 0): hilltops, pinch points of Crossing corridors, buildings.")
-        number(self.GRID_SPACING, "Grid spacing / high point spacing (m)", 1000.0, 1.0,
-               "Distance between grid candidates (source 1), or the least distance between DEM high points "
-               "(source 2).")
+            "points of the DEM, at least GRID_SPACING m apart, within RANGE/2 of the gaps.",
+        )
+        add(
+            QgsProcessingParameterFeatureSource(
+                self.CANDIDATES, self.tr("Candidate points"), [QgsProcessing.TypeVectorPoint], optional=True
+            ),
+            "Possible sites (CANDIDATE_SOURCE 0): hilltops, pinch points of Crossing corridors, buildings.",
+        )
+        number(
+            self.GRID_SPACING,
+            "Grid spacing / high point spacing (m)",
+            1000.0,
+            1.0,
+            "Distance between grid candidates (source 1), or the least distance between DEM high points (source 2).",
+        )
         number(self.K, "Number of sites (K)", 5, 1, "How many new sites to choose.", integer=True)
-        number(self.RANGE, "Range of a new site (m)", 5000.0, 1.0,
-               "How far a new post or drone orbit sees, in metres.")
-        add(QgsProcessingParameterRasterLayer(self.DEM, self.tr("Elevation model (DEM)"), optional=True),
+        number(self.RANGE, "Range of a new site (m)", 5000.0, 1.0, "How far a new post or drone orbit sees, in metres.")
+        add(
+            QgsProcessingParameterRasterLayer(self.DEM, self.tr("Elevation model (DEM)"), optional=True),
             "With a DEM each candidate covers only the land it sees within RANGE (needs rasterio); needed for "
-            "CANDIDATE_SOURCE 2.")
-        number(self.OBSERVER_HEIGHT, "Observer height (m)", 5.0, 0.0,
-               "Height of the new post's eye or camera above the ground (with a DEM).")
-        number(self.TARGET_HEIGHT, "Target height (m)", 1.7, 0.0,
-               "Height above the ground of what must be seen (with a DEM).")
-        add(QgsProcessingParameterBoolean(self.CURVATURE, self.tr("Earth curvature and refraction"),
-                                          defaultValue=True),
-            "With a DEM: lower distant ground by (1 − k)·d²/(2R), k = 0.13.")
-        add(QgsProcessingParameterEnum(self.WEIGHT, self.tr("Weight"), self.WEIGHTS, defaultValue=0),
+            "CANDIDATE_SOURCE 2.",
+        )
+        number(
+            self.OBSERVER_HEIGHT,
+            "Observer height (m)",
+            5.0,
+            0.0,
+            "Height of the new post's eye or camera above the ground (with a DEM).",
+        )
+        number(
+            self.TARGET_HEIGHT,
+            "Target height (m)",
+            1.7,
+            0.0,
+            "Height above the ground of what must be seen (with a DEM).",
+        )
+        add(
+            QgsProcessingParameterBoolean(self.CURVATURE, self.tr("Earth curvature and refraction"), defaultValue=True),
+            "With a DEM: lower distant ground by (1 − k)·d²/(2R), k = 0.13.",
+        )
+        add(
+            QgsProcessingParameterEnum(self.WEIGHT, self.tr("Weight"), self.WEIGHTS, defaultValue=0),
             "0: every km² of gap the same; 1: a gap's cells weigh its area in km² (large gaps first); "
-            "2: a gap's cells weigh 1 + the number of SETTLEMENTS inside it.")
-        add(QgsProcessingParameterFeatureSource(self.SETTLEMENTS, self.tr("Settlements"),
-                                                [QgsProcessing.TypeVectorPoint], optional=True),
-            "Villages and towns, counted inside each gap for WEIGHT 2.")
-        add(QgsProcessingParameterFeatureSource(self.CONTROL_AREAS, self.tr("Control areas"), polygon,
-                                                optional=True),
-            "Districts held by each force: each chosen site reports the district and force it falls in.")
-        add(QgsProcessingParameterField(self.FORCE_FIELD, self.tr("Force field"),
-                                        parentLayerParameterName=self.CONTROL_AREAS, optional=True),
-            "Field of CONTROL_AREAS naming the force that holds each district.")
-        add(QgsProcessingParameterField(self.NAME_FIELD, self.tr("District name field"),
-                                        parentLayerParameterName=self.CONTROL_AREAS, optional=True),
-            "Field of CONTROL_AREAS naming each district.")
-        number(self.CELL_SIZE, "Cell size (m, 0 = automatic)", 0.0, 0.0,
-               "Side of the cells the gaps are counted in. Automatic: RANGE/12, coarser when the gaps would "
-               "exceed 2 million cells.", advanced=True)
-        add(QgsProcessingParameterFeatureSink(self.OUTPUT_SITES, self.tr("Chosen sites"),
-                                              QgsProcessing.TypeVectorPoint),
+            "2: a gap's cells weigh 1 + the number of SETTLEMENTS inside it.",
+        )
+        add(
+            QgsProcessingParameterFeatureSource(
+                self.SETTLEMENTS, self.tr("Settlements"), [QgsProcessing.TypeVectorPoint], optional=True
+            ),
+            "Villages and towns, counted inside each gap for WEIGHT 2.",
+        )
+        add(
+            QgsProcessingParameterFeatureSource(self.CONTROL_AREAS, self.tr("Control areas"), polygon, optional=True),
+            "Districts held by each force: each chosen site reports the district and force it falls in.",
+        )
+        add(
+            QgsProcessingParameterField(
+                self.FORCE_FIELD, self.tr("Force field"), parentLayerParameterName=self.CONTROL_AREAS, optional=True
+            ),
+            "Field of CONTROL_AREAS naming the force that holds each district.",
+        )
+        add(
+            QgsProcessingParameterField(
+                self.NAME_FIELD,
+                self.tr("District name field"),
+                parentLayerParameterName=self.CONTROL_AREAS,
+                optional=True,
+            ),
+            "Field of CONTROL_AREAS naming each district.",
+        )
+        number(
+            self.CELL_SIZE,
+            "Cell size (m, 0 = automatic)",
+            0.0,
+            0.0,
+            "Side of the cells the gaps are counted in. Automatic: RANGE/12, coarser when the gaps would "
+            "exceed 2 million cells.",
+            advanced=True,
+        )
+        add(
+            QgsProcessingParameterFeatureSink(
+                self.OUTPUT_SITES, self.tr("Chosen sites"), QgsProcessing.TypeVectorPoint
+            ),
             "The K sites in the order chosen: rank, candidate, marginal_km2, cumulative_km2, cumulative_pct, "
-            "gain_weight, district, force.")
-        add(QgsProcessingParameterFeatureSink(self.OUTPUT_COVERAGE, self.tr("New coverage"),
-                                              QgsProcessing.TypeVectorPolygon),
-            "What each chosen site covers (rank, area_km2, gap_km2).")
-        add(QgsProcessingParameterFeatureSink(self.OUTPUT_GAPS, self.tr("Remaining gaps"),
-                                              QgsProcessing.TypeVectorPolygon),
-            "The gaps minus the new coverage, one feature per part (gap_id, area_km2).")
-        for name, label in (("TARGET_KM2", "Gap area (km²)"), ("COVERED_KM2", "Gap area closed (km²)"),
-                            ("COVERED_PCT", "Gap area closed (%)"), ("SITE_COUNT", "Sites chosen")):
+            "gain_weight, district, force.",
+        )
+        add(
+            QgsProcessingParameterFeatureSink(
+                self.OUTPUT_COVERAGE, self.tr("New coverage"), QgsProcessing.TypeVectorPolygon
+            ),
+            "What each chosen site covers (rank, area_km2, gap_km2).",
+        )
+        add(
+            QgsProcessingParameterFeatureSink(
+                self.OUTPUT_GAPS, self.tr("Remaining gaps"), QgsProcessing.TypeVectorPolygon
+            ),
+            "The gaps minus the new coverage, one feature per part (gap_id, area_km2).",
+        )
+        for name, label in (
+            ("TARGET_KM2", "Gap area (km²)"),
+            ("COVERED_KM2", "Gap area closed (km²)"),
+            ("COVERED_PCT", "Gap area closed (%)"),
+            ("SITE_COUNT", "Sites chosen"),
+        ):
             self.addOutput(QgsProcessingOutputNumber(name, self.tr(label)))
 
     def checkParameterValues(self, parameters, context):  # noqa: N802 (QGIS API name)
-        problem = wrong_geometry(self, parameters, context, {
-            self.GAPS: (POLYGON, "gap polygons (e.g. the output of Unmonitored gap zones)"),
-            self.SEAM: (POLYGON, "seam polygons (e.g. the output of Seam between forces)"),
-            self.CANDIDATES: (POINT, "a point layer of candidate sites"),
-            self.SETTLEMENTS: (POINT, "a point layer of settlements"),
-            self.CONTROL_AREAS: (POLYGON, "district polygons"),
-        }) or output_overwrites_input(
-            self, parameters, context,
+        problem = wrong_geometry(
+            self,
+            parameters,
+            context,
+            {
+                self.GAPS: (POLYGON, "gap polygons (e.g. the output of Unmonitored gap zones)"),
+                self.SEAM: (POLYGON, "seam polygons (e.g. the output of Seam between forces)"),
+                self.CANDIDATES: (POINT, "a point layer of candidate sites"),
+                self.SETTLEMENTS: (POINT, "a point layer of settlements"),
+                self.CONTROL_AREAS: (POLYGON, "district polygons"),
+            },
+        ) or output_overwrites_input(
+            self,
+            parameters,
+            context,
             [self.GAPS, self.SEAM, self.COVERAGE, self.CANDIDATES, self.DEM, self.SETTLEMENTS, self.CONTROL_AREAS],
-            [self.OUTPUT_SITES, self.OUTPUT_COVERAGE, self.OUTPUT_GAPS])
+            [self.OUTPUT_SITES, self.OUTPUT_COVERAGE, self.OUTPUT_GAPS],
+        )
         if problem:
             return False, self.tr(problem)
         if not parameters.get(self.GAPS) and not parameters.get(self.SEAM):
             return False, self.tr("Give GAPS (gap polygons) or SEAM (with COVERAGE) as the area to close.")
         source = self.parameterAsEnum(parameters, self.CANDIDATE_SOURCE, context)
         if source == 0 and not parameters.get(self.CANDIDATES):
-            return False, self.tr("CANDIDATE_SOURCE 0 needs CANDIDATES (a point layer of possible sites); or "
-                                  "choose 1 (grid) or 2 (DEM high points).")
+            return False, self.tr(
+                "CANDIDATE_SOURCE 0 needs CANDIDATES (a point layer of possible sites); or "
+                "choose 1 (grid) or 2 (DEM high points)."
+            )
         has_dem = bool(parameters.get(self.DEM))
         if source == 2 and not has_dem:
             return False, self.tr("CANDIDATE_SOURCE 2 (DEM high points) needs a DEM.")
@@ -213,8 +290,14 @@ class SitePostsAlgorithm(BorderGapsAlgorithm):
 
     # --- reading -------------------------------------------------------------------------------
     def _read(self, source, metric, name, geometry_type, context, feedback):
-        result = read_features(source, metric, name, geometry_type, is_canceled=feedback.isCanceled,
-                               transform_context=context.transformContext())
+        result = read_features(
+            source,
+            metric,
+            name,
+            geometry_type,
+            is_canceled=feedback.isCanceled,
+            transform_context=context.transformContext(),
+        )
         for line in result.log_lines():
             feedback.pushInfo(line)
         return result.features
@@ -228,12 +311,12 @@ class SitePostsAlgorithm(BorderGapsAlgorithm):
                 parts.extend(siting.split_parts(feature.geometry()))
             return parts
         seam_src = self.parameterAsSource(parameters, self.SEAM, context)
-        seam = coverage.merge_coverage(f.geometry() for f in self._read(seam_src, metric, "SEAM", POLYGON,
-                                                                        context, feedback))
+        seam = coverage.merge_coverage(
+            f.geometry() for f in self._read(seam_src, metric, "SEAM", POLYGON, context, feedback)
+        )
         covered = []
         for layer in self.parameterAsLayerList(parameters, self.COVERAGE, context) or []:
-            covered.extend(f.geometry() for f in self._read(layer, metric, layer.name(), POLYGON, context,
-                                                            feedback))
+            covered.extend(f.geometry() for f in self._read(layer, metric, layer.name(), POLYGON, context, feedback))
         if covered and not seam.isEmpty():
             seam = seam.difference(coverage.merge_coverage(covered))
         return siting.split_parts(seam)
@@ -258,22 +341,29 @@ class SitePostsAlgorithm(BorderGapsAlgorithm):
             return [f"grid {i + 1}" for i in range(xs.size)], xs, ys
         box = QgsGeometry.unaryUnion(list(gaps)).boundingBox()
         box.grow(range_m / 2)
-        peaks = dem.high_points((box.xMinimum(), box.yMinimum(), box.xMaximum(), box.yMaximum()), spacing,
-                                is_canceled=feedback.isCanceled)
+        peaks = dem.high_points(
+            (box.xMinimum(), box.yMinimum(), box.xMaximum(), box.yMaximum()), spacing, is_canceled=feedback.isCanceled
+        )
         feedback.pushInfo(f"{len(peaks)} DEM high point(s) at least {spacing:g} m apart near the gaps.")
-        return ([f"peak {i + 1} ({z:.0f} m)" for i, (_, _, z) in enumerate(peaks)],
-                np.array([p[0] for p in peaks], dtype=float), np.array([p[1] for p in peaks], dtype=float))
+        return (
+            [f"peak {i + 1} ({z:.0f} m)" for i, (_, _, z) in enumerate(peaks)],
+            np.array([p[0] for p in peaks], dtype=float),
+            np.array([p[1] for p in peaks], dtype=float),
+        )
 
     # --- running -------------------------------------------------------------------------------
     def site_posts(self, parameters, context, feedback):
-        area_src = self.parameterAsSource(parameters, self.GAPS, context) or \
-            self.parameterAsSource(parameters, self.SEAM, context)
+        area_src = self.parameterAsSource(parameters, self.GAPS, context) or self.parameterAsSource(
+            parameters, self.SEAM, context
+        )
         if area_src is None:
             raise BorderGapsError("Give GAPS (gap polygons) or SEAM (with COVERAGE) as the area to close.")
         out_crs = source_crs(area_src)
         if not out_crs.isValid():
-            raise BorderGapsError("The gap (or seam) layer has no coordinate reference system. Set its CRS in the "
-                                  "layer properties (Source → Assigned CRS) and run again.")
+            raise BorderGapsError(
+                "The gap (or seam) layer has no coordinate reference system. Set its CRS in the "
+                "layer properties (Source → Assigned CRS) and run again."
+            )
         k = self.parameterAsInt(parameters, self.K, context)
         range_m = self.parameterAsDouble(parameters, self.RANGE, context)
         metric = metric_crs_for(area_src.sourceExtent(), out_crs)
@@ -300,37 +390,50 @@ class SitePostsAlgorithm(BorderGapsAlgorithm):
         feedback.pushInfo(f"Computing in {metric.authid() or metric.description()}.")
         gaps = self._target(parameters, context, feedback, metric)
         if not gaps:
-            raise BorderGapsError("There is no gap to close: the gap layer is empty (or the coverage covers the "
-                                  "whole seam).")
+            raise BorderGapsError(
+                "There is no gap to close: the gap layer is empty (or the coverage covers the whole seam)."
+            )
         total_area = sum(g.area() for g in gaps)
         factors = self._factors(parameters, context, feedback, metric, gaps)
-        cell = self.parameterAsDouble(parameters, self.CELL_SIZE, context) or \
-            siting.auto_cell_size(total_area, range_m)
+        cell = self.parameterAsDouble(parameters, self.CELL_SIZE, context) or siting.auto_cell_size(total_area, range_m)
         grid = siting.rasterise_target(gaps, cell, factors, feedback.isCanceled)
         if grid.size == 0:
             raise BorderGapsError(f"The gaps are smaller than one cell of {cell:g} m: set a smaller CELL_SIZE.")
-        feedback.pushInfo(f"{len(gaps)} gap part(s), {total_area / 1e6:.3f} km², counted as {grid.size:,} cells "
-                          f"of {cell:g} m.")
+        feedback.pushInfo(
+            f"{len(gaps)} gap part(s), {total_area / 1e6:.3f} km², counted as {grid.size:,} cells of {cell:g} m."
+        )
         feedback.setProgress(5)
 
         labels, xs, ys = self._candidates(parameters, context, feedback, metric, gaps, dem, range_m)
         if xs.size == 0:
-            raise BorderGapsError("There is no candidate site: give CANDIDATES, or a GRID_SPACING smaller than the "
-                                  "gaps, or a DEM with high points near the gaps.")
+            raise BorderGapsError(
+                "There is no candidate site: give CANDIDATES, or a GRID_SPACING smaller than the "
+                "gaps, or a DEM with high points near the gaps."
+            )
         sets = self._coverage_sets(grid, xs, ys, range_m, dem, feedback)
         if feedback.isCanceled():
             return {}
         feedback.setProgress(60)
 
-        result = siting.greedy_max_coverage(sets, grid.weights, k, lazy=True, is_canceled=feedback.isCanceled,
-                                            progress=lambda p: feedback.setProgress(60 + 20 * p))
-        feedback.pushInfo(f"Greedy chose {len(result.chosen)} site(s) with {result.evaluations:,} gain evaluations "
-                          f"for {xs.size:,} candidates.")
+        result = siting.greedy_max_coverage(
+            sets,
+            grid.weights,
+            k,
+            lazy=True,
+            is_canceled=feedback.isCanceled,
+            progress=lambda p: feedback.setProgress(60 + 20 * p),
+        )
+        feedback.pushInfo(
+            f"Greedy chose {len(result.chosen)} site(s) with {result.evaluations:,} gain evaluations "
+            f"for {xs.size:,} candidates."
+        )
         if len(result.chosen) < k:
-            feedback.pushWarning(f"Only {len(result.chosen)} of K = {k} sites add any coverage: the others would "
-                                 "cover nothing new.")
-        return self._write(parameters, context, feedback, metric, out_crs, gaps, grid, sets, result, labels, xs,
-                           ys, dem, range_m)
+            feedback.pushWarning(
+                f"Only {len(result.chosen)} of K = {k} sites add any coverage: the others would cover nothing new."
+            )
+        return self._write(
+            parameters, context, feedback, metric, out_crs, gaps, grid, sets, result, labels, xs, ys, dem, range_m
+        )
 
     def _factors(self, parameters, context, feedback, metric, gaps):
         weight = self.parameterAsEnum(parameters, self.WEIGHT, context)
@@ -378,31 +481,41 @@ class SitePostsAlgorithm(BorderGapsAlgorithm):
             index.addFeature(f)
         return features, index
 
-    def _write(self, parameters, context, feedback, metric, out_crs, gaps, grid, sets, result, labels, xs, ys,
-               dem, range_m):
+    def _write(
+        self, parameters, context, feedback, metric, out_crs, gaps, grid, sets, result, labels, xs, ys, dem, range_m
+    ):
         to_out = QgsCoordinateTransform(metric, out_crs, context.transformContext())
         force_field = self.parameterAsString(parameters, self.FORCE_FIELD, context)
         name_field = self.parameterAsString(parameters, self.NAME_FIELD, context)
         districts = self._districts(parameters, context, feedback, metric)
 
         site_fields = QgsFields()
-        for name, kind in (("rank", QVariant.Int), ("candidate", QVariant.String), ("marginal_km2", QVariant.Double),
-                           ("cumulative_km2", QVariant.Double), ("cumulative_pct", QVariant.Double),
-                           ("gain_weight", QVariant.Double), ("district", QVariant.String),
-                           ("force", QVariant.String)):
+        for name, kind in (
+            ("rank", QVariant.Int),
+            ("candidate", QVariant.String),
+            ("marginal_km2", QVariant.Double),
+            ("cumulative_km2", QVariant.Double),
+            ("cumulative_pct", QVariant.Double),
+            ("gain_weight", QVariant.Double),
+            ("district", QVariant.String),
+            ("force", QVariant.String),
+        ):
             site_fields.append(QgsField(name, kind))
-        sites_sink, sites_id = self.parameterAsSink(parameters, self.OUTPUT_SITES, context, site_fields,
-                                                    QgsWkbTypes.Point, out_crs)
+        sites_sink, sites_id = self.parameterAsSink(
+            parameters, self.OUTPUT_SITES, context, site_fields, QgsWkbTypes.Point, out_crs
+        )
         cov_fields = QgsFields()
         for name, kind in (("rank", QVariant.Int), ("area_km2", QVariant.Double), ("gap_km2", QVariant.Double)):
             cov_fields.append(QgsField(name, kind))
-        cov_sink, cov_id = self.parameterAsSink(parameters, self.OUTPUT_COVERAGE, context, cov_fields,
-                                                QgsWkbTypes.MultiPolygon, out_crs)
+        cov_sink, cov_id = self.parameterAsSink(
+            parameters, self.OUTPUT_COVERAGE, context, cov_fields, QgsWkbTypes.MultiPolygon, out_crs
+        )
         gap_fields = QgsFields()
         for name, kind in (("gap_id", QVariant.Int), ("area_km2", QVariant.Double)):
             gap_fields.append(QgsField(name, kind))
-        gaps_sink, gaps_id = self.parameterAsSink(parameters, self.OUTPUT_GAPS, context, gap_fields,
-                                                  QgsWkbTypes.MultiPolygon, out_crs)
+        gaps_sink, gaps_id = self.parameterAsSink(
+            parameters, self.OUTPUT_GAPS, context, gap_fields, QgsWkbTypes.MultiPolygon, out_crs
+        )
 
         covered = np.zeros(grid.size, dtype=bool)
         total_cells_km2 = grid.size * grid.cell_area_m2 / 1e6
@@ -428,8 +541,18 @@ class SitePostsAlgorithm(BorderGapsAlgorithm):
             geom = QgsGeometry(point)
             geom.transform(to_out)
             site.setGeometry(geom)
-            site.setAttributes([rank, labels[i], round(new_km2, 6), round(cumulative, 6),
-                                round(100.0 * cumulative / total_cells_km2, 4), float(gain), district, force])
+            site.setAttributes(
+                [
+                    rank,
+                    labels[i],
+                    round(new_km2, 6),
+                    round(cumulative, 6),
+                    round(100.0 * cumulative / total_cells_km2, 4),
+                    float(gain),
+                    district,
+                    force,
+                ]
+            )
             sites_sink.addFeature(site, QgsFeatureSink.FastInsert)
 
             post = coverage.Post(rank, float(xs[i]), float(ys[i]), range_m)
@@ -440,8 +563,9 @@ class SitePostsAlgorithm(BorderGapsAlgorithm):
             out.transform(to_out)
             out.convertToMultiType()
             feature.setGeometry(out)
-            feature.setAttributes([rank, round(area.area() / 1e6, 6),
-                                   round(float(cells.size) * grid.cell_area_m2 / 1e6, 6)])
+            feature.setAttributes(
+                [rank, round(area.area() / 1e6, 6), round(float(cells.size) * grid.cell_area_m2 / 1e6, 6)]
+            )
             cov_sink.addFeature(feature, QgsFeatureSink.FastInsert)
             feedback.setProgress(80 + 10 * rank / max(len(result.chosen), 1))
 
@@ -465,15 +589,22 @@ class SitePostsAlgorithm(BorderGapsAlgorithm):
         feedback.setProgress(100)
         total_km2 = sum(g.area() for g in gaps) / 1e6
         covered_pct = 100.0 * cumulative / total_cells_km2 if total_cells_km2 else 0.0
-        feedback.pushInfo(f"{len(result.chosen)} site(s) close {cumulative:.3f} km² ({covered_pct:.1f} %) of "
-                          f"{total_km2:.3f} km² of gaps; {remaining_m2 / 1e6:.3f} km² remain (exact geometry).")
-        return {self.OUTPUT_SITES: sites_id, self.OUTPUT_COVERAGE: cov_id, self.OUTPUT_GAPS: gaps_id,
-                "TARGET_KM2": total_km2, "COVERED_KM2": cumulative, "COVERED_PCT": covered_pct,
-                "SITE_COUNT": len(result.chosen)}
+        feedback.pushInfo(
+            f"{len(result.chosen)} site(s) close {cumulative:.3f} km² ({covered_pct:.1f} %) of "
+            f"{total_km2:.3f} km² of gaps; {remaining_m2 / 1e6:.3f} km² remain (exact geometry)."
+        )
+        return {
+            self.OUTPUT_SITES: sites_id,
+            self.OUTPUT_COVERAGE: cov_id,
+            self.OUTPUT_GAPS: gaps_id,
+            "TARGET_KM2": total_km2,
+            "COVERED_KM2": cumulative,
+            "COVERED_PCT": covered_pct,
+            "SITE_COUNT": len(result.chosen),
+        }
 
 
 def _str(value):
     if value is None or (hasattr(value, "isNull") and value.isNull()):
         return None
     return str(value)
-

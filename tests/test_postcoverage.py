@@ -24,8 +24,11 @@ class RecordingFeedback(QgsProcessingFeedback):
 
 def posts_layer(points, crs="EPSG:32638"):
     """Memory point layer; each point is (x, y, range_m, sector_start, sector_end, kind, force)."""
-    layer = QgsVectorLayer(f"Point?crs={crs}&field=kind:string&field=force:string&field=range_m:double"
-                           "&field=az0:double&field=az1:double", "posts", "memory")
+    layer = QgsVectorLayer(
+        f"Point?crs={crs}&field=kind:string&field=force:string&field=range_m:double&field=az0:double&field=az1:double",
+        "posts",
+        "memory",
+    )
     features = []
     for x, y, range_m, az0, az1, kind, force in points:
         feature = QgsFeature(layer.fields())
@@ -50,8 +53,9 @@ def features(layer):
 
 def test_discs_and_merged_union_without_dem(bordergaps_provider):
     x0, y0 = 450000.0, 4000000.0
-    layer = posts_layer([(x0, y0, 3000.0, None, None, "tower", "ISF"),
-                         (x0 + 4000.0, y0, None, None, None, "camera", "Peshmerga")])
+    layer = posts_layer(
+        [(x0, y0, 3000.0, None, None, "tower", "ISF"), (x0 + 4000.0, y0, None, None, None, "camera", "Peshmerga")]
+    )
     result = run({"POSTS": layer, "RANGE_FIELD": "range_m", "DEFAULT_RANGE": 2000.0})
     per = features(result["OUTPUT_PER_POST"])
     assert [f["kind"] for f in per] == ["tower", "camera"]
@@ -76,8 +80,7 @@ def test_discs_and_merged_union_without_dem(bordergaps_provider):
 def test_sector_post_covers_only_its_sector_without_dem(bordergaps_provider):
     x0, y0 = 450000.0, 4000000.0
     layer = posts_layer([(x0, y0, 2000.0, 350.0, 80.0, "camera", "ISF")])
-    result = run({"POSTS": layer, "RANGE_FIELD": "range_m", "SECTOR_START_FIELD": "az0",
-                  "SECTOR_END_FIELD": "az1"})
+    result = run({"POSTS": layer, "RANGE_FIELD": "range_m", "SECTOR_START_FIELD": "az0", "SECTOR_END_FIELD": "az1"})
     (feature,) = features(result["OUTPUT_PER_POST"])
     assert feature["area_km2"] == pytest.approx(math.pi * 4.0 / 4, rel=1e-3)
     geom = feature.geometry()
@@ -92,8 +95,7 @@ def test_flat_dem_gives_the_disc(tmp_path, bordergaps_provider):
     dem = write_dem(tmp_path / "flat.tif", np.full((260, 260), 250.0), pixel=pixel)
     x, y = cell_centre(130, 130, pixel)
     layer = posts_layer([(x, y, 3500.0, None, None, "tower", "ISF")])
-    result = run({"POSTS": layer, "RANGE_FIELD": "range_m", "DEM": dem, "OBSERVER_HEIGHT": 5.0,
-                  "TARGET_HEIGHT": 0.0})
+    result = run({"POSTS": layer, "RANGE_FIELD": "range_m", "DEM": dem, "OBSERVER_HEIGHT": 5.0, "TARGET_HEIGHT": 0.0})
     (feature,) = features(result["OUTPUT_PER_POST"])
     disc = math.pi * 3500.0**2
     assert feature["method"] == "viewshed"
@@ -112,8 +114,16 @@ def test_wall_hides_land_and_count_raster_counts_posts(tmp_path, bordergaps_prov
     west, east = cell_centre(100, 70, pixel), cell_centre(100, 130, pixel)
     layer = posts_layer([(*west, 2400.0, None, None, "tower", "ISF"), (*east, 2400.0, None, None, "tower", "ISF")])
     count_path = str(tmp_path / "count.tif")
-    result = run({"POSTS": layer, "RANGE_FIELD": "range_m", "DEM": dem, "OBSERVER_HEIGHT": 3.0,
-                  "TARGET_HEIGHT": 0.0, "OUTPUT_COUNT": count_path})
+    result = run(
+        {
+            "POSTS": layer,
+            "RANGE_FIELD": "range_m",
+            "DEM": dem,
+            "OBSERVER_HEIGHT": 3.0,
+            "TARGET_HEIGHT": 0.0,
+            "OUTPUT_COUNT": count_path,
+        }
+    )
     per = features(result["OUTPUT_PER_POST"])
     west_geom, east_geom = per[0].geometry(), per[1].geometry()
     beyond_wall_east = QgsGeometry.fromPointXY(QgsPointXY(*cell_centre(100, 120, pixel)))
@@ -134,8 +144,9 @@ def test_geographic_dem_is_warped_to_utm(tmp_path, bordergaps_provider):
     # a flat DEM in lon/lat around Sinjar (41.9 E, 36.3 N): the disc comes out right in UTM
     heights = np.full((220, 260), 500.0)
     dem = write_dem(tmp_path / "wgs84.tif", heights, pixel=0.0003, origin=(41.86, 36.34), epsg=4326)
-    layer = posts_layer([(41.86 + 130 * 0.0003, 36.34 - 110 * 0.0003, 2000.0, None, None, "tower", "ISF")],
-                        crs="EPSG:4326")
+    layer = posts_layer(
+        [(41.86 + 130 * 0.0003, 36.34 - 110 * 0.0003, 2000.0, None, None, "tower", "ISF")], crs="EPSG:4326"
+    )
     feedback = RecordingFeedback()
     result = run({"POSTS": layer, "RANGE_FIELD": "range_m", "DEM": dem, "OBSERVER_HEIGHT": 5.0}, feedback)
     (feature,) = features(result["OUTPUT_PER_POST"])
@@ -150,8 +161,13 @@ def test_posts_outside_the_dem_or_on_nodata_are_skipped_with_a_warning(tmp_path,
     inside = cell_centre(30, 30)
     hole = cell_centre(60, 60)
     outside = (ORIGIN[0] - 5000.0, ORIGIN[1])
-    layer = posts_layer([(*inside, 900.0, None, None, "a", "ISF"), (*hole, 900.0, None, None, "b", "ISF"),
-                         (*outside, 900.0, None, None, "c", "ISF")])
+    layer = posts_layer(
+        [
+            (*inside, 900.0, None, None, "a", "ISF"),
+            (*hole, 900.0, None, None, "b", "ISF"),
+            (*outside, 900.0, None, None, "c", "ISF"),
+        ]
+    )
     feedback = RecordingFeedback()
     result = run({"POSTS": layer, "RANGE_FIELD": "range_m", "DEM": dem}, feedback)
     assert result["POST_COUNT"] == 1 and result["SKIPPED_COUNT"] == 2
@@ -198,8 +214,10 @@ def test_viewshed_polygons_of_rugged_terrain_are_valid_and_match_the_cells(tmp_p
     pixel = 30.0
     heights = hills(n=240, seed=5)
     dem_path = write_dem(tmp_path / "hills.tif", heights, pixel=pixel)
-    posts = [coverage.Post(i, *cell_centre(r, c, pixel), 3000.0) for i, (r, c) in
-             enumerate([(120, 120), (30, 200), (200, 30), (60, 60), (180, 170)])]
+    posts = [
+        coverage.Post(i, *cell_centre(r, c, pixel), 3000.0)
+        for i, (r, c) in enumerate([(120, 120), (30, 200), (200, 30), (60, 60), (180, 170)])
+    ]
     with coverage.DemCoverage(dem_path, observer_height=8.0, target_height=1.7) as dem:
         for post, seen in dem.visible_many(posts):
             covered = dem.coverage_of(post, seen)
@@ -230,8 +248,17 @@ def test_dem_sector_post_sees_only_its_sector(tmp_path, bordergaps_provider):
     dem = write_dem(tmp_path / "flat.tif", np.full((200, 200), 300.0), pixel=pixel)
     x, y = cell_centre(100, 100, pixel)
     layer = posts_layer([(x, y, 2400.0, 180.0, 270.0, "camera", "ISF")])  # south to west
-    result = run({"POSTS": layer, "RANGE_FIELD": "range_m", "SECTOR_START_FIELD": "az0", "SECTOR_END_FIELD": "az1",
-                  "DEM": dem, "OBSERVER_HEIGHT": 4.0, "TARGET_HEIGHT": 0.0})
+    result = run(
+        {
+            "POSTS": layer,
+            "RANGE_FIELD": "range_m",
+            "SECTOR_START_FIELD": "az0",
+            "SECTOR_END_FIELD": "az1",
+            "DEM": dem,
+            "OBSERVER_HEIGHT": 4.0,
+            "TARGET_HEIGHT": 0.0,
+        }
+    )
     (feature,) = features(result["OUTPUT_PER_POST"])
     assert feature["sector"] == "180-270"
     assert feature["area_km2"] == pytest.approx(math.pi * 2.4**2 / 4, rel=0.02)

@@ -98,6 +98,7 @@ def test_disc_sets_are_the_cells_within_range():
 
 # --- the Processing algorithm -----------------------------------------------------------------
 
+
 def polygon_layer(geoms, fields="&field=gap_id:integer&field=settlements:integer", values=None):
     layer = QgsVectorLayer(f"Polygon?crs=EPSG:32638{fields}", "gaps", "memory")
     feats = []
@@ -134,13 +135,25 @@ def test_siteposts_picks_the_obvious_site_first_and_reports_districts(bordergaps
     big = square(X0, Y0, 4000)  # a 4 km square gap; a post at its centre with 3 km range covers it all
     small = square(X0 + 10000, Y0, 1000)
     gaps = polygon_layer([big, small])
-    candidates = point_layer([(X0 + 500, Y0 + 500), (X0 + 2000, Y0 + 2000), (X0 + 10500, Y0 + 500),
-                              (X0 + 3900, Y0 + 3900)])
-    districts = polygon_layer([square(X0 - 1000, Y0 - 1000, 7000), square(X0 + 9000, Y0 - 1000, 3000)],
-                              fields="&field=name:string&field=force:string",
-                              values=[["Sinjar", "Peshmerga"], ["Baaj", "ISF"]])
-    result = run({"GAPS": gaps, "CANDIDATES": candidates, "K": 2, "RANGE": 3000.0,
-                  "CONTROL_AREAS": districts, "FORCE_FIELD": "force", "NAME_FIELD": "name"})
+    candidates = point_layer(
+        [(X0 + 500, Y0 + 500), (X0 + 2000, Y0 + 2000), (X0 + 10500, Y0 + 500), (X0 + 3900, Y0 + 3900)]
+    )
+    districts = polygon_layer(
+        [square(X0 - 1000, Y0 - 1000, 7000), square(X0 + 9000, Y0 - 1000, 3000)],
+        fields="&field=name:string&field=force:string",
+        values=[["Sinjar", "Peshmerga"], ["Baaj", "ISF"]],
+    )
+    result = run(
+        {
+            "GAPS": gaps,
+            "CANDIDATES": candidates,
+            "K": 2,
+            "RANGE": 3000.0,
+            "CONTROL_AREAS": districts,
+            "FORCE_FIELD": "force",
+            "NAME_FIELD": "name",
+        }
+    )
     sites = sorted(result["OUTPUT_SITES"].getFeatures(), key=lambda f: f["rank"])
     assert [s["rank"] for s in sites] == [1, 2]
     first, second = sites
@@ -176,8 +189,9 @@ def test_siteposts_settlement_weight_prefers_the_inhabited_gap(bordergaps_provid
     candidates = point_layer([(X0 + 1500, Y0 + 1500), (X0 + 21250, Y0 + 1250)])
     settlements = point_layer([(X0 + 21000, Y0 + 1000), (X0 + 21500, Y0 + 1500)])
     by_area = run({"GAPS": gaps, "CANDIDATES": candidates, "K": 1, "RANGE": 2500.0, "WEIGHT": 0})
-    by_people = run({"GAPS": gaps, "CANDIDATES": candidates, "K": 1, "RANGE": 2500.0, "WEIGHT": 2,
-                     "SETTLEMENTS": settlements})
+    by_people = run(
+        {"GAPS": gaps, "CANDIDATES": candidates, "K": 1, "RANGE": 2500.0, "WEIGHT": 2, "SETTLEMENTS": settlements}
+    )
     (site_area,) = by_area["OUTPUT_SITES"].getFeatures()
     (site_people,) = by_people["OUTPUT_SITES"].getFeatures()
     assert site_area.geometry().asPoint().x() == X0 + 1500
@@ -187,8 +201,9 @@ def test_siteposts_settlement_weight_prefers_the_inhabited_gap(bordergaps_provid
 def test_siteposts_seam_minus_coverage_is_the_target(bordergaps_provider):
     seam = polygon_layer([square(X0, Y0, 4000)])
     covered = polygon_layer([square(X0, Y0, 2000)])
-    result = run({"SEAM": seam, "COVERAGE": [covered], "CANDIDATE_SOURCE": 1, "GRID_SPACING": 400.0, "K": 1,
-                  "RANGE": 500.0})
+    result = run(
+        {"SEAM": seam, "COVERAGE": [covered], "CANDIDATE_SOURCE": 1, "GRID_SPACING": 400.0, "K": 1, "RANGE": 500.0}
+    )
     assert result["TARGET_KM2"] == pytest.approx(12.0, rel=0.02)
     (site,) = result["OUTPUT_SITES"].getFeatures()
     assert not covered.getFeature(1).geometry().contains(site.geometry())
@@ -223,13 +238,23 @@ def test_siteposts_dem_high_points_are_candidates(tmp_path, bordergaps_provider)
 
     yy, xx = np.mgrid[0:150, 0:150]
     heights = 200.0 * np.exp(-((xx - 40) ** 2 + (yy - 40) ** 2) / 200.0) + 120.0 * np.exp(
-        -((xx - 110) ** 2 + (yy - 100) ** 2) / 300.0)
+        -((xx - 110) ** 2 + (yy - 100) ** 2) / 300.0
+    )
     dem = write_dem(tmp_path / "two_hills.tif", heights)
     x0, y1 = cell_centre(0, 0)
     x1, y0 = cell_centre(149, 149)
     gaps = polygon_layer([QgsGeometry.fromRect(QgsRectangle(x0, y0, x1, y1))])
-    result = run({"GAPS": gaps, "CANDIDATE_SOURCE": 2, "DEM": dem, "GRID_SPACING": 900.0, "K": 2,
-                  "RANGE": 1500.0, "CURVATURE": False})
+    result = run(
+        {
+            "GAPS": gaps,
+            "CANDIDATE_SOURCE": 2,
+            "DEM": dem,
+            "GRID_SPACING": 900.0,
+            "K": 2,
+            "RANGE": 1500.0,
+            "CURVATURE": False,
+        }
+    )
     sites = sorted(result["OUTPUT_SITES"].getFeatures(), key=lambda f: f["rank"])
     assert len(sites) == 2
     summits = [QgsPointXY(*cell_centre(40, 40)), QgsPointXY(*cell_centre(100, 110))]

@@ -13,8 +13,21 @@ def _gdal_viewshed(path, row, col, pixel, range_m, observer, target, curvature):
     src = gdal.Open(path)
     x, y = cell_centre(row, col, pixel)
     out = gdal.ViewshedGenerate(
-        src.GetRasterBand(1), "MEM", "", [], x, y, observer, target, 255, 0, 127, -1.0,
-        (1.0 - REFRACTION_K) if curvature else 0.0, gdal.GVM_Edge, range_m,
+        src.GetRasterBand(1),
+        "MEM",
+        "",
+        [],
+        x,
+        y,
+        observer,
+        target,
+        255,
+        0,
+        127,
+        -1.0,
+        (1.0 - REFRACTION_K) if curvature else 0.0,
+        gdal.GVM_Edge,
+        range_m,
     )
     gt = out.GetGeoTransform()
     src_gt = src.GetGeoTransform()
@@ -32,8 +45,9 @@ def test_agrees_with_gdal_viewshed_on_hills(tmp_path, curvature):
     # centre, near an edge (window clipped), a valley and a hilltop
     observers = [(120, 120), (15, 200), (200, 40), tuple(np.unravel_index(np.argmax(heights), heights.shape))]
     for row, col in observers:
-        ours = viewshed(heights, row, col, (pixel, pixel), range_m, observer_height=10.0, target_height=2.0,
-                        curvature=curvature)
+        ours = viewshed(
+            heights, row, col, (pixel, pixel), range_m, observer_height=10.0, target_height=2.0, curvature=curvature
+        )
         theirs, r0, c0 = _gdal_viewshed(path, row, col, pixel, range_m, 10.0, 2.0, curvature)
         in_range = theirs != 127
         mine = ours[r0 : r0 + theirs.shape[0], c0 : c0 + theirs.shape[1]]
@@ -76,8 +90,7 @@ def test_wall_hides_the_land_behind_it():
 def test_sector_post_covers_only_its_sector():
     pixel, range_m = 30.0, 2400.0
     dem = np.zeros((201, 201), dtype=np.float32)
-    seen = viewshed(dem, 100, 100, (pixel, pixel), range_m, observer_height=2.0, curvature=False,
-                    sector=(45.0, 135.0))
+    seen = viewshed(dem, 100, 100, (pixel, pixel), range_m, observer_height=2.0, curvature=False, sector=(45.0, 135.0))
     rows, cols = np.nonzero(seen)
     east = (cols - 100) * pixel
     north = (100 - rows) * pixel
@@ -86,8 +99,7 @@ def test_sector_post_covers_only_its_sector():
     assert ((azimuth[beyond_own_cell] >= 45.0) & (azimuth[beyond_own_cell] <= 135.0)).all()
     assert seen.sum() * pixel**2 == pytest.approx(math.pi * range_m**2 / 4, rel=0.02)
     # a sector across north (300° → 60°) wraps
-    wrap = viewshed(dem, 100, 100, (pixel, pixel), range_m, observer_height=2.0, curvature=False,
-                    sector=(300.0, 60.0))
+    wrap = viewshed(dem, 100, 100, (pixel, pixel), range_m, observer_height=2.0, curvature=False, sector=(300.0, 60.0))
     assert wrap[40, 100] and wrap[40, 120] and not wrap[160, 100] and not wrap[100, 160]
 
 

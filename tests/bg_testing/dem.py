@@ -13,8 +13,16 @@ def write_dem(path, heights, pixel=30.0, origin=ORIGIN, epsg=EPSG, nodata=None, 
     heights = np.asarray(heights, dtype=np.float32)
     transform = from_origin(origin[0], origin[1], pixel, pixel if pixel_y is None else pixel_y)
     with rasterio.open(
-        str(path), "w", driver="GTiff", width=heights.shape[1], height=heights.shape[0], count=1,
-        dtype="float32", crs=f"EPSG:{epsg}", transform=transform, nodata=nodata,
+        str(path),
+        "w",
+        driver="GTiff",
+        width=heights.shape[1],
+        height=heights.shape[0],
+        count=1,
+        dtype="float32",
+        crs=f"EPSG:{epsg}",
+        transform=transform,
+        nodata=nodata,
     ) as dst:
         dst.write(heights, 1)
     return str(path)
