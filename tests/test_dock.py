@@ -350,3 +350,16 @@ def test_double_click_adds_a_listed_bundled_layer_to_the_project(dock, project, 
     qtbot.mouseDClick(dock.villages.view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert layer.id() in project.mapLayers()
     assert iface.opened_forms[-1] == (layer.id(), dock.villages.model.fid_at(0))
+
+
+def test_export_to_geopackage_keeps_arabic_and_only_what_is_shown(dock, villages, tmp_path):
+    from border_gaps.ui.dock import export_geopackage
+
+    dock.ui.statusCombo.setCurrentIndex(dock.ui.statusCombo.findData("abandoned"))
+    path = str(tmp_path / "list.gpkg")
+    written = export_geopackage(villages, dock.villages.model.visible_fids(), path, "villages_list")
+    assert written.isValid()
+    assert {f["name"]: f["name_ar"] for f in written.getFeatures()} == {"Rabia": "ربيعة", "Tall Safuk": "تل صفوك"}
+    again = export_geopackage(villages, [fid_of(villages, "Sinjar")], path, "second")  # same file, new layer
+    assert [f["name"] for f in again.getFeatures()] == ["Sinjar"]
+    assert QgsVectorLayer(f"{path}|layername=villages_list", "first", "ogr").featureCount() == 2

@@ -21,6 +21,7 @@ from qgis.core import (
     QgsRectangle,
     QgsTask,
     QgsUnitTypes,
+    QgsVectorFileWriter,
     QgsVectorLayer,
     QgsVectorLayerFeatureSource,
     QgsWkbTypes,
@@ -128,6 +129,23 @@ def export_layer(layer: QgsVectorLayer, fids: List[int], name: str) -> QgsVector
     copy = layer.materialize(QgsFeatureRequest().setFilterFids(list(fids)))
     copy.setName(name)
     return copy
+
+
+def export_geopackage(layer: QgsVectorLayer, fids: List[int], path: str, name: str) -> QgsVectorLayer:
+    """Write the listed features of ``layer`` to a layer ``name`` of the GeoPackage ``path`` (added to the file
+    if it exists) and return it opened from there."""
+    copy = export_layer(layer, fids, name)
+    options = QgsVectorFileWriter.SaveVectorOptions()
+    options.driverName = "GPKG"
+    options.layerName = name
+    options.fileEncoding = "UTF-8"
+    if os.path.exists(path):
+        options.actionOnExistingFile = QgsVectorFileWriter.ActionOnExistingFile.CreateOrOverwriteLayer
+    error, message, written, _layer = QgsVectorFileWriter.writeAsVectorFormatV3(
+        copy, path, QgsProject.instance().transformContext(), options)
+    if error != QgsVectorFileWriter.WriterError.NoError:
+        raise OSError(tr("Could not write {}: {}").format(path, message))
+    return QgsVectorLayer(f"{written}|layername={name}", name, "ogr")
 
 
 class LoadRecordsTask(QgsTask):
@@ -439,6 +457,7 @@ class BorderRegionDock(QgsDockWidget):
         menu = QMenu(ui.exportButton)
         menu.addAction(tr("To CSV file…"), self.export_current_csv)
         menu.addAction(tr("To a new layer"), self.export_current_layer)
+        menu.addAction(tr("To a GeoPackage…"), self.export_current_geopackage)
         ui.exportButton.setMenu(menu)
         self.visibilityChanged.connect(self._visibility_changed)
 
@@ -683,6 +702,21 @@ class BorderRegionDock(QgsDockWidget):
             count = export_csv(tab.model, path)
             self.iface.messageBar().pushMessage("Border Gaps", tr("Wrote {} rows to {}").format(count, path),
                                                 Qgis.Info, 5)
+
+    def export_current_geopackage(self):
+        tab = self.current_tab()
+        if tab.layer is None:
+            return
+        path, _ = QFileDialog.getSaveFileName(self, tr("Export list"), f"{tab.kind}.gpkg",
+                                              tr("GeoPackage (*.gpkg)"))
+        if not path:
+            return
+        try:
+            layer = export_geopackage(tab.layer, tab.model.visible_fids(), path, f"{tab.kind}_list")
+        except OSError as err:
+            self.iface.messageBar().pushMessage("Border Gaps", str(err), Qgis.Critical)
+            return
+        QgsProject.instance().addMapLayer(layer)
 
     def export_current_layer(self) -> Optional[QgsVectorLayer]:
         tab = self.current_tab()
