@@ -148,6 +148,8 @@ def disc_sets(
     dr, dc = np.mgrid[-reach : reach + 1, -reach : reach + 1]
     keep = np.hypot(np.abs(dr) - 1, np.abs(dc) - 1).clip(0) * grid.cell <= range_m  # may reach range
     dr, dc = dr[keep], dc[keep]
+    # about a million candidate-cell tests per chunk: some 60 MB of temporaries at most
+    chunk = max(1, min(chunk, 1_000_000 // max(dr.size, 1)))
     indptr = [0]
     indices = []
     for start in range(0, cx.size, chunk):
