@@ -17,7 +17,7 @@ try:  # optional: only the DEM path needs it (QGIS on Windows may lack it)
     import rasterio.errors
     import rasterio.features
     from rasterio.crs import CRS
-    from rasterio.enums import Resampling
+    from rasterio.enums import MaskFlags, Resampling
     from rasterio.vrt import WarpedVRT
     from rasterio.windows import Window
 except ImportError:  # pragma: no cover - exercised only where rasterio is missing
@@ -225,6 +225,8 @@ class DemCoverage:
                 f"The DEM '{layer_name}' is rotated; warp it to a north-up grid first (Raster → Projections → Warp)."
             )
         self.pixel = (abs(self.transform.a), abs(self.transform.e))
+        flags = self._ds.mask_flag_enums[0]
+        self._plain_nodata = MaskFlags.all_valid in flags or MaskFlags.nodata in flags
         self.shape = (self._ds.height, self._ds.width)
         self.crs_wkt = self._ds.crs.to_wkt()
 
@@ -256,6 +258,12 @@ class DemCoverage:
         r0, c0 = max(row - radius_rows, 0), max(col - radius_cols, 0)
         r1, c1 = min(row + radius_rows + 1, self.shape[0]), min(col + radius_cols + 1, self.shape[1])
         window = Window(c0, r0, c1 - c0, r1 - r0)
+        if self._plain_nodata:
+            # a nodata value (or none): cheaper than a masked read, which also reads the mask band
+            values = self._ds.read(1, window=window, out_dtype="float32")
+            if self._ds.nodata is not None and not np.isnan(self._ds.nodata):
+                values[values == np.float32(self._ds.nodata)] = np.nan
+            return values, window
         data = self._ds.read(1, window=window, masked=True)
         values = (
             data.filled(np.nan).astype(np.float32, copy=False)
