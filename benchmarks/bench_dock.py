@@ -127,10 +127,10 @@ def main():
 
     # -- populate: ours, in the GUI thread (the work itself) and through a QgsTask (what the dock does) --------
     dock_module.LOAD_TASK_THRESHOLD = N + 1
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     dock.use_layer(dock.villages, layer)
     app.processEvents()
-    ours_populate = time.perf_counter() - t0
+    ours_populate, ours_cpu = time.perf_counter() - t0, time.process_time() - c0
     assert dock.villages.model.total_count() == N
 
     dock_module.LOAD_TASK_THRESHOLD = 20000
@@ -151,7 +151,7 @@ def main():
     window.setCentralWidget(view)
     window.resize(800, 600)
     window.show()
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     items = QStandardItemModel(0, len(roles))
     for feature in layer.getFeatures():
         items.appendRow([QStandardItem(str(feature[role])) for role in roles])
@@ -161,11 +161,13 @@ def main():
     proxy.setFilterKeyColumn(0)
     view.setModel(proxy)
     app.processEvents()
-    baseline_populate = time.perf_counter() - t0
+    baseline_populate, baseline_cpu = time.perf_counter() - t0, time.process_time() - c0
     records = dock.villages.model.records  # the same features, for the keystroke baselines' keys
 
-    rows.append([f"populate {N} (GUI thread)", f"{ours_populate:.2f} s", f"{baseline_populate:.2f} s",
+    rows.append([f"populate {N} (GUI thread), wall", f"{ours_populate:.2f} s", f"{baseline_populate:.2f} s",
                  f"{baseline_populate / ours_populate:.1f}x", "baseline: getFeatures() into QStandardItemModel"])
+    rows.append([f"populate {N} (GUI thread), CPU", f"{ours_cpu:.2f} s", f"{baseline_cpu:.2f} s",
+                 f"{baseline_cpu / ours_cpu:.1f}x", "process CPU time: less inflated by other processes"])
     rows.append([f"populate {N} via QgsTask", f"{ours_task_populate:.2f} s (GUI held {gui_blocked * 1000:.0f} ms)",
                  "", "", "what the dock does above 20,000 features"])
 
