@@ -445,7 +445,7 @@ class CoverageMosaic:
         return float(self.mask.sum()) * self.cell_area_m2 / 1e6
 
     def geometry(self) -> QgsGeometry:
-        return mask_to_geometry(self.mask, self.transform)
+        return mask_to_geometry(self.mask, self.transform, validate=False)  # GDAL polygonize: valid (tested)
 
 
 def window_bounds(dem: DemCoverage, posts: Iterable[Post]) -> Tuple[int, int, int, int]:

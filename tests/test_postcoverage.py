@@ -219,11 +219,16 @@ def test_viewshed_polygons_of_rugged_terrain_are_valid_and_match_the_cells(tmp_p
         for i, (r, c) in enumerate([(120, 120), (30, 200), (200, 30), (60, 60), (180, 170)])
     ]
     with coverage.DemCoverage(dem_path, observer_height=8.0, target_height=1.7) as dem:
+        mosaic = coverage.CoverageMosaic(dem, coverage.window_bounds(dem, posts))
         for post, seen in dem.visible_many(posts):
             covered = dem.coverage_of(post, seen)
+            mosaic.add(seen)
             assert covered.geometry.isGeosValid()
             assert covered.geometry.area() == pytest.approx(seen.visible.sum() * pixel * pixel, rel=1e-9)
             assert 0 < seen.visible.sum() < 0.9 * math.pi * 100**2  # the hills hide part of the disc
+        merged = mosaic.geometry()
+    assert merged.isGeosValid()
+    assert merged.area() == pytest.approx(mosaic.area_km2() * 1e6, rel=1e-9)
 
 
 def test_rasterio_polygonize_fallback_gives_the_same_polygons(monkeypatch):
