@@ -221,7 +221,12 @@ def _numpy_values(array) -> list:
     """Python values from a (masked) numpy column of the Arrow stream: text decoded, nulls as None."""
     mask = np.ma.getmaskarray(array) if np.ma.isMaskedArray(array) else None
     data = np.ma.getdata(array)
-    if data.dtype.kind == "S":
+    if data.dtype.kind == "S" and len(data) > 1000 and len(np.unique(data[:1000])) < 100:
+        # Few distinct values (side, status, governorate): decode each distinct value once.
+        distinct, inverse = np.unique(data, return_inverse=True)
+        decoded = np.array([b.decode("utf-8", "replace") for b in distinct.tolist()], dtype=object)
+        values = decoded[inverse].tolist()
+    elif data.dtype.kind == "S":
         # One decode for the whole column (a record separator between values) instead of one per value.
         raw = data.tolist()
         values = b"\x1e".join(raw).decode("utf-8", "replace").split("\x1e")
