@@ -1,7 +1,18 @@
-"""What every Border Gaps algorithm shares: groups, help, icon, and turning our errors
-into ``QgsProcessingException`` with a sentence the analyst can act on."""
+"""What every Border Gaps algorithm shares: groups, help, icon, the safety checks on
+inputs and outputs, and turning our errors into ``QgsProcessingException`` with a
+sentence the analyst can act on."""
 
-from qgis.core import QgsProcessingAlgorithm, QgsProcessingException
+import os
+
+from qgis.core import (
+    QgsProcessing,
+    QgsProcessingAlgorithm,
+    QgsProcessingException,
+    QgsProcessingParameterFeatureSource,
+    QgsProcessingParameterMultipleLayers,
+    QgsProcessingParameterVectorLayer,
+    QgsWkbTypes,
+)
 from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QIcon
 
@@ -16,10 +27,41 @@ GROUPS = {
     "maps": "Maps",
 }
 
+GEOMETRY_NAMES = {
+    QgsWkbTypes.GeometryType.PointGeometry: "point",
+    QgsWkbTypes.GeometryType.LineGeometry: "line",
+    QgsWkbTypes.GeometryType.PolygonGeometry: "polygon",
+    QgsWkbTypes.GeometryType.NullGeometry: "no",
+    QgsWkbTypes.GeometryType.UnknownGeometry: "unknown",
+}
+
+# Processing's data types of a vector parameter -> the one geometry type they demand.
+_DEMANDED = {
+    QgsProcessing.SourceType.TypeVectorPoint: QgsWkbTypes.GeometryType.PointGeometry,
+    QgsProcessing.SourceType.TypeVectorLine: QgsWkbTypes.GeometryType.LineGeometry,
+    QgsProcessing.SourceType.TypeVectorPolygon: QgsWkbTypes.GeometryType.PolygonGeometry,
+}
+
+_LAYER_PARAMETER_TYPES = {"source", "vector", "raster", "multilayer", "layer", "mesh"}
+
+
+def _file_of(source: str) -> str:
+    """The real path of the file behind a layer source or output string, or ''."""
+    path = (source or "").split("|")[0]
+    if path.startswith("ogr:"):
+        path = path[4:]
+    return os.path.realpath(path) if path and os.path.isabs(path) else ""
+
 
 class BorderGapsAlgorithm(QgsProcessingAlgorithm):
     """Base class: subclasses set ``ID``, ``DISPLAY_NAME``, ``GROUP_ID`` and ``HELP`` and
-    implement ``initAlgorithm`` and ``run(parameters, context, feedback)``."""
+    implement ``initAlgorithm`` and ``execute(parameters, context, feedback)``.
+
+    ``execute`` may raise :class:`BorderGapsError`; it reaches the user as a
+    ``QgsProcessingException`` with the same sentence. Before anything runs, every
+    algorithm refuses an output file that is one of its input files (QGIS would replace
+    the whole file and destroy the input) and a layer of the wrong geometry type.
+    """
 
     ID = ""
     DISPLAY_NAME = ""
@@ -51,13 +93,79 @@ class BorderGapsAlgorithm(QgsProcessingAlgorithm):
     def createInstance(self):  # noqa: N802 (QGIS API name)
         return type(self)()
 
+    # -- checks shared by every algorithm --------------------------------------
+    def checkParameterValues(self, parameters, context):  # noqa: N802 (QGIS API name)
+        problem = self.output_overwrites_input(parameters, context) or self.wrong_geometry(parameters, context)
+        if problem:
+            return False, problem
+        return super().checkParameterValues(parameters, context)
+
+    def _layers_of(self, parameters, name, context):
+        definition = self.parameterDefinition(name)
+        if definition.type() == "multilayer":
+            return [lyr for lyr in (self.parameterAsLayerList(parameters, name, context) or []) if lyr is not None]
+        layer = self.parameterAsLayer(parameters, name, context)
+        return [layer] if layer is not None else []
+
+    def output_overwrites_input(self, parameters, context):
+        """A sentence when an output file is one of the input files, else None."""
+        inputs = {}
+        for definition in self.parameterDefinitions():
+            if definition.type() in _LAYER_PARAMETER_TYPES and parameters.get(definition.name()):
+                for layer in self._layers_of(parameters, definition.name(), context):
+                    path = _file_of(layer.source())
+                    if path:
+                        inputs.setdefault(path, (definition.name(), layer.name()))
+        for definition in self.destinationParameterDefinitions():
+            value = parameters.get(definition.name())
+            if not value:
+                continue
+            if definition.type() in ("sink", "vectorDestination", "rasterDestination"):
+                target = self.parameterAsOutputLayer(parameters, definition.name(), context)
+            else:
+                target = self.parameterAsFileOutput(parameters, definition.name(), context)
+            path = _file_of(target)
+            if path and path in inputs:
+                param, layer = inputs[path]
+                return (f"{definition.name()} is the same file as input {param} (layer '{layer}', {path}): "
+                        "writing it would overwrite the input. Choose another output file.")
+        return None
+
+    def wrong_geometry(self, parameters, context):
+        """A sentence for the first vector input whose geometry type the parameter does not take."""
+        for definition in self.parameterDefinitions():
+            if not isinstance(definition, (QgsProcessingParameterFeatureSource, QgsProcessingParameterVectorLayer,
+                                           QgsProcessingParameterMultipleLayers)):
+                continue
+            if not parameters.get(definition.name()):
+                continue
+            types = definition.dataTypes() if hasattr(definition, "dataTypes") else [definition.layerType()]
+            demanded = {_DEMANDED[t] for t in types if t in _DEMANDED}
+            if len(demanded) != 1:
+                continue  # any geometry, or several allowed
+            wanted = demanded.pop()
+            for layer in self._layers_of(parameters, definition.name(), context):
+                if not hasattr(layer, "geometryType"):
+                    continue
+                found = layer.geometryType()
+                if found != wanted:
+                    return (f"{definition.name()} layer '{layer.name()}' has {GEOMETRY_NAMES.get(found, 'other')} "
+                            f"geometries, but {GEOMETRY_NAMES[wanted]} features are needed: choose a "
+                            f"{GEOMETRY_NAMES[wanted]} layer.")
+        return None
+
+    # -- running ------------------------------------------------------------------
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 (QGIS API name)
         try:
-            return self.run(parameters, context, feedback)
+            # Also here: a caller may run the algorithm without checkParameterValues.
+            problem = self.output_overwrites_input(parameters, context)
+            if problem:
+                raise BorderGapsError(problem)
+            return self.execute(parameters, context, feedback)
         except BorderGapsError as err:
             if err.details:
                 feedback.pushDebugInfo(err.details)
             raise QgsProcessingException(err.message) from err
 
-    def run(self, parameters, context, feedback):
+    def execute(self, parameters, context, feedback):
         raise NotImplementedError
