@@ -397,7 +397,7 @@ def least_cost_routes(
         for i, c in enumerate(origin_cells):
             cell_origin.setdefault(c, i)
         cumulative = search.run(list(cell_origin), destination_cells)
-        progress(0.5)
+        progress(0.3)
         for j, end in enumerate(destination_cells):
             if is_canceled():
                 break
@@ -405,7 +405,7 @@ def least_cost_routes(
             if np.isfinite(value):
                 cells, along = search.path(end)
                 offer(j, cell_origin[tuple(int(v) for v in cells[0])], value, lambda c=cells, a=along: (c, a))
-            progress(0.5 + 0.5 * (j + 1) / len(destination_cells))
+            progress(0.3 + 0.2 * (j + 1) / len(destination_cells))
     elif len(origins) <= len(destinations):
         for i, start in enumerate(origin_cells):
             if is_canceled():
@@ -415,7 +415,7 @@ def least_cost_routes(
                 value = float(cumulative[end])
                 if np.isfinite(value):
                     offer(j, i, value, lambda e=end: search.path(e))
-            progress((i + 1) / len(origins))
+            progress(0.8 * (i + 1) / len(origins))
     else:
         for j, start in enumerate(destination_cells):
             if is_canceled():
@@ -428,11 +428,15 @@ def least_cost_routes(
                         cells, along = search.path(e)
                         return cells[::-1], along[::-1]
                     offer(j, i, value, trace)
-            progress((j + 1) / len(destinations))
+            progress(0.8 * (j + 1) / len(destinations))
 
     routes: List[Route] = []
     unreachable: List[int] = []
+    done = 0.5 if k == 1 else 0.8  # the rest is pulling the routes taut
     for j in range(len(destinations)):
+        if is_canceled():
+            break
+        progress(done + (1 - done) * j / len(destinations))
         if not best[j]:
             unreachable.append(j)
         chosen = []

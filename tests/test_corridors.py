@@ -336,3 +336,14 @@ def test_output_onto_an_input_file_is_refused(run, tmp_path):
         run(ORIGINS=f"{path}|layername=origins", DESTINATIONS=points([(10_000, 0)]), ROUTES=path)
     with open(path, "rb") as f:
         assert f.read() == before
+
+
+def test_cancel_stops_after_the_search_and_progress_rises():
+    grid = flat_grid()
+    cost = corridors.cost_surface(grid, corridors.CostModel())
+    origins, destinations = [(0.0, 0.0)], [(9_000.0, float(y)) for y in range(0, 5_000, 500)]
+    seen = []
+    routes, _ = corridors.least_cost_routes(cost, grid, origins, destinations, progress=seen.append)
+    assert len(routes) == len(destinations) and seen == sorted(seen) and seen[-1] >= 0.95
+    canceled, _ = corridors.least_cost_routes(cost, grid, origins, destinations, is_canceled=lambda: True)
+    assert canceled == []
