@@ -11,6 +11,7 @@ from typing import Callable, List, Optional
 from qgis.core import (
     QgsCoordinateReferenceSystem,
     QgsCoordinateTransform,
+    QgsCsException,
     QgsFeature,
     QgsFeatureRequest,
     QgsGeometry,
@@ -89,7 +90,16 @@ def read_features(
             abstract.dropMValue()
             geom = QgsGeometry(abstract)
         if transform is not None:
-            geom.transform(transform)
+            try:
+                geom.transform(transform)
+            except QgsCsException as err:
+                raise BorderGapsError(
+                    f"Feature {feature.id()} of layer '{layer_name}' cannot be transformed from "
+                    f"{crs.authid() or crs.description()} to {target_crs.authid()}: its coordinates do not fit "
+                    "the layer's CRS (e.g. metres in a layer declared as lon/lat). Check the layer's CRS "
+                    "(Layer Properties → Source → Assigned CRS).",
+                    details=str(err),
+                ) from err
         if not geom.isGeosValid():
             geom = geom.makeValid()
             result.repaired += 1
