@@ -187,14 +187,16 @@ def stream_geometries(source, crs: QgsCoordinateReferenceSystem, read: ReadResul
     transform = QgsCoordinateTransform(src_crs, crs, context) if src_crs != crs else None
     request = QgsFeatureRequest()
     if box is not None:
-        if transform is not None:
-            back = QgsCoordinateTransform(crs, src_crs, context)
-            try:
-                request.setFilterRect(back.transformBoundingBox(box))
-            except QgsCsException:
-                pass  # the box cannot be expressed in the layer's CRS: read everything
-        else:
-            request.setFilterRect(box)
+        try:
+            source_box = QgsCoordinateTransform(crs, src_crs, context).transformBoundingBox(box) \
+                if transform is not None else QgsRectangle(box)
+        except QgsCsException:
+            source_box = None  # the box cannot be expressed in the layer's CRS: read everything
+        extent = source.sourceExtent()
+        # a spatial filter costs about twice a plain scan per feature (GeoPackage R-tree join), so it
+        # pays only when the box leaves out a good part of the layer
+        if source_box is not None and source_box.intersect(extent).area() < 0.5 * extent.area():
+            request.setFilterRect(source_box)
     fields = source.fields()
     indexes = [fields.lookupField(a) for a in attributes]
     if attributes:
@@ -212,7 +214,7 @@ def stream_geometries(source, crs: QgsCoordinateReferenceSystem, read: ReadResul
             if feedback is not None:
                 feedback.setProgress(min(100.0, 100.0 * n / total))
         geom = feature.geometry()  # already a copy in PyQGIS
-        if geom.isNull() or geom.isEmpty():
+        if geom.isNull():  # (an empty geometry has an empty box and is never kept)
             read.skipped_null += 1
             continue
         wkb = geom.wkbType() if maybe_zm else 0
@@ -227,7 +229,7 @@ def stream_geometries(source, crs: QgsCoordinateReferenceSystem, read: ReadResul
             except QgsCsException:
                 read.skipped_wrong_type += 1
                 continue
-        yield geom, [feature.attributes()[i] if i >= 0 else None for i in indexes]
+        yield geom, ([feature.attributes()[i] if i >= 0 else None for i in indexes] if indexes else indexes)
 
 
 @dataclass
@@ -300,12 +302,10 @@ def gather_coverage(region: QgsGeometry, crs, coverage_layers: Sequence[Tuple[ob
     for k, (source, name) in enumerate(coverage_layers):
         read = ReadResult(name)
         before = len(gathered.pieces)
+        offer = gathered.offer  # the layer was checked to be of polygons: no per-feature type test
         for geom, _ in stream_geometries(source, crs, read, box, StepFeedback(feedback, 100 * k / steps,
                                                                                100 * (k + 1) / steps)):
-            if geom.type() != POLYGON:
-                read.skipped_wrong_type += 1
-                continue
-            gathered.offer(geom)
+            offer(geom)
         log(f"{name}: {len(gathered.pieces) - before} coverage polygon(s) reach the seam.")
         for line in read.log_lines():
             log(line)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
-from qgis.core import QgsFeedback, QgsGeometry, QgsPointXY, QgsSpatialIndex
+from qgis.core import QgsFeedback, QgsGeometry, QgsPointXY, QgsRectangle, QgsSpatialIndex
 
 from .geometry import BUFFER_SEGMENTS, check_canceled
 
@@ -111,7 +111,7 @@ def measure_gaps(
         village_xy = np.array([(p.x(), p.y()) for p, _ in settlements], dtype=float).reshape(-1, 2)
     cover_index = None
     if coverage:
-        cover_index = QgsSpatialIndex(QgsSpatialIndex.Flag.FlagStoreFeatureGeometries)
+        cover_index = QgsSpatialIndex()
         for i, geom in enumerate(coverage):
             cover_index.addFeature(i, geom.boundingBox())
     results = []
@@ -120,8 +120,8 @@ def measure_gaps(
         if feedback is not None and k % 25 == 0:
             feedback.setProgress(100.0 * k / max(1, len(gaps)))
         area = gap.area()
-        # polylabel to 1 m, or to 1/1000 of the gap's size for big gaps, so time stays bounded
-        pole, radius = gap.poleOfInaccessibility(max(1.0, math.sqrt(area) / 1000.0))
+        # polylabel to 1 m, or to 1/500 of the gap's size for big gaps, so time stays bounded
+        pole, radius = gap.poleOfInaccessibility(max(1.0, math.sqrt(area) / 500.0))
         border_m = border_engine.distance(gap) if border_engine is not None else None
         count = abandoned = None
         if village_xy is not None:
@@ -137,11 +137,7 @@ def measure_gaps(
                 if engine.intersects(village.constGet()):
                     count += 1
                     abandoned += int(is_abandoned)
-        post_m = None
-        if cover_index is not None:
-            nearest = cover_index.nearestNeighbor(pole.asPoint(), 1)
-            if nearest:
-                post_m = min(coverage[i].distance(pole) for i in nearest)
+        post_m = _nearest_distance(pole, radius, cover_index, coverage) if cover_index is not None else None
         width_m = 2.0 * radius
         results.append(GapMetrics(
             area_m2=area,
@@ -157,6 +153,24 @@ def measure_gaps(
                               count, abandoned),
         ))
     return results
+
+
+def _nearest_distance(point: QgsGeometry, start: float, index: QgsSpatialIndex,
+                      pieces: Sequence[QgsGeometry]) -> float:
+    """Distance from ``point`` to the nearest of ``pieces``: boxes within r of the point are tried,
+    r growing from ``start``; a piece at distance ≤ r has its box within r, so the first candidate
+    at distance ≤ r is the true nearest. Gaps are bounded by coverage, so r = the inscribed radius
+    usually finds it at once."""
+    centre = point.asPoint()
+    reach = max(1.0, start * 1.05)
+    while True:
+        box = QgsRectangle(centre.x() - reach, centre.y() - reach, centre.x() + reach, centre.y() + reach)
+        ids = index.intersects(box)
+        if ids:
+            best = min(pieces[i].distance(point) for i in ids)
+            if best <= reach or len(ids) == len(pieces):
+                return best
+        reach *= 3.0
 
 
 def summary(seam_area_m2: float, covered_m2: float, gap_areas_m2: Sequence[float]) -> Dict[str, float]:

@@ -180,3 +180,14 @@ def test_cancel_from_another_thread_on_a_timer(busy_strip):
             assert finished - canceled_at[0] < 1.0
         else:
             pytest.fail(f"the analysis finished before a cancel after {delay} s; make the scenario bigger")
+
+
+def test_post_km_is_the_true_nearest_not_the_nearest_box(qgis_app):
+    from border_gaps.analysis.metrics import measure_gaps
+
+    gap = rect(0, 0, 0.2, 0.2)  # centre (0.1, 0.1) km
+    # a thin diagonal corridor along x + y = 2 km: its box holds the gap, its body is 1.27 km away
+    corridor = QgsGeometry.fromWkt(f"LINESTRING({X0 - 2000} {Y0 + 4000}, {X0 + 4000} {Y0 - 2000})").buffer(10, 4)
+    near = rect(0.5, 0, 0.2, 0.2)  # 400 m east of the centre
+    (m,) = measure_gaps([gap], 1000.0, coverage=[corridor, near])
+    assert m.post_m == pytest.approx(400.0, abs=0.5)
