@@ -73,9 +73,13 @@ class BorderGapsPlugin:
         toggle = self.dock.toggleViewAction()
         toggle.setIcon(icon("dock.svg"))
         toggle.setText(tr("Border region"))
-        self._add_action("dock.svg", tr("Border region"), None,
-                         tr("Show or hide the Border region dock: search and filter villages and crossings"),
-                         action=toggle)
+        self._add_action(
+            "dock.svg",
+            tr("Border region"),
+            None,
+            tr("Show or hide the Border region dock: search and filter villages and crossings"),
+            action=toggle,
+        )
 
     def _unload_dock(self):
         if self.dock is None:

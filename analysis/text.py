@@ -19,9 +19,28 @@ _APOSTROPHES = "'`´‘’ʼʻʽʾʿˈ′"
 # Arabic letters folded to one form: alef variants, alef maqsura, ta marbuta, hamza carriers, Persian kaf/yeh;
 # Latin letters that NFKD does not decompose (one letter each: doubled letters are collapsed anyway).
 _FOLD = {
-    "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ٲ": "ا", "ٳ": "ا",
-    "ى": "ي", "ی": "ي", "ئ": "ي", "ؤ": "و", "ة": "ه", "ک": "ك",
-    "ß": "s", "æ": "a", "œ": "o", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "t", "ı": "i", "ħ": "h",
+    "أ": "ا",
+    "إ": "ا",
+    "آ": "ا",
+    "ٱ": "ا",
+    "ٲ": "ا",
+    "ٳ": "ا",
+    "ى": "ي",
+    "ی": "ي",
+    "ئ": "ي",
+    "ؤ": "و",
+    "ة": "ه",
+    "ک": "ك",
+    "ß": "s",
+    "æ": "a",
+    "œ": "o",
+    "ø": "o",
+    "ł": "l",
+    "đ": "d",
+    "ð": "d",
+    "þ": "t",
+    "ı": "i",
+    "ħ": "h",
 }
 # Dropped without a word break: apostrophes, tatweel (elongation only), the bare hamza.
 _DROPPED = _APOSTROPHES + "ـء"
@@ -99,6 +118,7 @@ def _drop_articles(codes: np.ndarray) -> np.ndarray:
     n = len(codes)
     if n < 2:
         return codes
+
     def is_boundary(values):
         return (values == _SPACE) | (values == _SEP) | (values == _NEWLINE)
 
@@ -155,7 +175,7 @@ def search_keys(*columns: Sequence[Optional[str]]) -> List[str]:
     flat = [""] * (count * width)
     for j, column in enumerate(columns):
         flat[j::width] = ["" if v is None else v for v in column] if None in column else column
-    flat[width - 1:: width] = [_ROW_SEPARATOR] * count  # each row ends with a line break of its own
+    flat[width - 1 :: width] = [_ROW_SEPARATOR] * count  # each row ends with a line break of its own
     try:
         text = KEY_SEPARATOR.join(flat)
     except TypeError:  # a value that is not a string

@@ -127,8 +127,9 @@ def test_inside_gap_zones_filter(dock, villages, project):
 def test_inside_gap_zones_filter_in_a_task_and_in_another_crs(dock, villages, project, qtbot, monkeypatch):
     monkeypatch.setattr(dock_module, "GAP_TASK_THRESHOLD", 0)
     # The same square in Web Mercator: the points (EPSG:4326) are compared in their own CRS.
-    transform = QgsCoordinateTransform(QgsCoordinateReferenceSystem("EPSG:4326"),
-                                       QgsCoordinateReferenceSystem("EPSG:3857"), project)
+    transform = QgsCoordinateTransform(
+        QgsCoordinateReferenceSystem("EPSG:4326"), QgsCoordinateReferenceSystem("EPSG:3857"), project
+    )
     square = QgsGeometry.fromWkt(GAP_WKT)
     square.transform(transform)
     gaps = polygon_layer([square.asWkt()], crs="EPSG:3857")
@@ -158,9 +159,10 @@ def test_sort_by_clicking_a_column(dock, villages):
 def test_selection_follows_both_ways(dock, villages):
     tab = dock.villages
     row = tab.model.row_of_fid(fid_of(villages, "Rabia"))
-    tab.view.selectionModel().select(tab.model.index(row, 0),
-                                     QItemSelectionModel.SelectionFlag.ClearAndSelect
-                                     | QItemSelectionModel.SelectionFlag.Rows)
+    tab.view.selectionModel().select(
+        tab.model.index(row, 0),
+        QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
+    )
     assert villages.selectedFeatureIds() == [fid_of(villages, "Rabia")]
 
     wanted = {fid_of(villages, "Sinjar"), fid_of(villages, "Al-Hawl")}
@@ -183,8 +185,9 @@ def test_click_zooms_the_canvas_to_the_feature_and_double_click_opens_its_form(d
     rect = tab.view.visualRect(tab.model.index(row, 0))
     qtbot.mouseClick(tab.view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     point = QgsGeometry.fromPointXY(QgsPointXY(40.917, 34.453))
-    point.transform(QgsCoordinateTransform(villages.crs(), canvas.mapSettings().destinationCrs(),
-                                           QgsProject.instance()))
+    point.transform(
+        QgsCoordinateTransform(villages.crs(), canvas.mapSettings().destinationCrs(), QgsProject.instance())
+    )
     assert canvas.extent().contains(point.asPoint())
     assert canvas.extent().width() <= 4 * dock_module.ZOOM_WIDTH_M
 
@@ -233,8 +236,11 @@ def test_removing_the_layer_empties_the_dock_cleanly(dock, villages, project, qt
 
 def test_field_mapping_guessed_edited_remembered_and_used(dock, project, qtbot, tmp_path):
     fields = "field=NAME_EN:string&field=label_arabic:string&field=country:string&field=state:string"
-    memory = point_layer(fields, [("Al-Baaj", "البعاج", "Iraq", "inhabited", 41.7, 36.0),
-                                  ("Hol", "الهول", "Syria", "unknown", 41.1, 36.4)], "user places")
+    memory = point_layer(
+        fields,
+        [("Al-Baaj", "البعاج", "Iraq", "inhabited", 41.7, 36.0), ("Hol", "الهول", "Syria", "unknown", 41.1, 36.4)],
+        "user places",
+    )
     path = str(tmp_path / "user_places.gpkg")
     options = QgsVectorFileWriter.SaveVectorOptions()
     options.driverName = "GPKG"
@@ -267,7 +273,10 @@ def test_export_csv_round_trip_keeps_arabic(dock, villages, tmp_path):
     with open(path, encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert {row["name"]: row["name_ar"] for row in rows} == {
-        "Abu Kamal": "البوكمال", "Al-Hawl": "الهول", "Tall Safuk": "تل صفوك"}
+        "Abu Kamal": "البوكمال",
+        "Al-Hawl": "الهول",
+        "Tall Safuk": "تل صفوك",
+    }
     assert {int(row["fid"]) for row in rows} == set(dock.villages.model.visible_fids())
 
 
@@ -331,8 +340,11 @@ def test_cleanup_disconnects_everything(dock, villages, project):
 def test_late_gap_task_result_is_dropped_when_the_filter_was_cleared(dock, villages, project, qtbot, monkeypatch):
     monkeypatch.setattr(dock_module, "GAP_TASK_THRESHOLD", 0)
     results = []
-    monkeypatch.setattr(dock_module.InsidePolygonsTask, "finished",
-                        lambda task, result: results.append(result) or task._done(task.result_fids))
+    monkeypatch.setattr(
+        dock_module.InsidePolygonsTask,
+        "finished",
+        lambda task, result: results.append(result) or task._done(task.result_fids),
+    )
     _check_gap_filter(dock, project)
     dock.ui.gapCheck.setChecked(False)  # before the task is done
     qtbot.waitUntil(lambda: bool(results), timeout=10000)

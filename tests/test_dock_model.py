@@ -91,7 +91,17 @@ def test_edits_upsert_and_remove(model, layer):
 
 def test_side_codes():
     assert [side_code(v) for v in ("IQ", "Iraq", "IRQ", "العراق", "SY", "Syria", "سوريا", "", None, "TR")] == [
-        "IQ", "IQ", "IQ", "IQ", "SY", "SY", "SY", "", "", ""]
+        "IQ",
+        "IQ",
+        "IQ",
+        "IQ",
+        "SY",
+        "SY",
+        "SY",
+        "",
+        "",
+        "",
+    ]
 
 
 def _write_gpkg(layer, path):

@@ -119,8 +119,9 @@ def export_csv(model: FeatureTableModel, path: str) -> int:
         writer = csv.writer(handle)
         writer.writerow(roles + ["fid"])
         for row in range(model.visible_count()):
-            writer.writerow(["" if model.value(row, r) is None else model.value(row, r) for r in roles]
-                            + [model.fid_at(row)])
+            writer.writerow(
+                ["" if model.value(row, r) is None else model.value(row, r) for r in roles] + [model.fid_at(row)]
+            )
     return model.visible_count()
 
 
@@ -142,7 +143,8 @@ def export_geopackage(layer: QgsVectorLayer, fids: List[int], path: str, name: s
     if os.path.exists(path):
         options.actionOnExistingFile = QgsVectorFileWriter.ActionOnExistingFile.CreateOrOverwriteLayer
     error, message, written, _layer = QgsVectorFileWriter.writeAsVectorFormatV3(
-        copy, path, QgsProject.instance().transformContext(), options)
+        copy, path, QgsProject.instance().transformContext(), options
+    )
     if error != QgsVectorFileWriter.WriterError.NoError:
         raise OSError(tr("Could not write {}: {}").format(path, message))
     return QgsVectorLayer(f"{written}|layername={name}", name, "ogr")
@@ -167,8 +169,15 @@ class LoadRecordsTask(QgsTask):
         if self._reader is not None:
             self.records = self._reader.read()
         if self.records is None and not self.isCanceled():
-            self.records = read_records(self._source, self._fields, self._mapping, self._roles,
-                                        is_canceled=self.isCanceled, progress=self.setProgress, total=self._total)
+            self.records = read_records(
+                self._source,
+                self._fields,
+                self._mapping,
+                self._roles,
+                is_canceled=self.isCanceled,
+                progress=self.setProgress,
+                total=self._total,
+            )
         return self.records is not None and not self.isCanceled()
 
     def finished(self, result):
@@ -336,8 +345,9 @@ class SourceTab(QObject):
                 self.model.remove_fids(self._pending_deleted)
                 self._pending_deleted.clear()
             if self._pending_changed:
-                changed = read_records(self.layer, self.layer.fields(), self.mapping, self.model.roles,
-                                       fids=self._pending_changed)
+                changed = read_records(
+                    self.layer, self.layer.fields(), self.mapping, self.model.roles, fids=self._pending_changed
+                )
                 self._pending_changed.clear()
                 self.model.upsert(changed)
             self.dock.tab_changed(self)
@@ -366,8 +376,9 @@ class SourceTab(QObject):
         """Select in the table the rows of the features selected in the layer."""
         if self.layer is None:
             return
-        rows = sorted(r for r in (self.model.row_of_fid(fid) for fid in self.layer.selectedFeatureIds())
-                      if r is not None)
+        rows = sorted(
+            r for r in (self.model.row_of_fid(fid) for fid in self.layer.selectedFeatureIds()) if r is not None
+        )
         selection = QItemSelection()
         last_column = self.model.columnCount() - 1
         start = previous = None
@@ -428,10 +439,12 @@ class BorderRegionDock(QgsDockWidget):
         self.started = False
         ui = self.ui
 
-        self.villages = SourceTab(self, "settlements", VILLAGE_COLUMNS, ui.villagesSourceCombo,
-                                  ui.villagesFieldsButton, ui.villagesView)
-        self.crossings = SourceTab(self, "crossings", CROSSING_COLUMNS, ui.crossingsSourceCombo,
-                                   ui.crossingsFieldsButton, ui.crossingsView)
+        self.villages = SourceTab(
+            self, "settlements", VILLAGE_COLUMNS, ui.villagesSourceCombo, ui.villagesFieldsButton, ui.villagesView
+        )
+        self.crossings = SourceTab(
+            self, "crossings", CROSSING_COLUMNS, ui.crossingsSourceCombo, ui.crossingsFieldsButton, ui.crossingsView
+        )
         self.tabs = [self.villages, self.crossings]
 
         for text, code in ((tr("Both sides"), ""), (tr("Iraq"), "IQ"), (tr("Syria"), "SY")):
@@ -490,8 +503,9 @@ class BorderRegionDock(QgsDockWidget):
         self.started = False
 
     def connection_count(self) -> int:
-        return len(self._connections) + len(self._gap_connections) + sum(
-            len(tab._layer_connections) for tab in self.tabs)
+        return (
+            len(self._connections) + len(self._gap_connections) + sum(len(tab._layer_connections) for tab in self.tabs)
+        )
 
     # -- sources -------------------------------------------------------------------
     def fill_source_combo(self, tab: SourceTab):
@@ -587,10 +601,17 @@ class BorderRegionDock(QgsDockWidget):
         combo.blockSignals(False)
 
     def refresh_value_lists(self):
-        governorates = sorted({v for tab in self.tabs if tab.model.has_role("governorate")
-                               for v in tab.model.distinct_values("governorate")})
-        statuses = sorted({v for tab in self.tabs if tab.model.has_role("status")
-                           for v in tab.model.distinct_values("status")})
+        governorates = sorted(
+            {
+                v
+                for tab in self.tabs
+                if tab.model.has_role("governorate")
+                for v in tab.model.distinct_values("governorate")
+            }
+        )
+        statuses = sorted(
+            {v for tab in self.tabs if tab.model.has_role("status") for v in tab.model.distinct_values("status")}
+        )
         self._fill_value_combo(self.ui.governorateCombo, tr("Any governorate"), governorates)
         self._fill_value_combo(self.ui.statusCombo, tr("Any status"), statuses)
 
@@ -598,8 +619,7 @@ class BorderRegionDock(QgsDockWidget):
         self._gap_connections.disconnect_all()
         layer = self.ui.gapLayerCombo.currentLayer() if self.ui.gapCheck.isChecked() else None
         if layer is not None:
-            for signal in (layer.featureAdded, layer.featuresDeleted, layer.geometryChanged,
-                           layer.afterCommitChanges):
+            for signal in (layer.featureAdded, layer.featuresDeleted, layer.geometryChanged, layer.afterCommitChanges):
                 self._gap_connections.connect(signal, self._gap_layer_edited)
         for tab in self.tabs:
             self.update_gap_filter(tab)
@@ -625,6 +645,7 @@ class BorderRegionDock(QgsDockWidget):
             return
         tab.gap_generation += 1
         if tab.layer.featureCount() > GAP_TASK_THRESHOLD:
+
             def done(fids, tab=tab, generation=tab.gap_generation):
                 if tab.gap_generation == generation:  # not overtaken by a newer request or a cleared filter
                     tab.model.set_inside_fids(fids)
@@ -686,8 +707,9 @@ class BorderRegionDock(QgsDockWidget):
             centre = box.center()
             half = min(extent.width(), width) / 2 if extent.width() <= 4 * width else width / 2
             ratio = extent.height() / extent.width() if extent.width() else 1.0
-            self.canvas.setExtent(QgsRectangle(centre.x() - half, centre.y() - half * ratio,
-                                               centre.x() + half, centre.y() + half * ratio))
+            self.canvas.setExtent(
+                QgsRectangle(centre.x() - half, centre.y() - half * ratio, centre.x() + half, centre.y() + half * ratio)
+            )
         self.canvas.refresh()
         if tab.in_project:
             self.canvas.flashFeatureIds(layer, [fid])
@@ -700,15 +722,15 @@ class BorderRegionDock(QgsDockWidget):
         path, _ = QFileDialog.getSaveFileName(self, tr("Export list"), f"{tab.kind}.csv", tr("CSV files (*.csv)"))
         if path:
             count = export_csv(tab.model, path)
-            self.iface.messageBar().pushMessage("Border Gaps", tr("Wrote {} rows to {}").format(count, path),
-                                                Qgis.Info, 5)
+            self.iface.messageBar().pushMessage(
+                "Border Gaps", tr("Wrote {} rows to {}").format(count, path), Qgis.Info, 5
+            )
 
     def export_current_geopackage(self):
         tab = self.current_tab()
         if tab.layer is None:
             return
-        path, _ = QFileDialog.getSaveFileName(self, tr("Export list"), f"{tab.kind}.gpkg",
-                                              tr("GeoPackage (*.gpkg)"))
+        path, _ = QFileDialog.getSaveFileName(self, tr("Export list"), f"{tab.kind}.gpkg", tr("GeoPackage (*.gpkg)"))
         if not path:
             return
         try:

@@ -72,8 +72,9 @@ class InsidePolygonsTask(QgsTask):
     """:func:`fids_inside_polygons` off the GUI thread; ``done(fids)`` is called in the GUI thread on success."""
 
     def __init__(self, point_layer: QgsVectorLayer, polygon_layer: QgsVectorLayer, project, done):
-        super().__init__(f"Border Gaps: features of {point_layer.name()} inside {polygon_layer.name()}",
-                         QgsTask.Flag.CanCancel)
+        super().__init__(
+            f"Border Gaps: features of {point_layer.name()} inside {polygon_layer.name()}", QgsTask.Flag.CanCancel
+        )
         # Feature sources are snapshots safe to read from the task's thread; layers are not.
         self._points = QgsVectorLayerFeatureSource(point_layer)
         self._polygons = QgsVectorLayerFeatureSource(polygon_layer)

@@ -42,8 +42,12 @@ CROSSING_COLUMNS = [
 ]
 NUMERIC_ROLES = {"border_km"}
 SEARCH_CACHE_SIZE = 32
-_ANSWERED_ROLES = {Qt.ItemDataRole.DisplayRole, FID_ROLE, Qt.ItemDataRole.TextAlignmentRole,
-                   Qt.ItemDataRole.ToolTipRole}
+_ANSWERED_ROLES = {
+    Qt.ItemDataRole.DisplayRole,
+    FID_ROLE,
+    Qt.ItemDataRole.TextAlignmentRole,
+    Qt.ItemDataRole.ToolTipRole,
+}
 # Roles read from the layer besides the columns: what the search and the filters need.
 _EXTRA_ROLES = ("governorate", "border_km", "alt_names", "side", "status")
 
@@ -143,8 +147,9 @@ class OgrColumnReader:
             from osgeo import ogr
         except ImportError:
             return None
-        if (layer.providerType() != "ogr" or layer.isEditable()
-                or not hasattr(ogr.Layer, "GetArrowStreamAsNumPy")):  # GDAL >= 3.6
+        if (
+            layer.providerType() != "ogr" or layer.isEditable() or not hasattr(ogr.Layer, "GetArrowStreamAsNumPy")
+        ):  # GDAL >= 3.6
             return None
         from qgis.core import Qgis, QgsFields, QgsProviderRegistry
 
@@ -165,8 +170,16 @@ class OgrColumnReader:
             request.setSubsetOfAttributes([index_of["name"]])
             for feature in layer.getFeatures(request):
                 probes[feature.id()] = _plain(feature.attributes()[index_of["name"]])
-        return cls(path, _plain(parts.get("layerName")), _plain(parts.get("layerId")), layer.subsetString(),
-                   columns, roles, layer.featureCount(), probes)
+        return cls(
+            path,
+            _plain(parts.get("layerName")),
+            _plain(parts.get("layerId")),
+            layer.subsetString(),
+            columns,
+            roles,
+            layer.featureCount(),
+            probes,
+        )
 
     def _batches(self):
         from osgeo import gdal
@@ -433,8 +446,9 @@ class FeatureTableModel(QAbstractTableModel):
                 array = np.array([np.nan if v is None else v for v in values["border_km"]], dtype=float)
             elif name == "inside":
                 inside = self._inside_fids or set()
-                array = np.fromiter((fid in inside for fid in self.records.fids), dtype=bool,
-                                    count=len(self.records.fids))
+                array = np.fromiter(
+                    (fid in inside for fid in self.records.fids), dtype=bool, count=len(self.records.fids)
+                )
             elif name == "fids":
                 array = np.asarray(self.records.fids, dtype=np.int64)
             else:
@@ -478,8 +492,9 @@ class FeatureTableModel(QAbstractTableModel):
             else:
                 # Python's sort on a list of short strings beats numpy's on a fixed-width unicode array.
                 keys = [("\uffff" if v is None else str(v).casefold()) for v in values]
-                self._cache[cache_key] = np.fromiter(sorted(range(len(keys)), key=keys.__getitem__),
-                                                     dtype=np.int64, count=len(keys))
+                self._cache[cache_key] = np.fromiter(
+                    sorted(range(len(keys)), key=keys.__getitem__), dtype=np.int64, count=len(keys)
+                )
         permutation = self._cache[cache_key]
         if self._sort_order == Qt.SortOrder.DescendingOrder:
             permutation = permutation[::-1]

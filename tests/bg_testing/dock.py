@@ -27,8 +27,7 @@ SETTLEMENTS = [
 CROSSINGS = [
     ("Al-Walid", "الوليد", "IQ", "Al-Tanf", "official", "closed", "2024-01-01", 38.78, 33.39),
     ("Al-Tanf", "التنف", "SY", "Al-Walid", "official", "closed", "2024-01-01", 38.75, 33.41),
-    ("Al-Qa'im crossing", "منفذ القائم", "IQ", "Abu Kamal crossing", "official", "open", "2019-09-30",
-     41.00, 34.38),
+    ("Al-Qa'im crossing", "منفذ القائم", "IQ", "Abu Kamal crossing", "official", "open", "2019-09-30", 41.00, 34.38),
     ("Faysh Khabur", "فيشخابور", "IQ", "Semalka", "informal", "open", "2023-05-01", 42.38, 37.07),
 ]
 
