@@ -375,3 +375,20 @@ def test_export_to_geopackage_keeps_arabic_and_only_what_is_shown(dock, villages
     again = export_geopackage(villages, [fid_of(villages, "Sinjar")], path, "second")  # same file, new layer
     assert [f["name"] for f in again.getFeatures()] == ["Sinjar"]
     assert QgsVectorLayer(f"{path}|layername=villages_list", "first", "ogr").featureCount() == 2
+
+
+def test_dock_switches_to_the_bundled_layer_once_it_is_added_to_the_project(dock, project):
+    from border_gaps.layers.catalogue import LAYER_PROPERTY
+
+    listed = settlements_layer("listed copy")
+    dock.villages.combo.setCurrentIndex(dock.villages.combo.findData(dock_module.BUNDLED))
+    dock.villages.set_layer(listed, in_project=False)  # what start() does when the project lacks the layer
+    added = settlements_layer("Settlements")
+    added.setCustomProperty(LAYER_PROPERTY, "settlements")
+    project.addMapLayer(added)  # e.g. "Add border-region layers"
+    assert dock.villages.layer is added and dock.villages.in_project
+    assert dock.villages.model.total_count() == 8
+    other = crossings_layer()
+    other.setCustomProperty(LAYER_PROPERTY, "crossings")
+    project.addMapLayer(other)
+    assert dock.villages.layer is added  # a bundled layer of the other kind changes nothing here

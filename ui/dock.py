@@ -96,12 +96,18 @@ class _Connections:
         return len(self._items)
 
 
+def _is_bundled(layer, kind: str) -> bool:
+    from ..layers.catalogue import LAYER_PROPERTY
+
+    return isinstance(layer, QgsVectorLayer) and layer.customProperty(LAYER_PROPERTY) == kind
+
+
 def bundled_source_layer(kind: str, project: QgsProject):
     """(layer, in_project): the bundled layer ``kind`` from the project if it is there, else freshly loaded."""
-    from ..layers.catalogue import LAYER_PROPERTY, bundled_layer
+    from ..layers.catalogue import bundled_layer
 
     for layer in project.mapLayers().values():
-        if isinstance(layer, QgsVectorLayer) and layer.customProperty(LAYER_PROPERTY) == kind:
+        if _is_bundled(layer, kind):
             return layer, True
     reference = bundled_layer(kind)
     wanted = _source_parts(reference.source())
@@ -542,9 +548,15 @@ class BorderRegionDock(QgsDockWidget):
         tab.combo.setCurrentIndex(tab.combo.findData(layer.id()))
         self.source_chosen(tab)
 
-    def _layers_added(self, _layers):
+    def _layers_added(self, layers):
         for tab in self.tabs:
             self.fill_source_combo(tab)
+            if tab.combo.currentData() == BUNDLED and not tab.in_project:
+                # "Add border-region layers" after the dock listed its own copy: use the project's layer, so
+                # that selection shows on the map.
+                added = [layer for layer in layers if _is_bundled(layer, tab.kind)]
+                if added:
+                    tab.set_layer(added[0], True, guess_mapping(added[0]))
 
     def _layers_will_be_removed(self, layer_ids):
         ids = set(layer_ids)
