@@ -31,7 +31,7 @@ from qgis.PyQt import uic
 from qgis.PyQt.QtCore import QCoreApplication, QItemSelection, QItemSelectionModel, QObject, Qt, QTimer
 from qgis.PyQt.QtWidgets import QAbstractItemView, QFileDialog, QHeaderView, QMenu, QWidget
 
-from .field_mapping import FieldMapping, FieldMappingDialog, guess_mapping, load_mapping
+from .field_mapping import FieldMapping, FieldMappingDialog, load_mapping
 from .gap_filter import TASK_THRESHOLD as GAP_TASK_THRESHOLD
 from .gap_filter import InsidePolygonsTask, fids_inside_polygons, polygon_transform
 from .models import (
@@ -536,7 +536,7 @@ class BorderRegionDock(QgsDockWidget):
                 tab.set_layer(None, False)
                 self.ui.countLabel.setText(tr("Bundled {} unavailable: {}").format(tab.kind, err))
                 return
-            tab.set_layer(layer, in_project, guess_mapping(layer) if not in_project else None)
+            tab.set_layer(layer, in_project)
         elif choice:
             tab.set_layer(QgsProject.instance().mapLayer(choice), True)
         else:
@@ -556,7 +556,7 @@ class BorderRegionDock(QgsDockWidget):
                 # that selection shows on the map.
                 added = [layer for layer in layers if _is_bundled(layer, tab.kind)]
                 if added:
-                    tab.set_layer(added[0], True, guess_mapping(added[0]))
+                    tab.set_layer(added[0], True)
 
     def _layers_will_be_removed(self, layer_ids):
         ids = set(layer_ids)
