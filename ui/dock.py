@@ -52,6 +52,18 @@ REFRESH_DELAY_MS = 50
 # Width of the map shown around a point feature when the canvas is zoomed out further than a few times this.
 ZOOM_WIDTH_M = 20000.0
 BUNDLED = "bundled"
+# Initial column widths (px), wide enough for the headers and most values; the user can drag them.
+COLUMN_WIDTHS = {
+    "name": 150,
+    "name_ar": 110,
+    "side": 50,
+    "governorate": 120,
+    "border_km": 95,
+    "status": 90,
+    "kind": 75,
+    "pair": 130,
+    "status_date": 95,
+}
 STATUSES = ("inhabited", "abandoned", "unknown", "open", "closed")
 
 
@@ -222,6 +234,8 @@ class SourceTab(QObject):
         view.setModel(self.model)
         view.sortByColumn(0, Qt.SortOrder.AscendingOrder)  # by name, until the user clicks another column
         view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        for column, (role, _) in enumerate(columns):
+            view.setColumnWidth(column, COLUMN_WIDTHS.get(role, 90))
         view.horizontalHeader().setSortIndicatorShown(True)
         view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         view.selectionModel().selectionChanged.connect(self._view_selection_changed)
