@@ -64,7 +64,6 @@ COLUMN_WIDTHS = {
     "pair": 130,
     "status_date": 95,
 }
-STATUSES = ("inhabited", "abandoned", "unknown", "open", "closed")
 
 
 def tr(text: str) -> str:
