@@ -54,5 +54,10 @@ def recording_iface(qgis_app):
 
     iface = RecordingInterface()
     yield iface
+    # pytest-qgis's interface listens to the project; a deleted canvas must not hear it.
+    from qgis.core import QgsProject
+
+    QgsProject.instance().layersAdded.disconnect(iface.addLayers)
+    QgsProject.instance().removeAll.disconnect(iface.removeAllLayers)
     iface.mainWindow().close()
     iface.mainWindow().deleteLater()
