@@ -8,6 +8,8 @@ from qgis.core import (
     QgsLayerTreeLayer,
     QgsProject,
 )
+from qgis.PyQt import sip
+from qgis.PyQt.QtCore import QTimer
 
 from . import catalogue
 
@@ -49,7 +51,15 @@ def add_border_region_layers(project: QgsProject, canvas=None) -> QgsLayerTreeGr
             border_layer = layer
     if canvas is not None and border_layer is not None:
         zoom_to_layer(canvas, border_layer, project)
+        # Once the first layers of an empty project reach the canvas, QGIS's layer-tree bridge
+        # zooms to the full extent (all countries) on the next event-loop turn: zoom again after it.
+        QTimer.singleShot(0, lambda: _zoom_if_alive(canvas, border_layer, project))
     return group
+
+
+def _zoom_if_alive(canvas, layer, project: QgsProject) -> None:
+    if not sip.isdeleted(canvas) and not sip.isdeleted(layer) and layer.isValid():
+        zoom_to_layer(canvas, layer, project)
 
 
 def _insert_index(group: QgsLayerTreeGroup, order: int) -> int:
