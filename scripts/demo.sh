@@ -36,17 +36,17 @@ run() {  # run ALGORITHM KEY=VALUE...: qgis_process --json, the JSON saved in $l
 
 echo "demo: 1/2 bordergaps:gapzones (Peshmerga | ISF seam, synthetic control areas, posts and coverage)"
 run bordergaps:gapzones \
-  "CONTROL_AREAS=$scenario|layername=control_areas" FORCE_FIELD=force FORCE_A=Peshmerga FORCE_B=ISF \
-  "COVERAGE=$scenario|layername=coverage" "POSTS=$scenario|layername=posts" RANGE_FIELD=range_m \
+  "CONTROL_AREAS=$scenario|layername=control_areas|option:IMMUTABLE=YES" FORCE_FIELD=force FORCE_A=Peshmerga FORCE_B=ISF \
+  "COVERAGE=$scenario|layername=coverage|option:IMMUTABLE=YES" "POSTS=$scenario|layername=posts|option:IMMUTABLE=YES" RANGE_FIELD=range_m \
   DEFAULT_RANGE=3000 SEAM_DISTANCE=5000 MODE=0 MIN_AREA=100000 \
-  "SETTLEMENTS=$region|layername=settlements" "BORDER=$region|layername=border" \
+  "SETTLEMENTS=$region|layername=settlements|option:IMMUTABLE=YES" "BORDER=$region|layername=border|option:IMMUTABLE=YES" \
   "OUTPUT=$out/gaps.gpkg"
 
 echo "demo: 2/2 bordergaps:exportmap"
 run bordergaps:exportmap \
   "GAPS=$out/gaps.gpkg" \
-  "EXTRA_LAYERS=$scenario|layername=posts" "EXTRA_LAYERS=$scenario|layername=coverage" \
-  "EXTRA_LAYERS=$scenario|layername=control_areas" \
+  "EXTRA_LAYERS=$scenario|layername=posts|option:IMMUTABLE=YES" "EXTRA_LAYERS=$scenario|layername=coverage|option:IMMUTABLE=YES" \
+  "EXTRA_LAYERS=$scenario|layername=control_areas|option:IMMUTABLE=YES" \
   "TITLE=Unmonitored gap zones between Peshmerga and ISF: Sinjar – Rabia – Zumar" \
   "SUBTITLE=Seam 5 km either side of the two forces' districts, minus post and patrol coverage. DEMO: synthetic positions." \
   PAGE=0 SORT_KEY=0 "DPI=$dpi" INCLUDE_BORDER_REGION=true \
