@@ -3,11 +3,6 @@
 import csv
 
 import pytest
-from bg_testing.dock import crossings_layer, fid_of, point_layer, polygon_layer, settlements_layer
-from border_gaps.ui import dock as dock_module
-from border_gaps.ui import gap_filter
-from border_gaps.ui.dock import BorderRegionDock, export_csv, export_layer
-from border_gaps.ui.field_mapping import SETTINGS_GROUP, FieldMappingDialog, load_mapping
 from qgis.core import (
     QgsCoordinateReferenceSystem,
     QgsCoordinateTransform,
@@ -22,6 +17,12 @@ from qgis.core import (
     QgsVectorLayer,
 )
 from qgis.PyQt.QtCore import QItemSelectionModel, Qt
+
+from bg_testing.dock import crossings_layer, fid_of, point_layer, polygon_layer, settlements_layer
+from border_gaps.ui import dock as dock_module
+from border_gaps.ui import gap_filter
+from border_gaps.ui.dock import BorderRegionDock, export_csv, export_layer
+from border_gaps.ui.field_mapping import SETTINGS_GROUP, FieldMappingDialog, load_mapping
 
 # Polygon around Al-Ba'aj and Sinjar only (lon 41.6-42.0, lat 36.0-36.4).
 GAP_WKT = "POLYGON((41.6 36.0, 42.0 36.0, 42.0 36.4, 41.6 36.4, 41.6 36.0))"
@@ -40,10 +41,7 @@ def project(qgis_app):
 
 @pytest.fixture
 def iface(recording_iface):
-    yield recording_iface
-    # pytest-qgis's QgisInterface connects the project to its canvas; the window is deleted after the test.
-    QgsProject.instance().layersAdded.disconnect(recording_iface.addLayers)
-    QgsProject.instance().removeAll.disconnect(recording_iface.removeAllLayers)
+    return recording_iface
 
 
 @pytest.fixture

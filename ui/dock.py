@@ -18,6 +18,7 @@ from qgis.core import (
     QgsGeometry,
     QgsMapLayerProxyModel,
     QgsProject,
+    QgsProviderRegistry,
     QgsRectangle,
     QgsTask,
     QgsUnitTypes,
@@ -81,8 +82,10 @@ def _polygon_layer_filter():
 
 
 def _source_parts(source: str):
-    path, _, rest = source.partition("|")
-    return os.path.normcase(os.path.realpath(path)) if path else "", rest.lower()
+    """(file, layer name) of an OGR source, whatever open options it carries (e.g. IMMUTABLE)."""
+    parts = QgsProviderRegistry.instance().decodeUri("ogr", source)
+    path = parts.get("path") or ""
+    return (os.path.normcase(os.path.realpath(path)) if path else "", (parts.get("layerName") or "").lower())
 
 
 class _Connections:
