@@ -77,8 +77,9 @@ def native_chain(control, coverage):
 def geos_direct(control, coverage):
     """The seam, then one QgsGeometry.unaryUnion of the coverage that touches it (found with a prepared
     geometry), one difference, single parts, areas. Returns the gap area (m²)."""
-    from border_gaps.analysis.geometry import polygon_parts
     from qgis.core import QgsGeometry
+
+    from border_gaps.analysis.geometry import polygon_parts
 
     held = {"Peshmerga": [], "ISF": []}
     for f in control.getFeatures():

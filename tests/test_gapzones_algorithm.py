@@ -5,6 +5,8 @@ import math
 import os
 
 import pytest
+from qgis.core import QgsGeometry, QgsProcessingException, QgsProcessingFeedback
+
 from bg_testing.gaps import (
     arc_deficit,
     box,
@@ -18,7 +20,6 @@ from bg_testing.gaps import (
     two_squares,
     within_chords,
 )
-from qgis.core import QgsGeometry, QgsProcessingException, QgsProcessingFeedback
 
 
 def run(alg, params, feedback=None):
@@ -294,8 +295,9 @@ def test_non_polygon_coverage_is_refused(bordergaps_provider):
 
 
 def test_outputs_are_styled_on_load(bordergaps_provider):
-    from border_gaps.processing.seamzones import STYLES, StyleOnLoad, style_output
     from qgis.core import QgsProcessingContext
+
+    from border_gaps.processing.seamzones import STYLES, StyleOnLoad, style_output
 
     gaps = run("gapzones", _hole_case(MIN_AREA=0))["OUTPUT"]
     StyleOnLoad(os.path.join(STYLES, "gap_zones.qml")).postProcessLayer(gaps, None, None)

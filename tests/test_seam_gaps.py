@@ -5,12 +5,13 @@ import threading
 import time
 
 import pytest
-from bg_testing.gaps import X0, Y0, strip_scenario
-from border_gaps.analysis.gaps import analyse_gaps
-from border_gaps.analysis.geometry import CanceledError, gap_zones, polygon_parts, seam_zones
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from qgis.core import QgsFeedback, QgsGeometry, QgsPointXY
+
+from bg_testing.gaps import X0, Y0, strip_scenario
+from border_gaps.analysis.gaps import analyse_gaps
+from border_gaps.analysis.geometry import CanceledError, gap_zones, polygon_parts, seam_zones
 
 
 def rect(x0, y0, w, h):

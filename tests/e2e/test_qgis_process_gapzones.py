@@ -6,8 +6,9 @@ import os
 import subprocess
 
 import pytest
-from bg_testing.gaps import box, box_with_hole, districts, layer
 from qgis.core import QgsVectorFileWriter, QgsVectorLayer
+
+from bg_testing.gaps import box, box_with_hole, districts, layer
 
 pytestmark = pytest.mark.e2e
 
