@@ -90,8 +90,9 @@ def check_field(source, layer_name: str, field_name: str, key: str) -> int:
     return index
 
 
-def check_control_areas(source, layer_name: str, force_field: str, force_a: Sequence[str],
-                        force_b: Sequence[str]) -> None:
+def check_control_areas(
+    source, layer_name: str, force_field: str, force_a: Sequence[str], force_b: Sequence[str]
+) -> None:
     """Cheap checks of CONTROL_AREAS, FORCE_FIELD, FORCE_A, FORCE_B, run before any geometry work."""
     check_layer_type(source, layer_name, "CONTROL_AREAS", POLYGON)
     if source.featureCount() == 0:
@@ -143,9 +144,16 @@ class Districts:
     read: Optional[ReadResult] = None
 
 
-def read_districts(source, layer_name: str, crs: QgsCoordinateReferenceSystem, force_field: str,
-                   force_a: Sequence[str], force_b: Sequence[str], name_field: Optional[str] = None,
-                   feedback: Optional[QgsFeedback] = None) -> Districts:
+def read_districts(
+    source,
+    layer_name: str,
+    crs: QgsCoordinateReferenceSystem,
+    force_field: str,
+    force_a: Sequence[str],
+    force_b: Sequence[str],
+    name_field: Optional[str] = None,
+    feedback: Optional[QgsFeedback] = None,
+) -> Districts:
     wanted_a = {_norm(v) for v in force_a}
     wanted_b = {_norm(v) for v in force_b}
     read = read_features(source, crs, layer_name, POLYGON, is_canceled=lambda: _canceled(feedback))
@@ -168,9 +176,14 @@ def _canceled(feedback) -> bool:
     return feedback is not None and feedback.isCanceled()
 
 
-def stream_geometries(source, crs: QgsCoordinateReferenceSystem, read: ReadResult,
-                      box: Optional[QgsRectangle] = None, feedback=None,
-                      attributes: Sequence[str] = ()) -> Iterator[Tuple[QgsGeometry, list]]:
+def stream_geometries(
+    source,
+    crs: QgsCoordinateReferenceSystem,
+    read: ReadResult,
+    box: Optional[QgsRectangle] = None,
+    feedback=None,
+    attributes: Sequence[str] = (),
+) -> Iterator[Tuple[QgsGeometry, list]]:
     """(geometry in ``crs``, [values of ``attributes``]) for each feature, one at a time.
 
     ``box`` (in ``crs``) lets the provider skip features far from it (its spatial index).
@@ -188,8 +201,11 @@ def stream_geometries(source, crs: QgsCoordinateReferenceSystem, read: ReadResul
     request = QgsFeatureRequest()
     if box is not None:
         try:
-            source_box = QgsCoordinateTransform(crs, src_crs, context).transformBoundingBox(box) \
-                if transform is not None else QgsRectangle(box)
+            source_box = (
+                QgsCoordinateTransform(crs, src_crs, context).transformBoundingBox(box)
+                if transform is not None
+                else QgsRectangle(box)
+            )
         except QgsCsException:
             source_box = None  # the box cannot be expressed in the layer's CRS: read everything
         extent = source.sourceExtent()
@@ -206,8 +222,11 @@ def stream_geometries(source, crs: QgsCoordinateReferenceSystem, read: ReadResul
     total = max(1, source.featureCount())
     # the layer's type says whether any feature can carry Z or M: no per-feature check when not
     layer_wkb = source.wkbType()
-    maybe_zm = QgsWkbTypes.hasZ(layer_wkb) or QgsWkbTypes.hasM(layer_wkb) or \
-        QgsWkbTypes.flatType(layer_wkb) in (QgsWkbTypes.Type.Unknown, QgsWkbTypes.Type.GeometryCollection)
+    maybe_zm = (
+        QgsWkbTypes.hasZ(layer_wkb)
+        or QgsWkbTypes.hasM(layer_wkb)
+        or QgsWkbTypes.flatType(layer_wkb) in (QgsWkbTypes.Type.Unknown, QgsWkbTypes.Type.GeometryCollection)
+    )
     for n, feature in enumerate(source.getFeatures(request)):
         if n % 200 == 0:
             check_canceled(feedback)
@@ -259,18 +278,29 @@ def _union_of(source, layer_name, crs, geometry_type, feedback) -> Tuple[Optiona
     return QgsGeometry.collectGeometry(geoms), read
 
 
-def compute_seam(control, control_name: str, force_field: str, force_a: Sequence[str], force_b: Sequence[str],
-                 seam_distance: float, study_area=None, study_name: str = "", name_field: Optional[str] = None,
-                 feedback=None, log: Callable[[str], None] = lambda s: None) -> Tuple[Seam, Districts,
-                                                                                      QgsCoordinateReferenceSystem]:
+def compute_seam(
+    control,
+    control_name: str,
+    force_field: str,
+    force_a: Sequence[str],
+    force_b: Sequence[str],
+    seam_distance: float,
+    study_area=None,
+    study_name: str = "",
+    name_field: Optional[str] = None,
+    feedback=None,
+    log: Callable[[str], None] = lambda s: None,
+) -> Tuple[Seam, Districts, QgsCoordinateReferenceSystem]:
     """Checks the control layer, picks the metric CRS, reads the districts and returns the seam."""
     check_distances(seam_distance)
     check_control_areas(control, control_name, force_field, force_a, force_b)
-    crs = metric_crs_for(control.sourceExtent() if hasattr(control, "sourceExtent") else control.extent(),
-                         source_crs(control))
+    crs = metric_crs_for(
+        control.sourceExtent() if hasattr(control, "sourceExtent") else control.extent(), source_crs(control)
+    )
     log(f"Computing in {crs.authid()} ({crs.description()}): areas in m² of that projection.")
-    districts = read_districts(control, control_name, crs, force_field, force_a, force_b, name_field,
-                               StepFeedback(feedback, 0, 50))
+    districts = read_districts(
+        control, control_name, crs, force_field, force_a, force_b, name_field, StepFeedback(feedback, 0, 50)
+    )
     for line in districts.read.log_lines():
         log(line)
     if not districts.force_a or not districts.force_b:
@@ -285,16 +315,31 @@ def compute_seam(control, control_name: str, force_field: str, force_a: Sequence
         for line in read.log_lines():
             log(line)
         if study is None:
-            raise BorderGapsError(f"Layer '{study_name}' (STUDY_AREA) has no polygon features. Choose another "
-                                  "layer or leave STUDY_AREA empty.")
-    seam = seam_zones([g for _, g in districts.force_a], [g for _, g in districts.force_b], seam_distance,
-                      study, StepFeedback(feedback, 50, 100))
+            raise BorderGapsError(
+                f"Layer '{study_name}' (STUDY_AREA) has no polygon features. Choose another "
+                "layer or leave STUDY_AREA empty."
+            )
+    seam = seam_zones(
+        [g for _, g in districts.force_a],
+        [g for _, g in districts.force_b],
+        seam_distance,
+        study,
+        StepFeedback(feedback, 50, 100),
+    )
     return seam, districts, crs
 
 
-def gather_coverage(region: QgsGeometry, crs, coverage_layers: Sequence[Tuple[object, str]], posts=None,
-                    posts_name: str = "", range_field: Optional[str] = None, default_range: float = 0.0,
-                    feedback=None, log: Callable[[str], None] = lambda s: None) -> SeamCoverage:
+def gather_coverage(
+    region: QgsGeometry,
+    crs,
+    coverage_layers: Sequence[Tuple[object, str]],
+    posts=None,
+    posts_name: str = "",
+    range_field: Optional[str] = None,
+    default_range: float = 0.0,
+    feedback=None,
+    log: Callable[[str], None] = lambda s: None,
+) -> SeamCoverage:
     """Streams every coverage polygon and post disc, keeping those that reach ``region``."""
     gathered = SeamCoverage(region)
     box = region.boundingBox() if not region.isEmpty() else None
@@ -303,8 +348,9 @@ def gather_coverage(region: QgsGeometry, crs, coverage_layers: Sequence[Tuple[ob
         read = ReadResult(name)
         before = len(gathered.pieces)
         offer = gathered.offer  # the layer was checked to be of polygons: no per-feature type test
-        for geom, _ in stream_geometries(source, crs, read, box, StepFeedback(feedback, 100 * k / steps,
-                                                                               100 * (k + 1) / steps)):
+        for geom, _ in stream_geometries(
+            source, crs, read, box, StepFeedback(feedback, 100 * k / steps, 100 * (k + 1) / steps)
+        ):
             offer(geom)
         log(f"{name}: {len(gathered.pieces) - before} coverage polygon(s) reach the seam.")
         for line in read.log_lines():
@@ -322,9 +368,9 @@ def gather_coverage(region: QgsGeometry, crs, coverage_layers: Sequence[Tuple[ob
         post_box = box.buffered(reach + 1.0) if box is not None else None
         discs = defaulted = 0
         attributes = [range_field] if range_index >= 0 else []
-        for geom, values in stream_geometries(posts, crs, read, post_box,
-                                              StepFeedback(feedback, 100 * (steps - 1) / steps, 100),
-                                              attributes):
+        for geom, values in stream_geometries(
+            posts, crs, read, post_box, StepFeedback(feedback, 100 * (steps - 1) / steps, 100), attributes
+        ):
             radius = None
             if values:
                 try:
@@ -339,14 +385,21 @@ def gather_coverage(region: QgsGeometry, crs, coverage_layers: Sequence[Tuple[ob
             for part in geom.asGeometryCollection() if geom.isMultipart() else [geom]:
                 disc = part.buffer(radius, BUFFER_SEGMENTS)
                 discs += int(gathered.offer(disc, repair=False))
-        log(f"{posts_name}: {discs} post range disc(s) reach the seam"
-            + (f"; {defaulted} post(s) without a usable {range_field or 'range'} took DEFAULT_RANGE." if defaulted
-               else "."))
+        log(
+            f"{posts_name}: {discs} post range disc(s) reach the seam"
+            + (
+                f"; {defaulted} post(s) without a usable {range_field or 'range'} took DEFAULT_RANGE."
+                if defaulted
+                else "."
+            )
+        )
         for line in read.log_lines():
             log(line)
     if gathered.repaired:
-        log(f"Repaired {gathered.repaired} invalid coverage geometr{'y' if gathered.repaired == 1 else 'ies'} "
-            "with makeValid.")
+        log(
+            f"Repaired {gathered.repaired} invalid coverage geometr{'y' if gathered.repaired == 1 else 'ies'} "
+            "with makeValid."
+        )
     return gathered
 
 
@@ -386,18 +439,35 @@ def analyse_gaps(
         check_layer_type(settlements, settlements_name, "SETTLEMENTS", POINT)
     if border is not None:
         check_layer_type(border, border_name, "BORDER", LINE)
-    seam, districts, crs = compute_seam(control, control_name, force_field, force_a, force_b, seam_distance,
-                                        study_area, study_name, name_field, StepFeedback(feedback, 0, 10), log)
+    seam, districts, crs = compute_seam(
+        control,
+        control_name,
+        force_field,
+        force_a,
+        force_b,
+        seam_distance,
+        study_area,
+        study_name,
+        name_field,
+        StepFeedback(feedback, 0, 10),
+        log,
+    )
     region = seam.base(whole_seam)
     log(f"Seam: {seam.seam_area_m2 / 1e6:.3f} km², of which unclaimed {seam.unclaimed_area_m2 / 1e6:.3f} km².")
     if region.isEmpty():
-        log("The seam is empty: no land lies within SEAM_DISTANCE of both forces"
-            + ("" if whole_seam else " outside their districts") + ".")
-    gathered = gather_coverage(region, crs, coverage_layers, posts, posts_name, range_field, default_range,
-                               StepFeedback(feedback, 10, 40), log)
+        log(
+            "The seam is empty: no land lies within SEAM_DISTANCE of both forces"
+            + ("" if whole_seam else " outside their districts")
+            + "."
+        )
+    gathered = gather_coverage(
+        region, crs, coverage_layers, posts, posts_name, range_field, default_range, StepFeedback(feedback, 10, 40), log
+    )
     result = gap_zones(region, gathered, min_area, StepFeedback(feedback, 40, 85))
-    log(f"Merged {len(gathered.pieces)} coverage piece(s) in {result.tiles} tile(s); {len(result.gaps)} gap(s) "
-        f"kept, {len(result.dropped)} smaller than MIN_AREA dropped.")
+    log(
+        f"Merged {len(gathered.pieces)} coverage piece(s) in {result.tiles} tile(s); {len(result.gaps)} gap(s) "
+        f"kept, {len(result.dropped)} smaller than MIN_AREA dropped."
+    )
     check_canceled(feedback)
     border_geom = villages = None
     if border is not None:
@@ -407,10 +477,14 @@ def analyse_gaps(
     if settlements is not None:
         villages = _read_villages(settlements, settlements_name, crs, feedback, log)
     metrics = measure_gaps(
-        result.gaps, seam_distance,
+        result.gaps,
+        seam_distance,
         districts.force_a if name_field else None,
         districts.force_b if name_field else None,
-        border_geom, villages, gathered.pieces, StepFeedback(feedback, 85, 100),
+        border_geom,
+        villages,
+        gathered.pieces,
+        StepFeedback(feedback, 85, 100),
     )
     return GapAnalysis(crs, seam, whole_seam, result, metrics)
 

@@ -46,8 +46,10 @@ def polygon_parts(geom: Optional[QgsGeometry]) -> List[QgsGeometry]:
     """The single polygons of ``geom`` (empty parts, lines and points left by overlays dropped)."""
     if geom is None or geom.isNull() or geom.isEmpty():
         return []
-    if geom.type() != QgsWkbTypes.GeometryType.PolygonGeometry and \
-            QgsWkbTypes.flatType(geom.wkbType()) != QgsWkbTypes.Type.GeometryCollection:
+    if (
+        geom.type() != QgsWkbTypes.GeometryType.PolygonGeometry
+        and QgsWkbTypes.flatType(geom.wkbType()) != QgsWkbTypes.Type.GeometryCollection
+    ):
         return []
     if not geom.isMultipart() and QgsWkbTypes.flatType(geom.wkbType()) != QgsWkbTypes.Type.GeometryCollection:
         return [geom]
@@ -58,8 +60,7 @@ def polygon_parts(geom: Optional[QgsGeometry]) -> List[QgsGeometry]:
     return parts
 
 
-def union_all(geoms: Sequence[QgsGeometry], feedback: Optional[QgsFeedback] = None,
-              chunk: int = 256) -> QgsGeometry:
+def union_all(geoms: Sequence[QgsGeometry], feedback: Optional[QgsFeedback] = None, chunk: int = 256) -> QgsGeometry:
     """The union of ``geoms`` (GEOS cascaded union), in chunks so a cancel is seen between them.
 
     An empty input gives an empty polygon, never a null geometry.
@@ -73,7 +74,7 @@ def union_all(geoms: Sequence[QgsGeometry], feedback: Optional[QgsFeedback] = No
         merged = []
         for start in range(0, len(level), chunk):
             check_canceled(feedback)
-            merged.append(_union(level[start:start + chunk]))
+            merged.append(_union(level[start : start + chunk]))
         level = merged
     return level[0]
 
@@ -82,8 +83,9 @@ def _union(geoms: Sequence[QgsGeometry]) -> QgsGeometry:
     result = QgsGeometry.unaryUnion(list(geoms))
     if result.isNull():  # GEOS failed (e.g. a topology error): say which step, not a crash later
         raise BorderGapsError(
-            "Merging polygons failed in GEOS: " + (result.lastError() or "unknown error") +
-            ". Run 'Fix geometries' on the input layers and try again."
+            "Merging polygons failed in GEOS: "
+            + (result.lastError() or "unknown error")
+            + ". Run 'Fix geometries' on the input layers and try again."
         )
     return result
 
@@ -299,14 +301,25 @@ class _Tiler:
         vertical = rect.width() >= rect.height()
         cut = rect.center().x() if vertical else rect.center().y()
         if vertical:
-            halves = (QgsRectangle(rect.xMinimum(), rect.yMinimum(), cut, rect.yMaximum()),
-                      QgsRectangle(cut, rect.yMinimum(), rect.xMaximum(), rect.yMaximum()))
+            halves = (
+                QgsRectangle(rect.xMinimum(), rect.yMinimum(), cut, rect.yMaximum()),
+                QgsRectangle(cut, rect.yMinimum(), rect.xMaximum(), rect.yMaximum()),
+            )
         else:
-            halves = (QgsRectangle(rect.xMinimum(), rect.yMinimum(), rect.xMaximum(), cut),
-                      QgsRectangle(rect.xMinimum(), cut, rect.xMaximum(), rect.yMaximum()))
+            halves = (
+                QgsRectangle(rect.xMinimum(), rect.yMinimum(), rect.xMaximum(), cut),
+                QgsRectangle(rect.xMinimum(), cut, rect.xMaximum(), rect.yMaximum()),
+            )
         box = self.boxes[ids]
-        subsets = [ids[(box[:, 0] <= half.xMaximum()) & (box[:, 2] >= half.xMinimum()) &
-                       (box[:, 1] <= half.yMaximum()) & (box[:, 3] >= half.yMinimum())] for half in halves]
+        subsets = [
+            ids[
+                (box[:, 0] <= half.xMaximum())
+                & (box[:, 2] >= half.xMinimum())
+                & (box[:, 1] <= half.yMaximum())
+                & (box[:, 3] >= half.yMinimum())
+            ]
+            for half in halves
+        ]
         if len(subsets[0]) + len(subsets[1]) > 1.8 * len(ids):
             # most pieces span the cut: splitting further would not shrink the unions, only multiply them
             return self._leaf(rect, region, ids)
@@ -338,8 +351,9 @@ class _Tiler:
             self.feedback.setProgress(min(100.0, 100.0 * self.done_area / self.total_area))
         return polygon_parts(gaps)
 
-    def _merge_across(self, first: List[QgsGeometry], second: List[QgsGeometry], cut: float,
-                      vertical: bool) -> List[QgsGeometry]:
+    def _merge_across(
+        self, first: List[QgsGeometry], second: List[QgsGeometry], cut: float, vertical: bool
+    ) -> List[QgsGeometry]:
         def reaches(part, side):
             box = part.boundingBox()
             if vertical:
@@ -354,8 +368,12 @@ class _Tiler:
         return keep + polygon_parts(union_all(touching, self.feedback))
 
 
-def to_crs(geom: QgsGeometry, source: QgsCoordinateReferenceSystem, target: QgsCoordinateReferenceSystem,
-           transform_context=None) -> QgsGeometry:
+def to_crs(
+    geom: QgsGeometry,
+    source: QgsCoordinateReferenceSystem,
+    target: QgsCoordinateReferenceSystem,
+    transform_context=None,
+) -> QgsGeometry:
     """A copy of ``geom`` (in ``source``) in ``target``: results go back to the control layer's CRS."""
     out = QgsGeometry(geom)
     if source != target:

@@ -26,8 +26,9 @@ PRIORITY_FORMULA = (
 )
 
 
-def priority(area_km2: float, width_km: float, border_km: Optional[float], settlements: Optional[int],
-             abandoned: Optional[int]) -> float:
+def priority(
+    area_km2: float, width_km: float, border_km: Optional[float], settlements: Optional[int], abandoned: Optional[int]
+) -> float:
     """The 0–100 priority of a gap (PRIORITY_FORMULA), rounded to 0.1."""
     terms = [
         (PRIORITY_TERMS["area"][0], 1 - math.exp(-area_km2 / PRIORITY_TERMS["area"][1])),
@@ -129,8 +130,12 @@ def measure_gaps(
             engine = QgsGeometry.createGeometryEngine(gap.constGet())
             engine.prepareGeometry()
             box = gap.boundingBox()
-            inside_box = np.nonzero((village_xy[:, 0] >= box.xMinimum()) & (village_xy[:, 0] <= box.xMaximum()) &
-                                    (village_xy[:, 1] >= box.yMinimum()) & (village_xy[:, 1] <= box.yMaximum()))[0]
+            inside_box = np.nonzero(
+                (village_xy[:, 0] >= box.xMinimum())
+                & (village_xy[:, 0] <= box.xMaximum())
+                & (village_xy[:, 1] >= box.yMinimum())
+                & (village_xy[:, 1] <= box.yMaximum())
+            )[0]
             for i in inside_box:
                 point, is_abandoned = settlements[i]
                 village = QgsGeometry.fromPointXY(point)  # held: constGet() of a temporary would dangle
@@ -139,24 +144,26 @@ def measure_gaps(
                     abandoned += int(is_abandoned)
         post_m = _nearest_distance(pole, radius, cover_index, coverage) if cover_index is not None else None
         width_m = 2.0 * radius
-        results.append(GapMetrics(
-            area_m2=area,
-            perimeter_m=gap.length(),
-            width_m=width_m,
-            force_a_adj=named_a.within(gap) if named_a is not None else None,
-            force_b_adj=named_b.within(gap) if named_b is not None else None,
-            border_m=border_m,
-            settlements=count,
-            abandoned=abandoned,
-            post_m=post_m,
-            priority=priority(area / 1e6, width_m / 1e3, None if border_m is None else border_m / 1e3,
-                              count, abandoned),
-        ))
+        results.append(
+            GapMetrics(
+                area_m2=area,
+                perimeter_m=gap.length(),
+                width_m=width_m,
+                force_a_adj=named_a.within(gap) if named_a is not None else None,
+                force_b_adj=named_b.within(gap) if named_b is not None else None,
+                border_m=border_m,
+                settlements=count,
+                abandoned=abandoned,
+                post_m=post_m,
+                priority=priority(
+                    area / 1e6, width_m / 1e3, None if border_m is None else border_m / 1e3, count, abandoned
+                ),
+            )
+        )
     return results
 
 
-def _nearest_distance(point: QgsGeometry, start: float, index: QgsSpatialIndex,
-                      pieces: Sequence[QgsGeometry]) -> float:
+def _nearest_distance(point: QgsGeometry, start: float, index: QgsSpatialIndex, pieces: Sequence[QgsGeometry]) -> float:
     """Distance from ``point`` to the nearest of ``pieces``: boxes within r of the point are tried,
     r growing from ``start``; a piece at distance ≤ r has its box within r, so the first candidate
     at distance ≤ r is the true nearest. Gaps are bounded by coverage, so r = the inscribed radius

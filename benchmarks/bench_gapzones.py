@@ -62,15 +62,30 @@ def native_chain(control, coverage):
     reach = {}
     for force in ("Peshmerga", "ISF"):
         held = step("native:extractbyattribute", INPUT=control, FIELD="force", OPERATOR=0, VALUE=force)
-        reach[force] = step("native:buffer", INPUT=held, DISTANCE=DISTANCE, SEGMENTS=SEGMENTS, END_CAP_STYLE=0,
-                            JOIN_STYLE=0, MITER_LIMIT=2, DISSOLVE=True)
+        reach[force] = step(
+            "native:buffer",
+            INPUT=held,
+            DISTANCE=DISTANCE,
+            SEGMENTS=SEGMENTS,
+            END_CAP_STYLE=0,
+            JOIN_STYLE=0,
+            MITER_LIMIT=2,
+            DISSOLVE=True,
+        )
     seam = step("native:intersection", INPUT=reach["Peshmerga"], OVERLAY=reach["ISF"])
     unclaimed = step("native:difference", INPUT=seam, OVERLAY=control)
     covered = step("native:dissolve", INPUT=coverage)
     gaps = step("native:difference", INPUT=unclaimed, OVERLAY=covered)
     single = step("native:multiparttosingleparts", INPUT=gaps)
-    measured = step("native:fieldcalculator", INPUT=single, FIELD_NAME="area_m2", FIELD_TYPE=0, FIELD_LENGTH=20,
-                    FIELD_PRECISION=3, FORMULA="area($geometry)")
+    measured = step(
+        "native:fieldcalculator",
+        INPUT=single,
+        FIELD_NAME="area_m2",
+        FIELD_TYPE=0,
+        FIELD_LENGTH=20,
+        FIELD_PRECISION=3,
+        FORMULA="area($geometry)",
+    )
     return sum(f["area_m2"] for f in measured.getFeatures())
 
 
@@ -102,9 +117,20 @@ def geos_direct(control, coverage):
 def ours(control, coverage):
     from qgis import processing
 
-    result = processing.run("bordergaps:gapzones", {
-        "CONTROL_AREAS": control, "FORCE_FIELD": "force", "FORCE_A": "Peshmerga", "FORCE_B": "ISF",
-        "COVERAGE": [coverage], "SEAM_DISTANCE": DISTANCE, "MODE": 0, "MIN_AREA": 0, "OUTPUT": "memory:gaps"})
+    result = processing.run(
+        "bordergaps:gapzones",
+        {
+            "CONTROL_AREAS": control,
+            "FORCE_FIELD": "force",
+            "FORCE_A": "Peshmerga",
+            "FORCE_B": "ISF",
+            "COVERAGE": [coverage],
+            "SEAM_DISTANCE": DISTANCE,
+            "MODE": 0,
+            "MIN_AREA": 0,
+            "OUTPUT": "memory:gaps",
+        },
+    )
     return result["GAP_AREA_KM2"] * 1e6, result["GAP_COUNT"]
 
 
@@ -175,21 +201,57 @@ def main():
         core_area, core_s, core_mib = timed(ours_core, control, coverage, repeats=repeats)
         native_area, native_s, native_mib = timed(native_chain, control, coverage, repeats=1 if n > 10_000 else 2)
         diff = abs(our_area - native_area) / native_area * 100 if native_area else 0.0
-        same = diff <= 0.5 and all(abs(our_area - other) <= 0.005 * max(other, 1.0)
-                                   for other in (direct_area, core_area))
+        same = diff <= 0.5 and all(
+            abs(our_area - other) <= 0.005 * max(other, 1.0) for other in (direct_area, core_area)
+        )
         failed |= not same
-        rows.append([f"{n:,}", count, f"{our_area / 1e6:.3f}", f"{diff:.4f}", f"{our_s:.2f}", f"{core_s:.2f}",
-                     f"{direct_s:.2f}", f"{native_s:.2f}", f"{native_s / our_s:.1f}×", f"{direct_s / core_s:.2f}×",
-                     f"{our_mib:.0f}", f"{core_mib:.0f}", f"{direct_mib:.0f}", f"{native_mib:.0f}",
-                     "yes" if same else "NO"])
-        print(f"N={n}: gapzones {our_s:.2f} s, our merge {core_s:.2f} s, GEOS direct {direct_s:.2f} s, "
-              f"native chain {native_s:.2f} s", flush=True)
+        rows.append(
+            [
+                f"{n:,}",
+                count,
+                f"{our_area / 1e6:.3f}",
+                f"{diff:.4f}",
+                f"{our_s:.2f}",
+                f"{core_s:.2f}",
+                f"{direct_s:.2f}",
+                f"{native_s:.2f}",
+                f"{native_s / our_s:.1f}×",
+                f"{direct_s / core_s:.2f}×",
+                f"{our_mib:.0f}",
+                f"{core_mib:.0f}",
+                f"{direct_mib:.0f}",
+                f"{native_mib:.0f}",
+                "yes" if same else "NO",
+            ]
+        )
+        print(
+            f"N={n}: gapzones {our_s:.2f} s, our merge {core_s:.2f} s, GEOS direct {direct_s:.2f} s, "
+            f"native chain {native_s:.2f} s",
+            flush=True,
+        )
     print()
     print("gapzones: the whole algorithm (measures and output included); our merge: the same seam/merge/")
     print("difference work as 'GEOS direct' without the measures; native: the Modeler chain.")
-    print_table(["N", "gaps", "gap km²", "Δ native %", "gapzones s", "our merge s", "GEOS direct s", "native s",
-                 "native/gapzones", "direct/our merge", "gapzones MiB", "merge MiB", "direct MiB", "native MiB",
-                 "same"], rows)
+    print_table(
+        [
+            "N",
+            "gaps",
+            "gap km²",
+            "Δ native %",
+            "gapzones s",
+            "our merge s",
+            "GEOS direct s",
+            "native s",
+            "native/gapzones",
+            "direct/our merge",
+            "gapzones MiB",
+            "merge MiB",
+            "direct MiB",
+            "native MiB",
+            "same",
+        ],
+        rows,
+    )
     return 1 if failed else 0
 
 

@@ -91,8 +91,13 @@ def write_gpkg(scenario: Scenario, path: str) -> str:
     """Writes layers ``control_areas`` (name, force) and ``coverage`` (kind) to ``path``."""
     if os.path.exists(path):
         os.remove(path)
-    _write(path, "control_areas", [("name", QVariant.String), ("force", QVariant.String)],
-           [(name, force, geom) for name, force, geom in scenario.districts], create=True)
+    _write(
+        path,
+        "control_areas",
+        [("name", QVariant.String), ("force", QVariant.String)],
+        [(name, force, geom) for name, force, geom in scenario.districts],
+        create=True,
+    )
     _write(path, "coverage", [("kind", QVariant.String)], scenario.coverage, create=False)
     return path
 
@@ -104,10 +109,14 @@ def _write(path, layer, field_specs, rows, create):
     options = QgsVectorFileWriter.SaveVectorOptions()
     options.driverName = "GPKG"
     options.layerName = layer
-    options.actionOnExistingFile = (QgsVectorFileWriter.ActionOnExistingFile.CreateOrOverwriteFile if create
-                                    else QgsVectorFileWriter.ActionOnExistingFile.CreateOrOverwriteLayer)
-    writer = QgsVectorFileWriter.create(path, fields, QgsWkbTypes.Type.MultiPolygon, CRS,
-                                        QgsCoordinateTransformContext(), options)
+    options.actionOnExistingFile = (
+        QgsVectorFileWriter.ActionOnExistingFile.CreateOrOverwriteFile
+        if create
+        else QgsVectorFileWriter.ActionOnExistingFile.CreateOrOverwriteLayer
+    )
+    writer = QgsVectorFileWriter.create(
+        path, fields, QgsWkbTypes.Type.MultiPolygon, CRS, QgsCoordinateTransformContext(), options
+    )
     if writer.hasError():
         raise RuntimeError(writer.errorMessage())
     for row in rows:

@@ -31,13 +31,13 @@ from ..analysis.gaps import (
 )
 from ..analysis.geometry import to_crs
 from ..analysis.metrics import PRIORITY_FORMULA, summary
+from .base import BorderGapsAlgorithm
 from .seamzones import (
     CONTROL_AREAS,
     NAME_FIELD,
     OUTPUT,
     SEAM_DISTANCE,
     STUDY_AREA,
-    GapAlgorithm,
     _with_help,
     add_control_parameters,
     control_inputs,
@@ -53,17 +53,25 @@ MODE = "MODE"
 MIN_AREA = "MIN_AREA"
 SETTLEMENTS = "SETTLEMENTS"
 BORDER = "BORDER"
-NUMERIC_OUTPUTS = ("SEAM_AREA_KM2", "COVERED_AREA_KM2", "COVERED_PCT", "GAP_COUNT", "GAP_AREA_KM2",
-                   "LARGEST_GAP_KM2")
+NUMERIC_OUTPUTS = ("SEAM_AREA_KM2", "COVERED_AREA_KM2", "COVERED_PCT", "GAP_COUNT", "GAP_AREA_KM2", "LARGEST_GAP_KM2")
 
 
 def gap_fields() -> QgsFields:
     fields = QgsFields()
-    for name, kind in (("gap_id", QVariant.Int), ("area_km2", QVariant.Double), ("area_m2", QVariant.Double),
-                       ("perimeter_km", QVariant.Double), ("width_km", QVariant.Double),
-                       ("force_a_adj", QVariant.String), ("force_b_adj", QVariant.String),
-                       ("border_km", QVariant.Double), ("settlements", QVariant.Int), ("abandoned", QVariant.Int),
-                       ("post_km", QVariant.Double), ("priority", QVariant.Double)):
+    for name, kind in (
+        ("gap_id", QVariant.Int),
+        ("area_km2", QVariant.Double),
+        ("area_m2", QVariant.Double),
+        ("perimeter_km", QVariant.Double),
+        ("width_km", QVariant.Double),
+        ("force_a_adj", QVariant.String),
+        ("force_b_adj", QVariant.String),
+        ("border_km", QVariant.Double),
+        ("settlements", QVariant.Int),
+        ("abandoned", QVariant.Int),
+        ("post_km", QVariant.Double),
+        ("priority", QVariant.Double),
+    ):
         fields.append(QgsField(name, kind))
     return fields
 
@@ -76,7 +84,7 @@ def _or_null(value):
     return NULL if value is None else value
 
 
-class GapZonesAlgorithm(GapAlgorithm):
+class GapZonesAlgorithm(BorderGapsAlgorithm):
     ID = "gapzones"
     DISPLAY_NAME = "Unmonitored gap zones"
     GROUP_ID = "gaps"
@@ -94,7 +102,8 @@ class GapZonesAlgorithm(GapAlgorithm):
         "SEAM_DISTANCE of the gap, from NAME_FIELD), border_km (distance to BORDER), settlements and abandoned "
         "(SETTLEMENTS points inside; abandoned: field status = 'abandoned'), post_km (from the gap's innermost "
         "point to the nearest coverage polygon or post disc reaching the seam), priority (0–100):\n"
-        + PRIORITY_FORMULA + "\n\n"
+        + PRIORITY_FORMULA
+        + "\n\n"
         "Numeric outputs: SEAM_AREA_KM2 (the land analysed: unclaimed seam with MODE 0, whole seam with "
         "MODE 1), COVERED_AREA_KM2 and COVERED_PCT (its covered part), GAP_COUNT, GAP_AREA_KM2 and "
         "LARGEST_GAP_KM2 (kept gaps). SEAM_AREA_KM2 = COVERED_AREA_KM2 + GAP_AREA_KM2 + area dropped by MIN_AREA."
@@ -102,39 +111,101 @@ class GapZonesAlgorithm(GapAlgorithm):
 
     def initAlgorithm(self, config=None):  # noqa: N802 (QGIS API name)
         add_control_parameters(self, with_name_field=True)
-        self.addParameter(_with_help(QgsProcessingParameterMultipleLayers(
-            COVERAGE, self.tr("Coverage polygons (posts, patrols, cameras, drones)"),
-            QgsProcessing.TypeVectorPolygon, optional=True),
-            self.tr("Polygon layers of what is watched. Any CRS; only polygons reaching the seam are used.")))
-        self.addParameter(_with_help(QgsProcessingParameterFeatureSource(
-            POSTS, self.tr("Posts"), [QgsProcessing.TypeVectorPoint], optional=True),
-            self.tr("Optional points: each post covers a disc of its range.")))
-        self.addParameter(_with_help(QgsProcessingParameterField(
-            RANGE_FIELD, self.tr("Post range field (m)"), None, POSTS, QgsProcessingParameterField.Numeric,
-            optional=True),
-            self.tr("Numeric field of POSTS with each post's range in metres; empty or ≤ 0 takes DEFAULT_RANGE.")))
-        self.addParameter(_with_help(QgsProcessingParameterDistance(
-            DEFAULT_RANGE, self.tr("Default post range"), 2000.0, CONTROL_AREAS),
-            self.tr("Range in metres of posts without a RANGE_FIELD value.")))
-        self.addParameter(_with_help(QgsProcessingParameterEnum(
-            MODE, self.tr("Gaps in"), [self.tr("Unclaimed land only"), self.tr("The whole seam")], defaultValue=0),
-            self.tr("0: only the seam outside both forces' districts; 1: the whole seam, inside districts too.")))
-        self.addParameter(_with_help(QgsProcessingParameterNumber(
-            MIN_AREA, self.tr("Minimum gap area (m²)"), QgsProcessingParameterNumber.Type.Double, 10000.0),
-            self.tr("Gaps smaller than this (square metres) are dropped.")))
-        self.addParameter(_with_help(QgsProcessingParameterFeatureSource(
-            STUDY_AREA, self.tr("Study area"), [QgsProcessing.TypeVectorPolygon], optional=True),
-            self.tr("Optional polygons: the seam is clipped to them.")))
-        self.addParameter(_with_help(QgsProcessingParameterFeatureSource(
-            SETTLEMENTS, self.tr("Settlements"), [QgsProcessing.TypeVectorPoint], optional=True),
-            self.tr("Optional points counted in each gap; a field 'status' = 'abandoned' marks abandoned ones.")))
-        self.addParameter(_with_help(QgsProcessingParameterFeatureSource(
-            BORDER, self.tr("Border line"), [QgsProcessing.TypeVectorLine], optional=True),
-            self.tr("Optional line for border_km, e.g. the bundled Iraq–Syria border.")))
-        self.addParameter(QgsProcessingParameterFeatureSink(
-            OUTPUT, self.tr("Gap zones"), QgsProcessing.TypeVectorPolygon))
-        for key, label in zip(NUMERIC_OUTPUTS, ("Seam area (km²)", "Covered area (km²)", "Covered (%)",
-                                                "Number of gaps", "Gap area (km²)", "Largest gap (km²)")):
+        self.addParameter(
+            _with_help(
+                QgsProcessingParameterMultipleLayers(
+                    COVERAGE,
+                    self.tr("Coverage polygons (posts, patrols, cameras, drones)"),
+                    QgsProcessing.TypeVectorPolygon,
+                    optional=True,
+                ),
+                self.tr("Polygon layers of what is watched. Any CRS; only polygons reaching the seam are used."),
+            )
+        )
+        self.addParameter(
+            _with_help(
+                QgsProcessingParameterFeatureSource(
+                    POSTS, self.tr("Posts"), [QgsProcessing.TypeVectorPoint], optional=True
+                ),
+                self.tr("Optional points: each post covers a disc of its range."),
+            )
+        )
+        self.addParameter(
+            _with_help(
+                QgsProcessingParameterField(
+                    RANGE_FIELD,
+                    self.tr("Post range field (m)"),
+                    None,
+                    POSTS,
+                    QgsProcessingParameterField.Numeric,
+                    optional=True,
+                ),
+                self.tr("Numeric field of POSTS with each post's range in metres; empty or ≤ 0 takes DEFAULT_RANGE."),
+            )
+        )
+        self.addParameter(
+            _with_help(
+                QgsProcessingParameterDistance(DEFAULT_RANGE, self.tr("Default post range"), 2000.0, CONTROL_AREAS),
+                self.tr("Range in metres of posts without a RANGE_FIELD value."),
+            )
+        )
+        self.addParameter(
+            _with_help(
+                QgsProcessingParameterEnum(
+                    MODE,
+                    self.tr("Gaps in"),
+                    [self.tr("Unclaimed land only"), self.tr("The whole seam")],
+                    defaultValue=0,
+                ),
+                self.tr("0: only the seam outside both forces' districts; 1: the whole seam, inside districts too."),
+            )
+        )
+        self.addParameter(
+            _with_help(
+                QgsProcessingParameterNumber(
+                    MIN_AREA, self.tr("Minimum gap area (m²)"), QgsProcessingParameterNumber.Type.Double, 10000.0
+                ),
+                self.tr("Gaps smaller than this (square metres) are dropped."),
+            )
+        )
+        self.addParameter(
+            _with_help(
+                QgsProcessingParameterFeatureSource(
+                    STUDY_AREA, self.tr("Study area"), [QgsProcessing.TypeVectorPolygon], optional=True
+                ),
+                self.tr("Optional polygons: the seam is clipped to them."),
+            )
+        )
+        self.addParameter(
+            _with_help(
+                QgsProcessingParameterFeatureSource(
+                    SETTLEMENTS, self.tr("Settlements"), [QgsProcessing.TypeVectorPoint], optional=True
+                ),
+                self.tr("Optional points counted in each gap; a field 'status' = 'abandoned' marks abandoned ones."),
+            )
+        )
+        self.addParameter(
+            _with_help(
+                QgsProcessingParameterFeatureSource(
+                    BORDER, self.tr("Border line"), [QgsProcessing.TypeVectorLine], optional=True
+                ),
+                self.tr("Optional line for border_km, e.g. the bundled Iraq–Syria border."),
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterFeatureSink(OUTPUT, self.tr("Gap zones"), QgsProcessing.TypeVectorPolygon)
+        )
+        for key, label in zip(
+            NUMERIC_OUTPUTS,
+            (
+                "Seam area (km²)",
+                "Covered area (km²)",
+                "Covered (%)",
+                "Number of gaps",
+                "Gap area (km²)",
+                "Largest gap (km²)",
+            ),
+        ):
             self.addOutput(QgsProcessingOutputNumber(key, self.tr(label)))
 
     def checkParameterValues(self, parameters, context):  # noqa: N802 (QGIS API name)
@@ -143,9 +214,11 @@ class GapZonesAlgorithm(GapAlgorithm):
             return ok, message
         try:
             source, name, field, force_a, force_b = control_inputs(self, parameters, context)
-            check_distances(self.parameterAsDouble(parameters, SEAM_DISTANCE, context),
-                            self.parameterAsDouble(parameters, DEFAULT_RANGE, context),
-                            self.parameterAsDouble(parameters, MIN_AREA, context))
+            check_distances(
+                self.parameterAsDouble(parameters, SEAM_DISTANCE, context),
+                self.parameterAsDouble(parameters, DEFAULT_RANGE, context),
+                self.parameterAsDouble(parameters, MIN_AREA, context),
+            )
             check_control_areas(source, name, field, force_a, force_b)
             name_field = self.parameterAsString(parameters, NAME_FIELD, context)
             if name_field:
@@ -163,7 +236,7 @@ class GapZonesAlgorithm(GapAlgorithm):
             return False, err.message
         return True, ""
 
-    def compute(self, parameters, context, feedback):
+    def execute(self, parameters, context, feedback):
         source, name, field, force_a, force_b = control_inputs(self, parameters, context)
         name_field = self.parameterAsString(parameters, NAME_FIELD, context)
         if not name_field and source.fields().lookupField("name") >= 0:
@@ -175,21 +248,33 @@ class GapZonesAlgorithm(GapAlgorithm):
             optional[key] = (layer, layer_name(self, parameters, key, context, layer) if layer is not None else "")
         seam_distance = self.parameterAsDouble(parameters, SEAM_DISTANCE, context)
         analysis = analyse_gaps(
-            source, name, field, force_a, force_b, seam_distance,
+            source,
+            name,
+            field,
+            force_a,
+            force_b,
+            seam_distance,
             coverage_layers=coverage,
-            posts=optional[POSTS][0], posts_name=optional[POSTS][1],
+            posts=optional[POSTS][0],
+            posts_name=optional[POSTS][1],
             range_field=self.parameterAsString(parameters, RANGE_FIELD, context) or None,
             default_range=self.parameterAsDouble(parameters, DEFAULT_RANGE, context),
             whole_seam=self.parameterAsEnum(parameters, MODE, context) == 1,
             min_area=self.parameterAsDouble(parameters, MIN_AREA, context),
-            study_area=optional[STUDY_AREA][0], study_name=optional[STUDY_AREA][1],
-            settlements=optional[SETTLEMENTS][0], settlements_name=optional[SETTLEMENTS][1],
-            border=optional[BORDER][0], border_name=optional[BORDER][1],
-            name_field=name_field or None, feedback=feedback, log=feedback.pushInfo,
+            study_area=optional[STUDY_AREA][0],
+            study_name=optional[STUDY_AREA][1],
+            settlements=optional[SETTLEMENTS][0],
+            settlements_name=optional[SETTLEMENTS][1],
+            border=optional[BORDER][0],
+            border_name=optional[BORDER][1],
+            name_field=name_field or None,
+            feedback=feedback,
+            log=feedback.pushInfo,
         )
         fields = gap_fields()
-        sink, dest_id = self.parameterAsSink(parameters, OUTPUT, context, fields, QgsWkbTypes.Type.MultiPolygon,
-                                             source.sourceCrs())
+        sink, dest_id = self.parameterAsSink(
+            parameters, OUTPUT, context, fields, QgsWkbTypes.Type.MultiPolygon, source.sourceCrs()
+        )
         if sink is None:
             raise BorderGapsError("The OUTPUT layer could not be created. Check the output path.")
         for gap_id, (geom, m) in enumerate(zip(analysis.result.gaps, analysis.metrics), start=1):
@@ -199,18 +284,30 @@ class GapZonesAlgorithm(GapAlgorithm):
             out.convertToMultiType()
             feature = QgsFeature(fields)
             feature.setGeometry(out)
-            feature.setAttributes([
-                gap_id, m.area_m2 / 1e6, m.area_m2, m.perimeter_m / 1e3, _km(m.width_m),
-                _or_null(m.force_a_adj), _or_null(m.force_b_adj), _km(m.border_m), _or_null(m.settlements),
-                _or_null(m.abandoned), _km(m.post_m), m.priority,
-            ])
+            feature.setAttributes(
+                [
+                    gap_id,
+                    m.area_m2 / 1e6,
+                    m.area_m2,
+                    m.perimeter_m / 1e3,
+                    _km(m.width_m),
+                    _or_null(m.force_a_adj),
+                    _or_null(m.force_b_adj),
+                    _km(m.border_m),
+                    _or_null(m.settlements),
+                    _or_null(m.abandoned),
+                    _km(m.post_m),
+                    m.priority,
+                ]
+            )
             sink.addFeature(feature, QgsFeatureSink.Flag.FastInsert)
         result = analysis.result
         numbers = summary(result.region_area_m2, result.covered_area_m2, [g.area() for g in result.gaps])
         feedback.pushInfo(
             f"{numbers['GAP_COUNT']} gap(s), {numbers['GAP_AREA_KM2']:.3f} km²; covered "
             f"{numbers['COVERED_AREA_KM2']:.3f} of {numbers['SEAM_AREA_KM2']:.3f} km² "
-            f"({numbers['COVERED_PCT']:.1f} %).")
+            f"({numbers['COVERED_PCT']:.1f} %)."
+        )
         feedback.setProgress(100)
         style_output(context, dest_id, "gap_zones.qml")
         return {OUTPUT: dest_id, **numbers}

@@ -8,8 +8,6 @@ from qgis.core import (
     QgsField,
     QgsFields,
     QgsProcessing,
-    QgsProcessingAlgorithm,
-    QgsProcessingException,
     QgsProcessingLayerPostProcessorInterface,
     QgsProcessingOutputNumber,
     QgsProcessingParameterDistance,
@@ -46,28 +44,53 @@ def _with_help(param, text):
 
 def add_control_parameters(alg, with_name_field: bool = False):
     """CONTROL_AREAS, FORCE_FIELD, FORCE_A, FORCE_B (and NAME_FIELD): shared with gapzones."""
-    alg.addParameter(_with_help(QgsProcessingParameterFeatureSource(
-        CONTROL_AREAS, alg.tr("Control areas (districts held by each force)"),
-        [QgsProcessing.TypeVectorPolygon]),
-        alg.tr("Polygons of the districts held by each force; any CRS (areas are computed in its UTM zone).")))
-    alg.addParameter(_with_help(QgsProcessingParameterField(
-        FORCE_FIELD, alg.tr("Force field"), "force", CONTROL_AREAS),
-        alg.tr("Field of the control areas naming the force that holds each district.")))
-    alg.addParameter(_with_help(QgsProcessingParameterString(
-        FORCE_A, alg.tr("Force A value(s), comma-separated"), "Peshmerga"),
-        alg.tr("Value(s) of the force field for force A, e.g. 'Peshmerga' or 'Peshmerga, YBS' "
-               "(compared without regard to case).")))
-    alg.addParameter(_with_help(QgsProcessingParameterString(
-        FORCE_B, alg.tr("Force B value(s), comma-separated"), "ISF"),
-        alg.tr("Value(s) of the force field for force B, e.g. 'ISF, PMF'.")))
+    alg.addParameter(
+        _with_help(
+            QgsProcessingParameterFeatureSource(
+                CONTROL_AREAS, alg.tr("Control areas (districts held by each force)"), [QgsProcessing.TypeVectorPolygon]
+            ),
+            alg.tr("Polygons of the districts held by each force; any CRS (areas are computed in its UTM zone)."),
+        )
+    )
+    alg.addParameter(
+        _with_help(
+            QgsProcessingParameterField(FORCE_FIELD, alg.tr("Force field"), "force", CONTROL_AREAS),
+            alg.tr("Field of the control areas naming the force that holds each district."),
+        )
+    )
+    alg.addParameter(
+        _with_help(
+            QgsProcessingParameterString(FORCE_A, alg.tr("Force A value(s), comma-separated"), "Peshmerga"),
+            alg.tr(
+                "Value(s) of the force field for force A, e.g. 'Peshmerga' or 'Peshmerga, YBS' "
+                "(compared without regard to case)."
+            ),
+        )
+    )
+    alg.addParameter(
+        _with_help(
+            QgsProcessingParameterString(FORCE_B, alg.tr("Force B value(s), comma-separated"), "ISF"),
+            alg.tr("Value(s) of the force field for force B, e.g. 'ISF, PMF'."),
+        )
+    )
     if with_name_field:
-        alg.addParameter(_with_help(QgsProcessingParameterField(
-            NAME_FIELD, alg.tr("District name field"), None, CONTROL_AREAS, optional=True),
-            alg.tr("Field naming each district, for force_a_adj and force_b_adj. Empty: the field 'name' "
-                   "when the layer has one.")))
-    alg.addParameter(_with_help(QgsProcessingParameterDistance(
-        SEAM_DISTANCE, alg.tr("Seam distance"), 3000.0, CONTROL_AREAS),
-        alg.tr("Land within this distance (metres) of both forces' districts is the seam. More than 0.")))
+        alg.addParameter(
+            _with_help(
+                QgsProcessingParameterField(
+                    NAME_FIELD, alg.tr("District name field"), None, CONTROL_AREAS, optional=True
+                ),
+                alg.tr(
+                    "Field naming each district, for force_a_adj and force_b_adj. Empty: the field 'name' "
+                    "when the layer has one."
+                ),
+            )
+        )
+    alg.addParameter(
+        _with_help(
+            QgsProcessingParameterDistance(SEAM_DISTANCE, alg.tr("Seam distance"), 3000.0, CONTROL_AREAS),
+            alg.tr("Land within this distance (metres) of both forces' districts is the seam. More than 0."),
+        )
+    )
 
 
 def control_inputs(alg, parameters, context):
@@ -77,8 +100,13 @@ def control_inputs(alg, parameters, context):
         raise BorderGapsError("CONTROL_AREAS could not be read. Choose a polygon layer of districts.")
     name = layer_name(alg, parameters, CONTROL_AREAS, context, source)
     field = alg.parameterAsString(parameters, FORCE_FIELD, context)
-    return (source, name, field, force_values(alg.parameterAsString(parameters, FORCE_A, context)),
-            force_values(alg.parameterAsString(parameters, FORCE_B, context)))
+    return (
+        source,
+        name,
+        field,
+        force_values(alg.parameterAsString(parameters, FORCE_A, context)),
+        force_values(alg.parameterAsString(parameters, FORCE_B, context)),
+    )
 
 
 def layer_name(alg, parameters, key, context, source=None):
@@ -109,30 +137,7 @@ def style_output(context, dest_id, qml_name):
         context.layerToLoadOnCompletionDetails(dest_id).setPostProcessor(StyleOnLoad(os.path.join(STYLES, qml_name)))
 
 
-class GapAlgorithm(BorderGapsAlgorithm):
-    """Base of seamzones and gapzones: subclasses implement ``compute``.
-
-    base.py's ``run(parameters, context, feedback)`` hook shadows ``QgsProcessingAlgorithm.run``,
-    which processing.run() and the GUI call with five arguments: QGIS's is restored here
-    (reported to the lead).
-    """
-
-    def run(self, parameters, context, feedback, configuration=None, catchExceptions=True):  # noqa: N803
-        return QgsProcessingAlgorithm.run(self, parameters, context, feedback, configuration or {}, catchExceptions)
-
-    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 (QGIS API name)
-        try:
-            return self.compute(parameters, context, feedback)
-        except BorderGapsError as err:
-            if err.details:
-                feedback.pushDebugInfo(err.details)
-            raise QgsProcessingException(err.message) from err
-
-    def compute(self, parameters, context, feedback):
-        raise NotImplementedError
-
-
-class SeamZonesAlgorithm(GapAlgorithm):
+class SeamZonesAlgorithm(BorderGapsAlgorithm):
     ID = "seamzones"
     DISPLAY_NAME = "Seam between two forces"
     GROUP_ID = "gaps"
@@ -148,11 +153,17 @@ class SeamZonesAlgorithm(GapAlgorithm):
 
     def initAlgorithm(self, config=None):  # noqa: N802 (QGIS API name)
         add_control_parameters(self)
-        self.addParameter(_with_help(QgsProcessingParameterFeatureSource(
-            STUDY_AREA, self.tr("Study area"), [QgsProcessing.TypeVectorPolygon], optional=True),
-            self.tr("Optional polygons: the seam is clipped to them.")))
-        self.addParameter(QgsProcessingParameterFeatureSink(
-            OUTPUT, self.tr("Seam zones"), QgsProcessing.TypeVectorPolygon))
+        self.addParameter(
+            _with_help(
+                QgsProcessingParameterFeatureSource(
+                    STUDY_AREA, self.tr("Study area"), [QgsProcessing.TypeVectorPolygon], optional=True
+                ),
+                self.tr("Optional polygons: the seam is clipped to them."),
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterFeatureSink(OUTPUT, self.tr("Seam zones"), QgsProcessing.TypeVectorPolygon)
+        )
         self.addOutput(QgsProcessingOutputNumber("SEAM_AREA_KM2", self.tr("Seam area (km²)")))
         self.addOutput(QgsProcessingOutputNumber("UNCLAIMED_AREA_KM2", self.tr("Unclaimed seam area (km²)")))
 
@@ -168,21 +179,30 @@ class SeamZonesAlgorithm(GapAlgorithm):
             return False, err.message
         return True, ""
 
-    def compute(self, parameters, context, feedback):
+    def execute(self, parameters, context, feedback):
         source, name, field, force_a, force_b = control_inputs(self, parameters, context)
         distance = self.parameterAsDouble(parameters, SEAM_DISTANCE, context)
         study = self.parameterAsSource(parameters, STUDY_AREA, context)
         seam, _, crs = compute_seam(
-            source, name, field, force_a, force_b, distance, study,
+            source,
+            name,
+            field,
+            force_a,
+            force_b,
+            distance,
+            study,
             layer_name(self, parameters, STUDY_AREA, context, study) if study else "",
-            feedback=feedback, log=feedback.pushInfo)
+            feedback=feedback,
+            log=feedback.pushInfo,
+        )
         fields = QgsFields()
         fields.append(QgsField("zone", QVariant.String))
         fields.append(QgsField("area_km2", QVariant.Double))
         fields.append(QgsField("area_m2", QVariant.Double))
         fields.append(QgsField("distance_m", QVariant.Double))
-        sink, dest_id = self.parameterAsSink(parameters, OUTPUT, context, fields, QgsWkbTypes.Type.MultiPolygon,
-                                             source.sourceCrs())
+        sink, dest_id = self.parameterAsSink(
+            parameters, OUTPUT, context, fields, QgsWkbTypes.Type.MultiPolygon, source.sourceCrs()
+        )
         if sink is None:
             raise BorderGapsError("The OUTPUT layer could not be created. Check the output path.")
         for zone, geom in (("seam", seam.seam), ("unclaimed", seam.unclaimed)):
@@ -196,5 +216,8 @@ class SeamZonesAlgorithm(GapAlgorithm):
             sink.addFeature(feature, QgsFeatureSink.Flag.FastInsert)
         feedback.setProgress(100)
         style_output(context, dest_id, "seam_zones.qml")
-        return {OUTPUT: dest_id, "SEAM_AREA_KM2": seam.seam_area_m2 / 1e6,
-                "UNCLAIMED_AREA_KM2": seam.unclaimed_area_m2 / 1e6}
+        return {
+            OUTPUT: dest_id,
+            "SEAM_AREA_KM2": seam.seam_area_m2 / 1e6,
+            "UNCLAIMED_AREA_KM2": seam.unclaimed_area_m2 / 1e6,
+        }

@@ -29,8 +29,16 @@ def run(alg, params, feedback=None):
 
 
 def gap_params(control, **extra):
-    params = {"CONTROL_AREAS": control, "FORCE_FIELD": "force", "FORCE_A": "Peshmerga", "FORCE_B": "ISF",
-              "SEAM_DISTANCE": 3000, "MODE": 0, "MIN_AREA": 0, "OUTPUT": "memory:gaps"}
+    params = {
+        "CONTROL_AREAS": control,
+        "FORCE_FIELD": "force",
+        "FORCE_A": "Peshmerga",
+        "FORCE_B": "ISF",
+        "SEAM_DISTANCE": 3000,
+        "MODE": 0,
+        "MIN_AREA": 0,
+        "OUTPUT": "memory:gaps",
+    }
     params.update(extra)
     return params
 
@@ -112,8 +120,9 @@ def _hole_case(**extra):
     # Unclaimed seam clipped to 0 ≤ y ≤ 10: [0, 2] × [0, 10] = 20 km². Coverage: all of it but a
     # 100 m × 100 m hole about (1, 5) km: one gap of exactly 10,000 m².
     study = layer("Polygon", "study", [(box(-20, 0, 20, 10), {"id": 1})])
-    coverage = layer("Polygon", "coverage", [(box_with_hole((0, 0, 2, 10), (0.95, 4.95, 1.05, 5.05)),
-                                              {"kind": "patrol"})])
+    coverage = layer(
+        "Polygon", "coverage", [(box_with_hole((0, 0, 2, 10), (0.95, 4.95, 1.05, 5.05)), {"kind": "patrol"})]
+    )
     return gap_params(two_squares(), STUDY_AREA=study, COVERAGE=[coverage], **extra)
 
 
@@ -129,13 +138,18 @@ def test_gap_smaller_than_min_area_is_dropped(bordergaps_provider):
 
 
 def test_gap_fields(bordergaps_provider):
-    villages = layer("Point", "villages", [
-        (point(1, 5), {"name": "Kocho", "status": "abandoned"}),
-        (point(1.01, 5.01), {"name": "Hardan", "status": "inhabited"}),
-        (point(1, 8), {"name": "outside", "status": "abandoned"}),
-    ])
-    border = layer("LineString", "border", [(f"LINESTRING({300_000 + 3000} 3990000, {300_000 + 3000} 4020000)",
-                                             {"id": 1})])
+    villages = layer(
+        "Point",
+        "villages",
+        [
+            (point(1, 5), {"name": "Kocho", "status": "abandoned"}),
+            (point(1.01, 5.01), {"name": "Hardan", "status": "inhabited"}),
+            (point(1, 8), {"name": "outside", "status": "abandoned"}),
+        ],
+    )
+    border = layer(
+        "LineString", "border", [(f"LINESTRING({300_000 + 3000} 3990000, {300_000 + 3000} 4020000)", {"id": 1})]
+    )
     result = run("gapzones", _hole_case(MIN_AREA=0, SETTLEMENTS=villages, BORDER=border))
     (gap,) = gap_features(result)
     assert gap["gap_id"] == 1
@@ -147,8 +161,12 @@ def test_gap_fields(bordergaps_provider):
     assert gap["border_km"] == pytest.approx(1.95, rel=1e-9)  # hole's east edge x = 1.05 km, border x = 3 km
     assert gap["settlements"] == 2 and gap["abandoned"] == 1
     assert gap["post_km"] == pytest.approx(0.05, abs=0.001)  # from the hole's centre to its covered rim
-    expected = 100 * (0.35 * (1 - math.exp(-0.01 / 10)) + 0.25 * (1 - math.exp(-gap["width_km"] / 2))
-                      + 0.25 * math.exp(-1.95 / 10) + 0.15 * (1 - math.exp(-3 / 2)))
+    expected = 100 * (
+        0.35 * (1 - math.exp(-0.01 / 10))
+        + 0.25 * (1 - math.exp(-gap["width_km"] / 2))
+        + 0.25 * math.exp(-1.95 / 10)
+        + 0.15 * (1 - math.exp(-3 / 2))
+    )
     assert gap["priority"] == pytest.approx(expected, abs=0.051)
     # without border and settlements those fields are NULL and the score is renormalised on area and width
     (plain,) = gap_features(run("gapzones", _hole_case(MIN_AREA=0)))
@@ -161,8 +179,17 @@ def test_gap_fields(bordergaps_provider):
 def test_seamzones_outputs_seam_and_unclaimed(bordergaps_provider):
     lens = 18 * math.acos(1 / 3) - math.sqrt(32)
     chords = 4 * arc_deficit(3.0, 2 * math.acos(1 / 3))
-    result = run("seamzones", {"CONTROL_AREAS": two_squares(), "FORCE_FIELD": "force", "FORCE_A": "Peshmerga",
-                               "FORCE_B": "ISF", "SEAM_DISTANCE": 3000, "OUTPUT": "memory:seam"})
+    result = run(
+        "seamzones",
+        {
+            "CONTROL_AREAS": two_squares(),
+            "FORCE_FIELD": "force",
+            "FORCE_A": "Peshmerga",
+            "FORCE_B": "ISF",
+            "SEAM_DISTANCE": 3000,
+            "OUTPUT": "memory:seam",
+        },
+    )
     zones = {f["zone"]: f for f in result["OUTPUT"].getFeatures()}
     assert set(zones) == {"seam", "unclaimed"}
     assert within_chords(zones["seam"]["area_km2"], 40 + lens, chords)
@@ -176,25 +203,44 @@ def test_seamzones_outputs_seam_and_unclaimed(bordergaps_provider):
 
 def _busy_case():
     """Three districts a side and a dozen coverage polygons: order and CRS tests."""
-    control = districts([
-        (box(-10, -5, 0, 3), "Peshmerga", "Sinjar"), (box(-10, 3, -0.5, 8), "Peshmerga", "Snune"),
-        (box(-10, 8, 0.5, 15), "YBS", "Khanasor"), (box(2, -5, 12, 4), "ISF", "Tal Afar"),
-        (box(1.5, 4, 12, 10), "PMF", "Rabia"), (box(2.5, 10, 12, 15), "ISF", "Zumar"),
-    ])
+    control = districts(
+        [
+            (box(-10, -5, 0, 3), "Peshmerga", "Sinjar"),
+            (box(-10, 3, -0.5, 8), "Peshmerga", "Snune"),
+            (box(-10, 8, 0.5, 15), "YBS", "Khanasor"),
+            (box(2, -5, 12, 4), "ISF", "Tal Afar"),
+            (box(1.5, 4, 12, 10), "PMF", "Rabia"),
+            (box(2.5, 10, 12, 15), "ISF", "Zumar"),
+        ]
+    )
     rows = []
     for k in range(12):
         x, y = -1 + (k * 7 % 5) * 0.9, -4 + k * 1.6
-        rows.append((f"POLYGON(({300_000 + x * 1000} {4_000_000 + y * 1000},{300_000 + x * 1000 + 900} "
-                     f"{4_000_000 + y * 1000 + 200},{300_000 + x * 1000 + 400} {4_000_000 + y * 1000 + 1100},"
-                     f"{300_000 + x * 1000} {4_000_000 + y * 1000}))", {"kind": "camera"}))
+        rows.append(
+            (
+                f"POLYGON(({300_000 + x * 1000} {4_000_000 + y * 1000},{300_000 + x * 1000 + 900} "
+                f"{4_000_000 + y * 1000 + 200},{300_000 + x * 1000 + 400} {4_000_000 + y * 1000 + 1100},"
+                f"{300_000 + x * 1000} {4_000_000 + y * 1000}))",
+                {"kind": "camera"},
+            )
+        )
     coverage = layer("Polygon", "coverage", rows)
     posts = layer("Point", "posts", [(point(1, 2), {"range_m": 800.0}), (point(1.2, 9), {"range_m": None})])
     return control, coverage, posts
 
 
 def _busy_params(control, coverage, posts):
-    return gap_params(control, FORCE_A="Peshmerga, YBS", FORCE_B="ISF,PMF", COVERAGE=[coverage], POSTS=posts,
-                      RANGE_FIELD="range_m", DEFAULT_RANGE=600, SEAM_DISTANCE=2000, MIN_AREA=1000)
+    return gap_params(
+        control,
+        FORCE_A="Peshmerga, YBS",
+        FORCE_B="ISF,PMF",
+        COVERAGE=[coverage],
+        POSTS=posts,
+        RANGE_FIELD="range_m",
+        DEFAULT_RANGE=600,
+        SEAM_DISTANCE=2000,
+        MIN_AREA=1000,
+    )
 
 
 def _summary(result):
@@ -207,8 +253,9 @@ def test_feature_order_does_not_matter(bordergaps_provider):
     first, areas = _summary(run("gapzones", _busy_params(control, coverage, posts)))
     assert first["GAP_COUNT"] >= 2 and 0 < first["COVERED_AREA_KM2"] < first["SEAM_AREA_KM2"]
     for seed in (1, 2):
-        again, again_areas = _summary(run("gapzones", _busy_params(shuffled(control, seed), shuffled(coverage, seed),
-                                                                   shuffled(posts, seed))))
+        again, again_areas = _summary(
+            run("gapzones", _busy_params(shuffled(control, seed), shuffled(coverage, seed), shuffled(posts, seed)))
+        )
         assert again["GAP_COUNT"] == first["GAP_COUNT"]
         for key in first:
             assert again[key] == pytest.approx(first[key], rel=1e-9)
@@ -218,8 +265,10 @@ def test_feature_order_does_not_matter(bordergaps_provider):
 def test_wgs84_copy_gives_the_same_areas_within_0_1_percent(bordergaps_provider):
     control, coverage, posts = _busy_case()
     projected = run("gapzones", _busy_params(control, coverage, posts))
-    geographic = run("gapzones", _busy_params(to_crs(control, "EPSG:4326"), to_crs(coverage, "EPSG:4326"),
-                                              to_crs(posts, "EPSG:3857")))  # mixed CRSs across layers too
+    geographic = run(
+        "gapzones",
+        _busy_params(to_crs(control, "EPSG:4326"), to_crs(coverage, "EPSG:4326"), to_crs(posts, "EPSG:3857")),
+    )  # mixed CRSs across layers too
     assert geographic["OUTPUT"].crs().authid() == "EPSG:4326"  # the control layer's CRS
     assert projected["OUTPUT"].crs().authid() == "EPSG:32638"
     assert geographic["GAP_COUNT"] == projected["GAP_COUNT"]
@@ -229,11 +278,20 @@ def test_wgs84_copy_gives_the_same_areas_within_0_1_percent(bordergaps_provider)
 
 def test_districts_cut_differently_give_the_same_gaps(bordergaps_provider):
     control, coverage, posts = _busy_case()
-    whole = districts([(box(-10, -5, 0, 3), "Peshmerga", "Sinjar"),
-                       (QgsGeometry.fromWkt(box(-10, 3, -0.5, 8)).combine(QgsGeometry.fromWkt(box(-10, 8, 0.5, 15)))
-                        .asWkt(), "Peshmerga", "North"),
-                       (box(2, -5, 12, 4), "ISF", "Tal Afar"), (box(1.5, 4, 12, 10), "ISF", "Rabia"),
-                       (box(2.5, 10, 7, 15), "ISF", "Zumar W"), (box(7, 10, 12, 15), "ISF", "Zumar E")])
+    whole = districts(
+        [
+            (box(-10, -5, 0, 3), "Peshmerga", "Sinjar"),
+            (
+                QgsGeometry.fromWkt(box(-10, 3, -0.5, 8)).combine(QgsGeometry.fromWkt(box(-10, 8, 0.5, 15))).asWkt(),
+                "Peshmerga",
+                "North",
+            ),
+            (box(2, -5, 12, 4), "ISF", "Tal Afar"),
+            (box(1.5, 4, 12, 10), "ISF", "Rabia"),
+            (box(2.5, 10, 7, 15), "ISF", "Zumar W"),
+            (box(7, 10, 12, 15), "ISF", "Zumar E"),
+        ]
+    )
     params = _busy_params(whole, coverage, posts)
     params.update(FORCE_A="Peshmerga", FORCE_B="ISF")
     cut, cut_areas = _summary(run("gapzones", params))
@@ -245,8 +303,10 @@ def test_districts_cut_differently_give_the_same_gaps(bordergaps_provider):
 
 
 def test_invalid_coverage_is_repaired_and_counted(bordergaps_provider):
-    bowtie = (f"POLYGON(({300_000} {4_004_000},{302_000} {4_006_000},{302_000} {4_004_000},{300_000} {4_006_000},"
-              f"{300_000} {4_004_000}))")
+    bowtie = (
+        f"POLYGON(({300_000} {4_004_000},{302_000} {4_006_000},{302_000} {4_004_000},{300_000} {4_006_000},"
+        f"{300_000} {4_004_000}))"
+    )
     coverage = layer("Polygon", "coverage", [(bowtie, {"kind": "bad"})])
     log = Log()
     result = run("gapzones", gap_params(two_squares(), COVERAGE=[coverage]), log)
@@ -267,15 +327,22 @@ def _raises(alg, params, *fragments):
 
 
 def test_no_feature_of_force_a_lists_the_values_found(bordergaps_provider):
-    _raises("gapzones", gap_params(two_squares(), FORCE_A="Kurds"),
-            "No feature of force A (FORCE_A = 'Kurds') in layer 'districts', field 'force'",
-            "Values found there: 'ISF', 'Peshmerga'")
+    _raises(
+        "gapzones",
+        gap_params(two_squares(), FORCE_A="Kurds"),
+        "No feature of force A (FORCE_A = 'Kurds') in layer 'districts', field 'force'",
+        "Values found there: 'ISF', 'Peshmerga'",
+    )
     _raises("seamzones", gap_params(two_squares(), FORCE_B="PMF"), "No feature of force B", "'ISF', 'Peshmerga'")
 
 
 def test_missing_field_is_named(bordergaps_provider):
-    _raises("gapzones", gap_params(two_squares(), FORCE_FIELD="holder"),
-            "Field 'holder' (FORCE_FIELD) is not in layer 'districts'", "'name', 'force'")
+    _raises(
+        "gapzones",
+        gap_params(two_squares(), FORCE_FIELD="holder"),
+        "Field 'holder' (FORCE_FIELD) is not in layer 'districts'",
+        "'name', 'force'",
+    )
 
 
 def test_empty_control_layer_is_named(bordergaps_provider):
@@ -284,8 +351,7 @@ def test_empty_control_layer_is_named(bordergaps_provider):
 
 
 def test_negative_distance_is_refused(bordergaps_provider):
-    _raises("gapzones", gap_params(two_squares(), SEAM_DISTANCE=-100), "SEAM_DISTANCE must be more than 0 m",
-            "-100")
+    _raises("gapzones", gap_params(two_squares(), SEAM_DISTANCE=-100), "SEAM_DISTANCE must be more than 0 m", "-100")
     _raises("gapzones", gap_params(two_squares(), DEFAULT_RANGE=-5), "DEFAULT_RANGE must be 0 m or more")
 
 

@@ -31,8 +31,9 @@ discs = st.tuples(st.floats(-4, 8), st.floats(-6, 8), st.floats(0.1, 1.5))
 def _build(a_boxes, b_boxes, cover_discs, cover_boxes):
     force_a = [rect(-x - w, y, w, h) for x, y, w, h in a_boxes]  # west of x = 0
     force_b = [rect(2 + x, y, w, h) for x, y, w, h in b_boxes]  # east of x = 2 km
-    coverage = [QgsGeometry.fromPointXY(QgsPointXY(X0 + x * 1000, Y0 + y * 1000)).buffer(r * 1000, 8)
-                for x, y, r in cover_discs]
+    coverage = [
+        QgsGeometry.fromPointXY(QgsPointXY(X0 + x * 1000, Y0 + y * 1000)).buffer(r * 1000, 8) for x, y, r in cover_discs
+    ]
     coverage += [rect(x - 3, y, w, h) for x, y, w, h in cover_boxes]
     return force_a, force_b, coverage
 
@@ -52,8 +53,9 @@ def _area(geom):
     min_area=st.sampled_from([0.0, 1e4, 5e5]),
     tile_pieces=st.integers(1, 6),
 )
-def test_invariants(qgis_app, a_boxes, b_boxes, cover_discs, cover_boxes, distance_km, whole_seam, min_area,
-                    tile_pieces):
+def test_invariants(
+    qgis_app, a_boxes, b_boxes, cover_discs, cover_boxes, distance_km, whole_seam, min_area, tile_pieces
+):
     force_a, force_b, coverage = _build(a_boxes, b_boxes, cover_discs, cover_boxes)
     d = distance_km * 1000
     seam = seam_zones(force_a, force_b, d)
@@ -73,15 +75,21 @@ def test_invariants(qgis_app, a_boxes, b_boxes, cover_discs, cover_boxes, distan
     assert _area(region) == pytest.approx(covered + result.gap_area_m2 + result.dropped_area_m2, rel=1e-6, abs=1e-3)
     assert result.covered_area_m2 == pytest.approx(covered, rel=1e-6, abs=1e-3)
     # the same parts as one GEOS union and difference
-    direct = polygon_parts(region.difference(union_c)) if union_c is not None and not region.isEmpty() else \
-        polygon_parts(region)
-    assert sorted(round(g.area(), 2) for g in result.gaps + result.dropped) == \
-        pytest.approx(sorted(round(g.area(), 2) for g in direct), abs=0.05)
+    direct = (
+        polygon_parts(region.difference(union_c))
+        if union_c is not None and not region.isEmpty()
+        else polygon_parts(region)
+    )
+    assert sorted(round(g.area(), 2) for g in result.gaps + result.dropped) == pytest.approx(
+        sorted(round(g.area(), 2) for g in direct), abs=0.05
+    )
     # feature order does not matter
-    again = gap_zones(seam_zones(force_b[::-1], force_a[::-1], d).base(whole_seam), coverage[::-1], min_area,
-                      tile_pieces=tile_pieces)
-    assert [round(g.area(), 3) for g in again.gaps] == pytest.approx([round(g.area(), 3) for g in result.gaps],
-                                                                     abs=0.01)
+    again = gap_zones(
+        seam_zones(force_b[::-1], force_a[::-1], d).base(whole_seam), coverage[::-1], min_area, tile_pieces=tile_pieces
+    )
+    assert [round(g.area(), 3) for g in again.gaps] == pytest.approx(
+        [round(g.area(), 3) for g in result.gaps], abs=0.01
+    )
 
 
 @settings(max_examples=15, deadline=None)
@@ -93,10 +101,12 @@ def test_districts_cut_differently_give_the_same_seam(qgis_app, a_boxes, cut, di
     x = box.xMinimum() + cut * box.width()
     from qgis.core import QgsRectangle
 
-    west = merged.intersection(QgsGeometry.fromRect(QgsRectangle(box.xMinimum() - 1, box.yMinimum() - 1, x,
-                                                                 box.yMaximum() + 1)))
-    east = merged.intersection(QgsGeometry.fromRect(QgsRectangle(x, box.yMinimum() - 1, box.xMaximum() + 1,
-                                                                 box.yMaximum() + 1)))
+    west = merged.intersection(
+        QgsGeometry.fromRect(QgsRectangle(box.xMinimum() - 1, box.yMinimum() - 1, x, box.yMaximum() + 1))
+    )
+    east = merged.intersection(
+        QgsGeometry.fromRect(QgsRectangle(x, box.yMinimum() - 1, box.xMaximum() + 1, box.yMaximum() + 1))
+    )
     one = seam_zones(force_a, force_b, distance_km * 1000)
     two = seam_zones([west, east], force_b, distance_km * 1000)
     assert two.seam_area_m2 == pytest.approx(one.seam_area_m2, rel=1e-6, abs=1e-3)
@@ -137,9 +147,18 @@ class CancelAfter(QgsFeedback):
 
 
 def _analyse(control, coverage, feedback):
-    return analyse_gaps(control, "districts", "force", ["Peshmerga"], ["ISF"], 2500,
-                        coverage_layers=[(coverage, "coverage")], min_area=0, name_field="name",
-                        feedback=feedback)
+    return analyse_gaps(
+        control,
+        "districts",
+        "force",
+        ["Peshmerga"],
+        ["ISF"],
+        2500,
+        coverage_layers=[(coverage, "coverage")],
+        min_area=0,
+        name_field="name",
+        feedback=feedback,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -165,6 +184,7 @@ def test_cancel_from_another_thread_on_a_timer(busy_strip):
     for delay in (0.05, 0.3):
         feedback = QgsFeedback()
         canceled_at = []
+
         def cancel(fb=feedback, at=canceled_at):
             at.append(time.perf_counter())
             fb.cancel()

@@ -99,10 +99,12 @@ def _py_type(field):
 
 def two_squares(length_km=10.0, gap_km=2.0):
     """Force A owns [-L, 0] × [0, L], force B owns [g, g + L] × [0, L] (km from X0, Y0)."""
-    return districts([
-        (box(-length_km, 0, 0, length_km), "Peshmerga", "Sinjar"),
-        (box(gap_km, 0, gap_km + length_km, length_km), "ISF", "Tal Afar"),
-    ])
+    return districts(
+        [
+            (box(-length_km, 0, 0, length_km), "Peshmerga", "Sinjar"),
+            (box(gap_km, 0, gap_km + length_km, length_km), "ISF", "Tal Afar"),
+        ]
+    )
 
 
 def arc_deficit(radius, angle, segments_per_quarter=16):
@@ -147,8 +149,10 @@ def strip_scenario(n_pieces, seed=7, length_km=40.0):
             geom = centre.buffer(rng.uniform(200, 600) * scale, 8)
         else:
             dy = rng.uniform(1000, 3000) * scale
-            line = QgsGeometry.fromWkt(f"LINESTRING({X0 + x * 1000} {Y0 + y * 1000 - dy},"
-                                       f"{X0 + x * 1000 + rng.uniform(-300, 300)} {Y0 + y * 1000 + dy})")
+            line = QgsGeometry.fromWkt(
+                f"LINESTRING({X0 + x * 1000} {Y0 + y * 1000 - dy},"
+                f"{X0 + x * 1000 + rng.uniform(-300, 300)} {Y0 + y * 1000 + dy})"
+            )
             geom = line.buffer(rng.uniform(60, 150) * scale, 8)
         rows.append((geom, {"kind": "post"}))
     return control, layer("Polygon", "coverage", rows)

@@ -28,20 +28,46 @@ def test_qgis_process_gapzones_returns_numeric_outputs(tmp_path, repo_root, qgis
     # The hand-solved hole case: unclaimed seam clipped to 0 ≤ y ≤ 10 is [0, 2] × [0, 10] km = 20 km²,
     # covered all but a 100 m × 100 m hole: one gap of 0.01 km², 99.95 % covered.
     gpkg = tmp_path / "case.gpkg"
-    control = _write(districts([(box(-10, 0, 0, 10), "Peshmerga", "Sinjar"), (box(2, 0, 12, 10), "ISF", "Tal Afar")]),
-                     gpkg, "districts", True)
-    coverage = _write(layer("Polygon", "coverage", [(box_with_hole((0, 0, 2, 10), (0.95, 4.95, 1.05, 5.05)),
-                                                     {"kind": "patrol"})]), gpkg, "coverage", False)
+    control = _write(
+        districts([(box(-10, 0, 0, 10), "Peshmerga", "Sinjar"), (box(2, 0, 12, 10), "ISF", "Tal Afar")]),
+        gpkg,
+        "districts",
+        True,
+    )
+    coverage = _write(
+        layer("Polygon", "coverage", [(box_with_hole((0, 0, 2, 10), (0.95, 4.95, 1.05, 5.05)), {"kind": "patrol"})]),
+        gpkg,
+        "coverage",
+        False,
+    )
     study = _write(layer("Polygon", "study", [(box(-20, 0, 20, 10), {"id": 1})]), gpkg, "study", False)
     out = tmp_path / "gaps.gpkg"
     run = subprocess.run(
-        ["bash", os.path.join(repo_root, "scripts", "qgis_process.sh"), "--json", "run", "bordergaps:gapzones", "--",
-         f"CONTROL_AREAS={control}", "FORCE_FIELD=force", "FORCE_A=Peshmerga", "FORCE_B=ISF",
-         f"COVERAGE={coverage}", f"STUDY_AREA={study}", "SEAM_DISTANCE=3000", "MODE=0", "MIN_AREA=5000",
-         f"OUTPUT={out}"],
-        capture_output=True, text=True, timeout=300, check=False)
+        [
+            "bash",
+            os.path.join(repo_root, "scripts", "qgis_process.sh"),
+            "--json",
+            "run",
+            "bordergaps:gapzones",
+            "--",
+            f"CONTROL_AREAS={control}",
+            "FORCE_FIELD=force",
+            "FORCE_A=Peshmerga",
+            "FORCE_B=ISF",
+            f"COVERAGE={coverage}",
+            f"STUDY_AREA={study}",
+            "SEAM_DISTANCE=3000",
+            "MODE=0",
+            "MIN_AREA=5000",
+            f"OUTPUT={out}",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
-    results = json.loads(run.stdout[run.stdout.index("{"):])["results"]
+    results = json.loads(run.stdout[run.stdout.index("{") :])["results"]
     assert results["SEAM_AREA_KM2"] == pytest.approx(20.0, rel=1e-9)
     assert results["COVERED_AREA_KM2"] == pytest.approx(19.99, rel=1e-9)
     assert results["COVERED_PCT"] == pytest.approx(99.95, rel=1e-9)
