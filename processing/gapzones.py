@@ -41,6 +41,7 @@ from .seamzones import (
     _with_help,
     add_control_parameters,
     control_inputs,
+    display_name,
     layer_name,
     style_output,
 )
@@ -224,7 +225,7 @@ class GapZonesAlgorithm(BorderGapsAlgorithm):
             if name_field:
                 check_field(source, name, name_field, "NAME_FIELD")
             for layer in self.parameterAsLayerList(parameters, COVERAGE, context):
-                check_layer_type(layer, layer.name(), COVERAGE, POLYGON)
+                check_layer_type(layer, display_name(layer), COVERAGE, POLYGON)
             posts = self.parameterAsSource(parameters, POSTS, context)
             if posts is not None:
                 posts_name = layer_name(self, parameters, POSTS, context, posts)
@@ -241,7 +242,7 @@ class GapZonesAlgorithm(BorderGapsAlgorithm):
         name_field = self.parameterAsString(parameters, NAME_FIELD, context)
         if not name_field and source.fields().lookupField("name") >= 0:
             name_field = "name"
-        coverage = [(layer, layer.name()) for layer in self.parameterAsLayerList(parameters, COVERAGE, context)]
+        coverage = [(layer, display_name(layer)) for layer in self.parameterAsLayerList(parameters, COVERAGE, context)]
         optional = {}
         for key in (POSTS, STUDY_AREA, SETTLEMENTS, BORDER):
             layer = self.parameterAsSource(parameters, key, context)

@@ -109,10 +109,20 @@ def control_inputs(alg, parameters, context):
     )
 
 
+def display_name(layer):
+    """The name to show for a layer: for 'file.gpkg|layername=x' Processing names the layer after the
+    file, so the table name is taken from the source instead."""
+    source = layer.source() if hasattr(layer, "source") else ""
+    for part in source.split("|")[1:]:
+        if part.startswith("layername="):
+            return part[len("layername=") :]
+    return layer.name()
+
+
 def layer_name(alg, parameters, key, context, source=None):
     layer = alg.parameterAsVectorLayer(parameters, key, context)
     if layer is not None:
-        return layer.name()
+        return display_name(layer)
     return source.sourceName() if source is not None else key
 
 

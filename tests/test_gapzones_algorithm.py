@@ -302,15 +302,16 @@ def test_districts_cut_differently_give_the_same_gaps(bordergaps_provider):
     assert cut_areas == pytest.approx(areas, rel=1e-9)
 
 
-def test_invalid_coverage_is_repaired_and_counted(bordergaps_provider):
+def test_invalid_coverage_is_repaired_and_null_skipped_and_counted(bordergaps_provider):
     bowtie = (
         f"POLYGON(({300_000} {4_004_000},{302_000} {4_006_000},{302_000} {4_004_000},{300_000} {4_006_000},"
         f"{300_000} {4_004_000}))"
     )
-    coverage = layer("Polygon", "coverage", [(bowtie, {"kind": "bad"})])
+    coverage = layer("Polygon", "coverage", [(bowtie, {"kind": "bad"}), (None, {"kind": "no geometry"})])
     log = Log()
     result = run("gapzones", gap_params(two_squares(), COVERAGE=[coverage]), log)
     assert any("Repaired 1 invalid coverage geometry" in line for line in log.lines)
+    assert any("coverage: skipped 1 feature(s) with no geometry" in line for line in log.lines), log.lines
     assert any("EPSG:32638" in line for line in log.lines)
     # makeValid keeps both triangles of the bow tie: 2 × (½ · 1 km · 2 km) = 2 km², all in the unclaimed strip
     assert result["COVERED_AREA_KM2"] == pytest.approx(2.0, rel=1e-9)

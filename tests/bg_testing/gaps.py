@@ -37,7 +37,8 @@ def layer(kind, name, rows, crs=UTM38, fields=None):
     features = []
     for geom, attrs in rows:
         feature = QgsFeature(vl.fields())
-        feature.setGeometry(geom if isinstance(geom, QgsGeometry) else QgsGeometry.fromWkt(geom))
+        if geom is not None:  # None: a feature without geometry
+            feature.setGeometry(geom if isinstance(geom, QgsGeometry) else QgsGeometry.fromWkt(geom))
         feature.setAttributes([attrs.get(k) for k in spec])
         features.append(feature)
     vl.dataProvider().addFeatures(features)
