@@ -13,11 +13,12 @@ import tracemalloc
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 _APP = None
+_PROVIDER = None  # kept referenced: a collected provider leaves its algorithms with empty ids
 
 
 def start_qgis(with_processing=True):
     """Start QgsApplication once, initialise Processing and register our provider."""
-    global _APP
+    global _APP, _PROVIDER
     if _APP is not None:
         return _APP
     from qgis.core import QgsApplication
@@ -33,7 +34,8 @@ def start_qgis(with_processing=True):
         Processing.initialize()
         from border_gaps.processing.provider import BorderGapsProvider
 
-        QgsApplication.processingRegistry().addProvider(BorderGapsProvider())
+        _PROVIDER = BorderGapsProvider()
+        QgsApplication.processingRegistry().addProvider(_PROVIDER)
     return _APP
 
 
