@@ -8,8 +8,6 @@ from qgis.core import (
     QgsFields,
     QgsGeometry,
     QgsProcessing,
-    QgsProcessingAlgorithm,
-    QgsProcessingException,
     QgsProcessingLayerPostProcessorInterface,
     QgsProcessingParameterFeatureSink,
     QgsProcessingParameterFeatureSource,
@@ -161,18 +159,8 @@ class BorderBandsAlgorithm(BorderGapsAlgorithm):
             )
         return layer, f"bundled {bundled_name}", True
 
-    # base.py's run(parameters, context, feedback) hook shadows QgsProcessingAlgorithm.run(), which
-    # processing.run() and the GUI call with five arguments: restore QGIS's (reported to the lead).
-    def run(self, parameters, context, feedback, configuration=None, catchExceptions=True):  # noqa: N803
-        return QgsProcessingAlgorithm.run(self, parameters, context, feedback, configuration or {}, catchExceptions)
-
-    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 (QGIS API name)
-        try:
-            return self.compute_bands(parameters, context, feedback)
-        except BorderGapsError as err:
-            if err.details:
-                feedback.pushDebugInfo(err.details)
-            raise QgsProcessingException(err.message) from err
+    def execute(self, parameters, context, feedback):
+        return self.compute_bands(parameters, context, feedback)
 
     def compute_bands(self, parameters, context, feedback):
         iraq_ranges, syria_ranges = self._ranges(parameters, context)

@@ -6,7 +6,6 @@ from qgis.core import (
     Qgis,
     QgsProcessing,
     QgsProcessingAlgorithm,
-    QgsProcessingException,
     QgsProcessingParameterBoolean,
     QgsProcessingParameterEnum,
     QgsProcessingParameterFileDestination,
@@ -185,18 +184,8 @@ class ExportMapAlgorithm(BorderGapsAlgorithm):
                 )
         return None
 
-    # The base class's run(parameters, context, feedback) hook shadows QgsProcessingAlgorithm.run(),
-    # which processing.run() and the GUI call with five arguments: restore QGIS's.
-    def run(self, parameters, context, feedback, configuration=None, catchExceptions=True):  # noqa: N803
-        return QgsProcessingAlgorithm.run(self, parameters, context, feedback, configuration or {}, catchExceptions)
-
-    def processAlgorithm(self, parameters, context, feedback):
-        try:
-            return self.export_map(parameters, context, feedback)
-        except BorderGapsError as err:
-            if err.details:
-                feedback.pushDebugInfo(err.details)
-            raise QgsProcessingException(err.message) from err
+    def execute(self, parameters, context, feedback):
+        return self.export_map(parameters, context, feedback)
 
     def export_map(self, parameters, context, feedback):
         problem = self._problem(parameters, context)  # also when called without checkParameterValues

@@ -2,7 +2,6 @@
 over a DEM), per post and merged, with an optional count-of-posts raster."""
 
 import math
-import os
 
 from qgis.core import (
     QgsCoordinateReferenceSystem,
@@ -12,8 +11,6 @@ from qgis.core import (
     QgsField,
     QgsFields,
     QgsProcessing,
-    QgsProcessingAlgorithm,
-    QgsProcessingException,
     QgsProcessingOutputNumber,
     QgsProcessingParameterBoolean,
     QgsProcessingParameterFeatureSink,
@@ -44,62 +41,6 @@ def _number(value):
     except (TypeError, ValueError):
         return None
     return None if math.isnan(number) else number
-
-
-GEOMETRY_NAMES = {
-    POINT: "point",
-    QgsWkbTypes.GeometryType.LineGeometry: "line",
-    QgsWkbTypes.GeometryType.PolygonGeometry: "polygon",
-}
-
-
-def wrong_geometry(alg, parameters, context, expected):
-    """A sentence for the first layer parameter whose geometry type is not the expected
-    one (``expected``: {parameter name: (geometry type, what to give)}), else None."""
-    for name, (geometry_type, what) in expected.items():
-        if not parameters.get(name):
-            continue
-        source = alg.parameterAsSource(parameters, name, context)
-        if source is None:
-            continue
-        found = QgsWkbTypes.geometryType(source.wkbType())
-        if found != geometry_type:
-            kind = GEOMETRY_NAMES.get(found, "no")
-            return (
-                f"{name} has {kind} geometries, but {GEOMETRY_NAMES[geometry_type]} features are needed: give {what}."
-            )
-    return None
-
-
-def _file_of(source: str) -> str:
-    path = (source or "").split("|")[0]
-    return os.path.realpath(path) if path and os.path.isabs(path) else ""
-
-
-def output_overwrites_input(alg, parameters, context, inputs, outputs):
-    """A sentence when an output file is one of the input files (QGIS would replace the
-    whole file and destroy the input), else None."""
-    files = {}
-    for name in inputs:
-        if not parameters.get(name):
-            continue
-        if alg.parameterDefinition(name).type() == "multilayer":
-            layers = alg.parameterAsLayerList(parameters, name, context) or []
-        else:
-            layers = [alg.parameterAsLayer(parameters, name, context)]
-        for layer in layers:
-            if layer is not None and _file_of(layer.source()):
-                files.setdefault(_file_of(layer.source()), name)
-    for name in outputs:
-        if not parameters.get(name):
-            continue
-        target = _file_of(alg.parameterAsOutputLayer(parameters, name, context))
-        if target and target in files:
-            return (
-                f"{name} is the same file as input {files[target]} ({target}): writing it would overwrite "
-                "the input. Choose another output file."
-            )
-    return None
 
 
 def dem_path(layer) -> str:
@@ -290,17 +231,9 @@ class PostCoverageAlgorithm(BorderGapsAlgorithm):
             self.addOutput(QgsProcessingOutputNumber(name, self.tr(label)))
 
     def checkParameterValues(self, parameters, context):  # noqa: N802 (QGIS API name)
-        problem = wrong_geometry(
-            self, parameters, context, {self.POSTS: (POINT, "a point layer of posts")}
-        ) or output_overwrites_input(
-            self,
-            parameters,
-            context,
-            [self.POSTS, self.DEM],
-            [self.OUTPUT_PER_POST, self.OUTPUT_MERGED, self.OUTPUT_COUNT],
-        )
-        if problem:
-            return False, self.tr(problem)
+        ok, message = super().checkParameterValues(parameters, context)  # outputs vs inputs, geometry types
+        if not ok:
+            return ok, message
         start = self.parameterAsString(parameters, self.SECTOR_START_FIELD, context)
         end = self.parameterAsString(parameters, self.SECTOR_END_FIELD, context)
         if bool(start) != bool(end):
@@ -314,20 +247,10 @@ class PostCoverageAlgorithm(BorderGapsAlgorithm):
         default_range = self.parameterAsDouble(parameters, self.DEFAULT_RANGE, context)
         if not self.parameterAsString(parameters, self.RANGE_FIELD, context) and default_range <= 0:
             return False, self.tr("DEFAULT_RANGE is 0 and no RANGE_FIELD is chosen: give the posts' range in metres.")
-        return super().checkParameterValues(parameters, context)
+        return True, ""
 
-    # base.py's run(parameters, context, feedback) hook shadows QgsProcessingAlgorithm.run(), which
-    # processing.run() and the GUI call with five arguments: restore QGIS's (reported to the lead).
-    def run(self, parameters, context, feedback, configuration=None, catchExceptions=True):  # noqa: N803
-        return QgsProcessingAlgorithm.run(self, parameters, context, feedback, configuration or {}, catchExceptions)
-
-    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 (QGIS API name)
-        try:
-            return self.post_coverage(parameters, context, feedback)
-        except BorderGapsError as err:
-            if err.details:
-                feedback.pushDebugInfo(err.details)
-            raise QgsProcessingException(err.message) from err
+    def execute(self, parameters, context, feedback):
+        return self.post_coverage(parameters, context, feedback)
 
     def post_coverage(self, parameters, context, feedback):
         source = self.parameterAsSource(parameters, self.POSTS, context)

@@ -13,8 +13,6 @@ from qgis.core import (
     QgsGeometry,
     QgsPointXY,
     QgsProcessing,
-    QgsProcessingAlgorithm,
-    QgsProcessingException,
     QgsProcessingOutputNumber,
     QgsProcessingParameterBoolean,
     QgsProcessingParameterDefinition,
@@ -35,7 +33,7 @@ from ..analysis.crs import metric_crs_for
 from ..analysis.errors import BorderGapsError
 from ..analysis.inputs import read_features, source_crs
 from .base import BorderGapsAlgorithm
-from .postcoverage import dem_path, output_overwrites_input, wrong_geometry
+from .postcoverage import dem_path
 
 POINT = QgsWkbTypes.GeometryType.PointGeometry
 POLYGON = QgsWkbTypes.GeometryType.PolygonGeometry
@@ -236,26 +234,9 @@ class SitePostsAlgorithm(BorderGapsAlgorithm):
             self.addOutput(QgsProcessingOutputNumber(name, self.tr(label)))
 
     def checkParameterValues(self, parameters, context):  # noqa: N802 (QGIS API name)
-        problem = wrong_geometry(
-            self,
-            parameters,
-            context,
-            {
-                self.GAPS: (POLYGON, "gap polygons (e.g. the output of Unmonitored gap zones)"),
-                self.SEAM: (POLYGON, "seam polygons (e.g. the output of Seam between forces)"),
-                self.CANDIDATES: (POINT, "a point layer of candidate sites"),
-                self.SETTLEMENTS: (POINT, "a point layer of settlements"),
-                self.CONTROL_AREAS: (POLYGON, "district polygons"),
-            },
-        ) or output_overwrites_input(
-            self,
-            parameters,
-            context,
-            [self.GAPS, self.SEAM, self.COVERAGE, self.CANDIDATES, self.DEM, self.SETTLEMENTS, self.CONTROL_AREAS],
-            [self.OUTPUT_SITES, self.OUTPUT_COVERAGE, self.OUTPUT_GAPS],
-        )
-        if problem:
-            return False, self.tr(problem)
+        ok, message = super().checkParameterValues(parameters, context)  # outputs vs inputs, geometry types
+        if not ok:
+            return ok, message
         if not parameters.get(self.GAPS) and not parameters.get(self.SEAM):
             return False, self.tr("Give GAPS (gap polygons) or SEAM (with COVERAGE) as the area to close.")
         source = self.parameterAsEnum(parameters, self.CANDIDATE_SOURCE, context)
@@ -273,20 +254,10 @@ class SitePostsAlgorithm(BorderGapsAlgorithm):
             return False, self.tr("WEIGHT 2 (settlements) needs a SETTLEMENTS point layer.")
         if parameters.get(self.CONTROL_AREAS) and not parameters.get(self.FORCE_FIELD):
             return False, self.tr("CONTROL_AREAS needs FORCE_FIELD: choose the field naming each district's force.")
-        return super().checkParameterValues(parameters, context)
+        return True, ""
 
-    # base.py's run(parameters, context, feedback) hook shadows QgsProcessingAlgorithm.run(), which
-    # processing.run() and the GUI call with five arguments: restore QGIS's (reported to the lead).
-    def run(self, parameters, context, feedback, configuration=None, catchExceptions=True):  # noqa: N803
-        return QgsProcessingAlgorithm.run(self, parameters, context, feedback, configuration or {}, catchExceptions)
-
-    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 (QGIS API name)
-        try:
-            return self.site_posts(parameters, context, feedback)
-        except BorderGapsError as err:
-            if err.details:
-                feedback.pushDebugInfo(err.details)
-            raise QgsProcessingException(err.message) from err
+    def execute(self, parameters, context, feedback):
+        return self.site_posts(parameters, context, feedback)
 
     # --- reading -------------------------------------------------------------------------------
     def _read(self, source, metric, name, geometry_type, context, feedback):
