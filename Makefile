@@ -12,6 +12,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 deps:
 	@bash scripts/deps.sh
+	@bash scripts/build_translations.sh
 
 test: deps
 	$(PY) -P -m pytest tests

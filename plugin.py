@@ -7,7 +7,7 @@ and loading again leaves no duplicate action, menu, toolbar or provider.
 import os
 
 from qgis.core import Qgis, QgsApplication, QgsSettings
-from qgis.PyQt.QtCore import QCoreApplication, Qt
+from qgis.PyQt.QtCore import QCoreApplication, QLocale, Qt, QTranslator
 from qgis.PyQt.QtGui import QIcon
 from qgis.PyQt.QtWidgets import QAction
 
@@ -24,6 +24,22 @@ def icon(name: str) -> QIcon:
     return QIcon(os.path.join(PLUGIN_DIR, "resources", "icons", name))
 
 
+def load_translator():
+    """A QTranslator for the user's QGIS locale from i18n/border_gaps_<lang>.qm, or None."""
+    settings = QgsSettings()
+    if settings.value("locale/overrideFlag", False, type=bool):
+        locale = settings.value("locale/userLocale", "", type=str)
+    else:
+        locale = QLocale().name()
+    for name in (locale, locale[:2]):
+        path = os.path.join(PLUGIN_DIR, "i18n", f"border_gaps_{name}.qm")
+        if name and os.path.exists(path):
+            translator = QTranslator()
+            if translator.load(path):
+                return translator
+    return None
+
+
 def tr(text: str) -> str:
     return QCoreApplication.translate("BorderGaps", text)
 
@@ -37,6 +53,10 @@ class BorderGapsPlugin:
         self.toolbar = None
         self.actions = []
         self.dock = None
+        # Installed before any text is made, removed in unload.
+        self.translator = load_translator()
+        if self.translator is not None:
+            QCoreApplication.installTranslator(self.translator)
 
     # -- Processing -------------------------------------------------------
     def initProcessing(self):  # noqa: N802 (QGIS API name)
@@ -121,6 +141,9 @@ class BorderGapsPlugin:
         if self.provider is not None:
             QgsApplication.processingRegistry().removeProvider(self.provider)
             self.provider = None
+        if self.translator is not None:
+            QCoreApplication.removeTranslator(self.translator)
+            self.translator = None
 
     # -- actions ----------------------------------------------------------
     def add_border_region_layers(self):
