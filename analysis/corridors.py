@@ -83,15 +83,18 @@ class Grid:
 
     def xy_of(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
         """Metric coordinates (N x 2) of fractional (row, col) positions, cell centres at .5."""
-        return np.column_stack((self.left + (np.asarray(cols) + 0.5) * self.cell,
-                                self.top - (np.asarray(rows) + 0.5) * self.cell))
+        return np.column_stack(
+            (self.left + (np.asarray(cols) + 0.5) * self.cell, self.top - (np.asarray(rows) + 0.5) * self.cell)
+        )
 
     def describe(self) -> str:
         memory = self.cells * BYTES_PER_CELL
         memory_text = f"{memory / 2**30:.2f} GiB" if memory >= 2**30 else f"{memory / 2**20:.0f} MiB"
-        return (f"{self.cols:,} × {self.rows:,} = {self.cells:,} cells of {self.cell:g} m "
-                f"({self.cols * self.cell / 1000:.1f} × {self.rows * self.cell / 1000:.1f} km, "
-                f"about {memory_text} of working memory)")
+        return (
+            f"{self.cols:,} × {self.rows:,} = {self.cells:,} cells of {self.cell:g} m "
+            f"({self.cols * self.cell / 1000:.1f} × {self.rows * self.cell / 1000:.1f} km, "
+            f"about {memory_text} of working memory)"
+        )
 
 
 def plan_grid(
@@ -112,8 +115,10 @@ def plan_grid(
     if limit is not None:
         area = area.intersect(limit)
         if area.isEmpty():
-            raise BorderGapsError("The EXTENT does not overlap the origins and destinations: choose an extent "
-                                  "that contains them, or leave EXTENT empty.")
+            raise BorderGapsError(
+                "The EXTENT does not overlap the origins and destinations: choose an extent "
+                "that contains them, or leave EXTENT empty."
+            )
     cols = max(1, math.ceil(area.width() / cell_size))
     rows = max(1, math.ceil(area.height() / cell_size))
     grid = Grid(area.xMinimum(), area.yMaximum(), float(cell_size), rows, cols)
@@ -146,8 +151,14 @@ def burn(grid: Grid, geometries: Sequence[QgsGeometry], all_touched: bool) -> np
     shapes = [(g, 1) for g in _geojson(geometries)]
     if not shapes:
         return np.zeros((grid.rows, grid.cols), dtype=bool)
-    mask = rasterio.features.rasterize(shapes, out_shape=(grid.rows, grid.cols), transform=grid.transform,
-                                       fill=0, all_touched=all_touched, dtype="uint8")
+    mask = rasterio.features.rasterize(
+        shapes,
+        out_shape=(grid.rows, grid.cols),
+        transform=grid.transform,
+        fill=0,
+        all_touched=all_touched,
+        dtype="uint8",
+    )
     return mask.astype(bool)
 
 
@@ -166,8 +177,14 @@ def dem_on_grid(path: str, grid: Grid, crs_wkt: str) -> np.ndarray:
 
     out = np.full((grid.rows, grid.cols), np.nan, dtype=np.float32)
     with rasterio.open(path) as src:
-        reproject(source=rasterio.band(src, 1), destination=out, dst_transform=grid.transform,
-                  dst_crs=CRS.from_wkt(crs_wkt), dst_nodata=np.nan, resampling=Resampling.bilinear)
+        reproject(
+            source=rasterio.band(src, 1),
+            destination=out,
+            dst_transform=grid.transform,
+            dst_crs=CRS.from_wkt(crs_wkt),
+            dst_nodata=np.nan,
+            resampling=Resampling.bilinear,
+        )
     return out
 
 
@@ -289,8 +306,7 @@ def straighten(path: np.ndarray, path_cost: np.ndarray, cost: np.ndarray) -> np.
         limit = budget * (steps + 1) / length  # the sum of the samples may not exceed this
         if steps > 16:
             t = np.arange(steps + 1) / steps
-            return bool(cost[np.rint(r0 + dr * t).astype(np.intp), np.rint(c0 + dc * t).astype(np.intp)].sum()
-                        <= limit)
+            return bool(cost[np.rint(r0 + dr * t).astype(np.intp), np.rint(c0 + dc * t).astype(np.intp)].sum() <= limit)
         total = 0.0
         for k in range(steps + 1):
             t = k / steps
@@ -424,9 +440,11 @@ def least_cost_routes(
             for i, end in enumerate(origin_cells):
                 value = float(cumulative[end])
                 if np.isfinite(value):
+
                     def trace(e=end):
                         cells, along = search.path(e)
                         return cells[::-1], along[::-1]
+
                     offer(j, i, value, trace)
             progress(0.8 * (j + 1) / len(destinations))
 
@@ -444,8 +462,11 @@ def least_cost_routes(
             taut = straighten(cells, along, cost)
             xy = grid.xy_of(taut[:, 0], taut[:, 1])
             # the route starts and ends at the points themselves, not at their cells' centres
-            xy = np.vstack((origins[i], xy[1:-1], destinations[j])) if len(xy) >= 2 else \
-                np.array([origins[i], destinations[j]], dtype=np.float64)
+            xy = (
+                np.vstack((origins[i], xy[1:-1], destinations[j]))
+                if len(xy) >= 2
+                else np.array([origins[i], destinations[j]], dtype=np.float64)
+            )
             chosen.append(Route(i, j, line_cost(grid, cost, xy), 0, xy, value * grid.cell))
         # the grid search chose the routes; they are ranked by the cost of the line as drawn
         chosen.sort(key=lambda r: (r.cost, r.origin))
@@ -463,8 +484,9 @@ def line_cost(grid: Grid, cost: np.ndarray, vertices: np.ndarray) -> float:
 
 def _fractional_cells(grid: Grid, vertices: np.ndarray) -> np.ndarray:
     """(row, col) of metric vertices, fractional, cell centres at whole numbers."""
-    return np.column_stack(((grid.top - vertices[:, 1]) / grid.cell - 0.5,
-                            (vertices[:, 0] - grid.left) / grid.cell - 0.5))
+    return np.column_stack(
+        ((grid.top - vertices[:, 1]) / grid.cell - 0.5, (vertices[:, 0] - grid.left) / grid.cell - 0.5)
+    )
 
 
 def line_cells(grid: Grid, vertices: np.ndarray) -> np.ndarray:
@@ -571,7 +593,6 @@ def border_side(border: QgsGeometry, x: float, y: float) -> int:
     return int(np.sign(left_of))
 
 
-
 def country_of(polygons: Sequence[Tuple[str, QgsGeometry]], x: float, y: float) -> Optional[str]:
     """The name (``polygons``' label) of the country holding (x, y), or None if none does."""
     point = QgsGeometry.fromPointXY(QgsPointXY(x, y))
@@ -591,8 +612,18 @@ def write_density(path: str, grid: Grid, density: np.ndarray, crs: str) -> None:
     """Write the density raster as a compressed GeoTIFF in the grid's (metric) CRS."""
     from rasterio.crs import CRS
 
-    with rasterio.open(path, "w", driver="GTiff", width=grid.cols, height=grid.rows, count=1,
-                       dtype="uint32", crs=CRS.from_user_input(crs), transform=grid.transform,
-                       compress="deflate", tiled=grid.cols >= 256 and grid.rows >= 256) as dst:
+    with rasterio.open(
+        path,
+        "w",
+        driver="GTiff",
+        width=grid.cols,
+        height=grid.rows,
+        count=1,
+        dtype="uint32",
+        crs=CRS.from_user_input(crs),
+        transform=grid.transform,
+        compress="deflate",
+        tiled=grid.cols >= 256 and grid.rows >= 256,
+    ) as dst:
         dst.write(density.astype(np.uint32), 1)
         dst.set_band_description(1, "routes through the cell")

@@ -35,15 +35,18 @@ def scene(side, n_origins, n_destinations, seed=11):
     coarse = rng.random((50, 50))
     terrain = 1.0 + 2.0 * zoom(coarse, (grid.rows / 50, grid.cols / 50), order=1)[: grid.rows, : grid.cols]
     width = side * cell
-    coverage = [QgsGeometry.fromPointXY(QgsPointXY(*rng.uniform(0.3 * width, 0.7 * width, 2))).buffer(5_000, 16)
-                for _ in range(40)]
-    roads = [QgsGeometry.fromPolylineXY([QgsPointXY(*rng.uniform(0, width, 2)) for _ in range(4)])
-             for _ in range(15)]
+    coverage = [
+        QgsGeometry.fromPointXY(QgsPointXY(*rng.uniform(0.3 * width, 0.7 * width, 2))).buffer(5_000, 16)
+        for _ in range(40)
+    ]
+    roads = [QgsGeometry.fromPolylineXY([QgsPointXY(*rng.uniform(0, width, 2)) for _ in range(4)]) for _ in range(15)]
     model = corridors.CostModel(slope=terrain, roads=roads, coverage=coverage, detection_factor=5.0)
-    origins = [tuple(p) for p in rng.uniform((0.02 * width, 0.02 * width), (0.25 * width, 0.98 * width),
-                                             (n_origins, 2))]
-    destinations = [tuple(p) for p in rng.uniform((0.75 * width, 0.02 * width), (0.98 * width, 0.98 * width),
-                                                  (n_destinations, 2))]
+    origins = [
+        tuple(p) for p in rng.uniform((0.02 * width, 0.02 * width), (0.25 * width, 0.98 * width), (n_origins, 2))
+    ]
+    destinations = [
+        tuple(p) for p in rng.uniform((0.75 * width, 0.02 * width), (0.98 * width, 0.98 * width), (n_destinations, 2))
+    ]
     return grid, model, origins, destinations
 
 
@@ -124,12 +127,27 @@ def main():
     base, t_base, mem_base, rss_base = measured(one_search_per_origin, *small)
     same = sum(r.origin == b for r, b in zip(routes, base))
     rows += [
-        ["1000² grid, 20 × 200: ours, whole algorithm", f"{t_all:.1f}", f"{mem_all:.0f}", f"{rss_all:.0f}",
-         f"{t_base / t_all:.1f}×"],
-        ["1000² grid, 20 × 200: ours, search + tracing only", f"{t_search:.1f}", f"{mem_search:.0f}",
-         f"{rss_search:.0f}", f"{t_base / t_search:.1f}×"],
-        ["1000² grid, 20 × 200: one search per origin (all 20)", f"{t_base:.1f}", f"{mem_base:.0f}",
-         f"{rss_base:.0f}", ""],
+        [
+            "1000² grid, 20 × 200: ours, whole algorithm",
+            f"{t_all:.1f}",
+            f"{mem_all:.0f}",
+            f"{rss_all:.0f}",
+            f"{t_base / t_all:.1f}×",
+        ],
+        [
+            "1000² grid, 20 × 200: ours, search + tracing only",
+            f"{t_search:.1f}",
+            f"{mem_search:.0f}",
+            f"{rss_search:.0f}",
+            f"{t_base / t_search:.1f}×",
+        ],
+        [
+            "1000² grid, 20 × 200: one search per origin (all 20)",
+            f"{t_base:.1f}",
+            f"{mem_base:.0f}",
+            f"{rss_base:.0f}",
+            "",
+        ],
     ]
     print(f"small scene: {same} of {len(routes)} destinations get the same origin from both methods", flush=True)
     if same != len(routes):
@@ -139,10 +157,11 @@ def main():
     # 2. the full size: 100 origins x 1,000 destinations over side x side cells
     grid, model, origins, destinations = scene(side, 100, 1000)
     print(f"full scene: {grid.describe()}", flush=True)
-    (routes, unreachable, pinches), t_all, _, rss_all = measured(ours, grid, model, origins, destinations,
-                                                                 traced=False)
-    print(f"ours: {len(routes)} routes, {len(unreachable)} unreachable, {len(pinches)} pinch points, "
-          f"{t_all:.1f} s", flush=True)
+    (routes, unreachable, pinches), t_all, _, rss_all = measured(ours, grid, model, origins, destinations, traced=False)
+    print(
+        f"ours: {len(routes)} routes, {len(unreachable)} unreachable, {len(pinches)} pinch points, {t_all:.1f} s",
+        flush=True,
+    )
     _, t_search, mem_search, rss_search = measured(ours_search_only, grid, model, origins, destinations)
     print(f"ours, search + tracing: {t_search:.1f} s, {mem_search:.0f} MiB", flush=True)
     _, t_sub, _, _ = measured(one_search_per_origin, grid, model, origins[:subset], destinations, traced=False)
@@ -159,27 +178,52 @@ def main():
     per_origin = (t_sub - setup) / subset
     extrapolated = setup + per_origin * len(origins)
     rows += [
-        [f"{side}² grid, 100 × 1000: ours, whole algorithm", f"{t_all:.1f}", "(see next)", f"{rss_all:.0f}",
-         f"{extrapolated / t_all:.1f}×"],
-        [f"{side}² grid, 100 × 1000: ours, search + tracing only", f"{t_search:.1f}", f"{mem_search:.0f}",
-         f"{rss_search:.0f}", f"{extrapolated / t_search:.1f}×"],
-        [f"{side}² grid: one search per origin, MEASURED on {subset} origins", f"{t_sub:.1f}", f"{mem_one:.0f}",
-         f"{rss_one:.0f}", ""],
-        [f"{side}² grid: one search per origin, EXTRAPOLATED to 100 origins", f"{extrapolated:.0f}",
-         f"{mem_one:.0f}", "", ""],
+        [
+            f"{side}² grid, 100 × 1000: ours, whole algorithm",
+            f"{t_all:.1f}",
+            "(see next)",
+            f"{rss_all:.0f}",
+            f"{extrapolated / t_all:.1f}×",
+        ],
+        [
+            f"{side}² grid, 100 × 1000: ours, search + tracing only",
+            f"{t_search:.1f}",
+            f"{mem_search:.0f}",
+            f"{rss_search:.0f}",
+            f"{extrapolated / t_search:.1f}×",
+        ],
+        [
+            f"{side}² grid: one search per origin, MEASURED on {subset} origins",
+            f"{t_sub:.1f}",
+            f"{mem_one:.0f}",
+            f"{rss_one:.0f}",
+            "",
+        ],
+        [
+            f"{side}² grid: one search per origin, EXTRAPOLATED to 100 origins",
+            f"{extrapolated:.0f}",
+            f"{mem_one:.0f}",
+            "",
+            "",
+        ],
     ]
     print()
-    print_table(["run", "seconds", "peak MiB (tracemalloc)", "max RSS MiB (process so far)",
-                 "baseline time / this"], rows)
-    print(f"\nSeconds are from untraced runs; peak MiB from a second run under tracemalloc (at full size only "
-          f"for the search, where the peak is: pulling routes taut adds little). The baseline records costs "
-          f"only (no paths), a lower bound for any per-origin method. Extrapolation: set-up {setup:.1f} s + "
-          f"{per_origin:.1f} s per origin × 100 origins, measured on {subset} origins; its memory does not grow "
-          "with the number of origins (one search at a time). ru_maxrss is the process's maximum so far, so "
-          "later rows include earlier peaks.")
-    print(f"Working memory: tracemalloc peak {mem_search:.0f} MiB for {grid.cells:,} cells = "
-          f"{mem_search * 2**20 / grid.cells:.0f} bytes per cell (corridors.BYTES_PER_CELL = "
-          f"{corridors.BYTES_PER_CELL}).")
+    print_table(
+        ["run", "seconds", "peak MiB (tracemalloc)", "max RSS MiB (process so far)", "baseline time / this"], rows
+    )
+    print(
+        f"\nSeconds are from untraced runs; peak MiB from a second run under tracemalloc (at full size only "
+        f"for the search, where the peak is: pulling routes taut adds little). The baseline records costs "
+        f"only (no paths), a lower bound for any per-origin method. Extrapolation: set-up {setup:.1f} s + "
+        f"{per_origin:.1f} s per origin × 100 origins, measured on {subset} origins; its memory does not grow "
+        "with the number of origins (one search at a time). ru_maxrss is the process's maximum so far, so "
+        "later rows include earlier peaks."
+    )
+    print(
+        f"Working memory: tracemalloc peak {mem_search:.0f} MiB for {grid.cells:,} cells = "
+        f"{mem_search * 2**20 / grid.cells:.0f} bytes per cell (corridors.BYTES_PER_CELL = "
+        f"{corridors.BYTES_PER_CELL})."
+    )
     return 0
 
 

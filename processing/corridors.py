@@ -116,100 +116,211 @@ class CorridorsAlgorithm(BorderGapsAlgorithm):
                 param.setMaximum(maximum)
             add(param, help_text)
 
-        add(QgsProcessingParameterFeatureSource(self.ORIGINS, self.tr("Origins (Syrian side)"),
-                                                [QgsProcessing.TypeVectorPoint]),
-            "Points where routes start: towns, crossings or staging areas on the Syrian side.")
-        add(QgsProcessingParameterField(self.ORIGIN_FIELD, self.tr("Origin name field"),
-                                        parentLayerParameterName=self.ORIGINS, optional=True),
-            "Field whose value names an origin in the routes layer; without it the feature id is used.")
-        add(QgsProcessingParameterFeatureSource(self.DESTINATIONS, self.tr("Destinations (Iraqi side)"),
-                                                [QgsProcessing.TypeVectorPoint]),
-            "Points where routes end: villages and towns on the Iraqi side.")
-        add(QgsProcessingParameterField(self.DESTINATION_FIELD, self.tr("Destination name field"),
-                                        parentLayerParameterName=self.DESTINATIONS, optional=True),
-            "Field whose value names a destination in the routes layer; without it the feature id is used.")
-        number(self.CELL_SIZE, "Cell size (m)", 100.0, 1.0,
-               "Side of a cost-raster cell in metres. Smaller cells follow terrain and roads more closely "
-               "but the grid grows with the square: halving the cell size quadruples time and memory.")
-        number(self.K, "Routes per destination (K)", 1, 1,
-               "How many routes to keep per destination: the K cheapest, each from a different origin. "
-               "K = 1 needs one search from all origins at once; K > 1 needs one search per origin (or per "
-               "destination if fewer).", integer=True, maximum=100)
-        add(QgsProcessingParameterRasterLayer(self.DEM, self.tr("Elevation model (DEM)"), optional=True),
+        add(
+            QgsProcessingParameterFeatureSource(
+                self.ORIGINS, self.tr("Origins (Syrian side)"), [QgsProcessing.TypeVectorPoint]
+            ),
+            "Points where routes start: towns, crossings or staging areas on the Syrian side.",
+        )
+        add(
+            QgsProcessingParameterField(
+                self.ORIGIN_FIELD, self.tr("Origin name field"), parentLayerParameterName=self.ORIGINS, optional=True
+            ),
+            "Field whose value names an origin in the routes layer; without it the feature id is used.",
+        )
+        add(
+            QgsProcessingParameterFeatureSource(
+                self.DESTINATIONS, self.tr("Destinations (Iraqi side)"), [QgsProcessing.TypeVectorPoint]
+            ),
+            "Points where routes end: villages and towns on the Iraqi side.",
+        )
+        add(
+            QgsProcessingParameterField(
+                self.DESTINATION_FIELD,
+                self.tr("Destination name field"),
+                parentLayerParameterName=self.DESTINATIONS,
+                optional=True,
+            ),
+            "Field whose value names a destination in the routes layer; without it the feature id is used.",
+        )
+        number(
+            self.CELL_SIZE,
+            "Cell size (m)",
+            100.0,
+            1.0,
+            "Side of a cost-raster cell in metres. Smaller cells follow terrain and roads more closely "
+            "but the grid grows with the square: halving the cell size quadruples time and memory.",
+        )
+        number(
+            self.K,
+            "Routes per destination (K)",
+            1,
+            1,
+            "How many routes to keep per destination: the K cheapest, each from a different origin. "
+            "K = 1 needs one search from all origins at once; K > 1 needs one search per origin (or per "
+            "destination if fewer).",
+            integer=True,
+            maximum=100,
+        )
+        add(
+            QgsProcessingParameterRasterLayer(self.DEM, self.tr("Elevation model (DEM)"), optional=True),
             "A GDAL-readable elevation raster in metres. Slope raises the cost as walking time does "
-            "(Tobler: exp(3.5 × slope)). Cells the DEM does not cover count as flat.")
-        add(QgsProcessingParameterMultipleLayers(self.COVERAGE, self.tr("Coverage polygons"),
-                                                 QgsProcessing.TypeVectorPolygon, optional=True),
-            "Areas watched by posts, cameras, patrols or drones. See COVERAGE_MODE.")
-        add(QgsProcessingParameterFeatureSource(self.POSTS, self.tr("Posts"), [QgsProcessing.TypeVectorPoint],
-                                                optional=True),
-            "Observation posts; each covers a disc of its range (RANGE_FIELD or DEFAULT_RANGE).")
-        add(QgsProcessingParameterField(self.RANGE_FIELD, self.tr("Post range field (m)"),
-                                        parentLayerParameterName=self.POSTS,
-                                        type=QgsProcessingParameterField.Numeric, optional=True),
-            "Numeric field of POSTS with each post's range in metres; empty values use DEFAULT_RANGE.")
-        number(self.DEFAULT_RANGE, "Default post range (m)", 3000.0, 0.0,
-               "Range in metres of posts without a value in RANGE_FIELD.")
-        add(QgsProcessingParameterEnum(self.COVERAGE_MODE, self.tr("Inside coverage"), self.MODES,
-                                       defaultValue=0),
-            "0: crossing a covered cell costs DETECTION_FACTOR times more; 1: covered cells cannot be "
-            "crossed at all.")
-        number(self.DETECTION_FACTOR, "Detection factor", 5.0, 1.0,
-               "Cost multiplier inside coverage (COVERAGE_MODE 0): 5 means one covered kilometre weighs as "
-               "much as five open ones.")
-        add(QgsProcessingParameterMultipleLayers(self.ROADS, self.tr("Roads and tracks"),
-                                                 QgsProcessing.TypeVectorLine, optional=True),
-            "Lines along which moving is easier (roads, tracks, wadis used as conduits).")
-        number(self.ROAD_FACTOR, "Road factor", 0.3, 0.001,
-               "Cost multiplier on cells a road passes through: 0.3 means a road kilometre costs as much as "
-               "300 m of open ground.", maximum=1.0)
-        add(QgsProcessingParameterFeatureSource(self.GAPS, self.tr("Gap zones"), [QgsProcessing.TypeVectorPolygon],
-                                                optional=True),
+            "(Tobler: exp(3.5 × slope)). Cells the DEM does not cover count as flat.",
+        )
+        add(
+            QgsProcessingParameterMultipleLayers(
+                self.COVERAGE, self.tr("Coverage polygons"), QgsProcessing.TypeVectorPolygon, optional=True
+            ),
+            "Areas watched by posts, cameras, patrols or drones. See COVERAGE_MODE.",
+        )
+        add(
+            QgsProcessingParameterFeatureSource(
+                self.POSTS, self.tr("Posts"), [QgsProcessing.TypeVectorPoint], optional=True
+            ),
+            "Observation posts; each covers a disc of its range (RANGE_FIELD or DEFAULT_RANGE).",
+        )
+        add(
+            QgsProcessingParameterField(
+                self.RANGE_FIELD,
+                self.tr("Post range field (m)"),
+                parentLayerParameterName=self.POSTS,
+                type=QgsProcessingParameterField.Numeric,
+                optional=True,
+            ),
+            "Numeric field of POSTS with each post's range in metres; empty values use DEFAULT_RANGE.",
+        )
+        number(
+            self.DEFAULT_RANGE,
+            "Default post range (m)",
+            3000.0,
+            0.0,
+            "Range in metres of posts without a value in RANGE_FIELD.",
+        )
+        add(
+            QgsProcessingParameterEnum(self.COVERAGE_MODE, self.tr("Inside coverage"), self.MODES, defaultValue=0),
+            "0: crossing a covered cell costs DETECTION_FACTOR times more; 1: covered cells cannot be crossed at all.",
+        )
+        number(
+            self.DETECTION_FACTOR,
+            "Detection factor",
+            5.0,
+            1.0,
+            "Cost multiplier inside coverage (COVERAGE_MODE 0): 5 means one covered kilometre weighs as "
+            "much as five open ones.",
+        )
+        add(
+            QgsProcessingParameterMultipleLayers(
+                self.ROADS, self.tr("Roads and tracks"), QgsProcessing.TypeVectorLine, optional=True
+            ),
+            "Lines along which moving is easier (roads, tracks, wadis used as conduits).",
+        )
+        number(
+            self.ROAD_FACTOR,
+            "Road factor",
+            0.3,
+            0.001,
+            "Cost multiplier on cells a road passes through: 0.3 means a road kilometre costs as much as "
+            "300 m of open ground.",
+            maximum=1.0,
+        )
+        add(
+            QgsProcessingParameterFeatureSource(
+                self.GAPS, self.tr("Gap zones"), [QgsProcessing.TypeVectorPolygon], optional=True
+            ),
             "Unmonitored gap zones (output of Unmonitored gap zones): the km of each route inside them is "
-            "reported (gaps_km), and GAP_FACTOR changes the cost inside them.")
-        number(self.GAP_FACTOR, "Gap factor", 1.0, 0.001,
-               "Cost multiplier inside gap zones; 1 leaves the cost alone, below 1 makes routes prefer gaps.")
-        add(QgsProcessingParameterVectorLayer(self.BORDER, self.tr("Border line"), [QgsProcessing.TypeVectorLine],
-                                              optional=True),
+            "reported (gaps_km), and GAP_FACTOR changes the cost inside them.",
+        )
+        number(
+            self.GAP_FACTOR,
+            "Gap factor",
+            1.0,
+            0.001,
+            "Cost multiplier inside gap zones; 1 leaves the cost alone, below 1 makes routes prefer gaps.",
+        )
+        add(
+            QgsProcessingParameterVectorLayer(
+                self.BORDER, self.tr("Border line"), [QgsProcessing.TypeVectorLine], optional=True
+            ),
             "The border the routes cross: gives each route's crossing point (cross_lon, cross_lat) and, "
-            "without COUNTRIES, the side check. Empty: the bundled Iraq–Syria border, if it crosses the grid.")
-        add(QgsProcessingParameterVectorLayer(self.COUNTRIES, self.tr("Countries"),
-                                              [QgsProcessing.TypeVectorPolygon], optional=True),
+            "without COUNTRIES, the side check. Empty: the bundled Iraq–Syria border, if it crosses the grid.",
+        )
+        add(
+            QgsProcessingParameterVectorLayer(
+                self.COUNTRIES, self.tr("Countries"), [QgsProcessing.TypeVectorPolygon], optional=True
+            ),
             "Country polygons (e.g. the bundled 'countries' layer) for checking that every origin lies in "
-            "ORIGIN_COUNTRY and every destination in DESTINATION_COUNTRY.")
-        add(QgsProcessingParameterField(self.COUNTRY_FIELD, self.tr("Country name field"),
-                                        parentLayerParameterName=self.COUNTRIES, optional=True),
-            "Field of COUNTRIES holding the names compared with ORIGIN_COUNTRY and DESTINATION_COUNTRY.")
-        add(QgsProcessingParameterString(self.ORIGIN_COUNTRY, self.tr("Origin country"), defaultValue="Syria",
-                                         optional=True),
-            "Value of COUNTRY_FIELD where origins must lie (compared ignoring case).")
-        add(QgsProcessingParameterString(self.DESTINATION_COUNTRY, self.tr("Destination country"),
-                                         defaultValue="Iraq", optional=True),
-            "Value of COUNTRY_FIELD where destinations must lie (compared ignoring case).")
-        add(QgsProcessingParameterExtent(self.EXTENT, self.tr("Limit the grid to this extent"), optional=True),
-            "Optional: the grid never extends beyond this rectangle; points outside it are skipped.")
-        number(self.MARGIN, "Margin around the points (m)", 10000.0, 0.0,
-               "The grid covers the origins and destinations plus this margin, so routes can bend around "
-               "obstacles.")
-        number(self.MAX_CELLS, "Maximum grid cells", float(corridors.DEFAULT_MAX_CELLS), 1.0,
-               f"Largest grid accepted (about {corridors.BYTES_PER_CELL} bytes of memory per cell). A larger "
-               "grid is refused before it is allocated; use a larger CELL_SIZE or a smaller area.")
-        number(self.PINCH_COUNT, "Number of pinch points", 20, 0,
-               "How many pinch points to report.", integer=True)
-        number(self.PINCH_SPACING, "Pinch point spacing (m)", 2000.0, 0.0,
-               "Pinch points are at least this far from each other and from every origin and destination "
-               "(where routes gather trivially).")
-        add(QgsProcessingParameterFeatureSink(self.ROUTES, self.tr("Routes"), QgsProcessing.TypeVectorLine),
+            "ORIGIN_COUNTRY and every destination in DESTINATION_COUNTRY.",
+        )
+        add(
+            QgsProcessingParameterField(
+                self.COUNTRY_FIELD,
+                self.tr("Country name field"),
+                parentLayerParameterName=self.COUNTRIES,
+                optional=True,
+            ),
+            "Field of COUNTRIES holding the names compared with ORIGIN_COUNTRY and DESTINATION_COUNTRY.",
+        )
+        add(
+            QgsProcessingParameterString(
+                self.ORIGIN_COUNTRY, self.tr("Origin country"), defaultValue="Syria", optional=True
+            ),
+            "Value of COUNTRY_FIELD where origins must lie (compared ignoring case).",
+        )
+        add(
+            QgsProcessingParameterString(
+                self.DESTINATION_COUNTRY, self.tr("Destination country"), defaultValue="Iraq", optional=True
+            ),
+            "Value of COUNTRY_FIELD where destinations must lie (compared ignoring case).",
+        )
+        add(
+            QgsProcessingParameterExtent(self.EXTENT, self.tr("Limit the grid to this extent"), optional=True),
+            "Optional: the grid never extends beyond this rectangle; points outside it are skipped.",
+        )
+        number(
+            self.MARGIN,
+            "Margin around the points (m)",
+            10000.0,
+            0.0,
+            "The grid covers the origins and destinations plus this margin, so routes can bend around obstacles.",
+        )
+        number(
+            self.MAX_CELLS,
+            "Maximum grid cells",
+            float(corridors.DEFAULT_MAX_CELLS),
+            1.0,
+            f"Largest grid accepted (about {corridors.BYTES_PER_CELL} bytes of memory per cell). A larger "
+            "grid is refused before it is allocated; use a larger CELL_SIZE or a smaller area.",
+        )
+        number(self.PINCH_COUNT, "Number of pinch points", 20, 0, "How many pinch points to report.", integer=True)
+        number(
+            self.PINCH_SPACING,
+            "Pinch point spacing (m)",
+            2000.0,
+            0.0,
+            "Pinch points are at least this far from each other and from every origin and destination "
+            "(where routes gather trivially).",
+        )
+        add(
+            QgsProcessingParameterFeatureSink(self.ROUTES, self.tr("Routes"), QgsProcessing.TypeVectorLine),
             "The K cheapest routes per destination: origin, destination, rank, cost, length_km, gaps_km, "
-            "coverage_km, cross_lon, cross_lat.")
-        add(QgsProcessingParameterRasterDestination(self.DENSITY, self.tr("Corridor density")),
-            "GeoTIFF (UTM) counting the routes through each cell.")
-        add(QgsProcessingParameterFeatureSink(self.PINCH_POINTS, self.tr("Pinch points"),
-                                              QgsProcessing.TypeVectorPoint),
-            "Cells most routes pass through, ranked (fields rank, routes): candidate sites for new posts.")
-        for name, label in (("ROUTE_COUNT", "Number of routes"),
-                            ("PINCH_POINT_COUNT", "Number of pinch points found"),
-                            ("GRID_COLUMNS", "Grid columns"), ("GRID_ROWS", "Grid rows")):
+            "coverage_km, cross_lon, cross_lat.",
+        )
+        add(
+            QgsProcessingParameterRasterDestination(self.DENSITY, self.tr("Corridor density")),
+            "GeoTIFF (UTM) counting the routes through each cell.",
+        )
+        add(
+            QgsProcessingParameterFeatureSink(
+                self.PINCH_POINTS, self.tr("Pinch points"), QgsProcessing.TypeVectorPoint
+            ),
+            "Cells most routes pass through, ranked (fields rank, routes): candidate sites for new posts.",
+        )
+        for name, label in (
+            ("ROUTE_COUNT", "Number of routes"),
+            ("PINCH_POINT_COUNT", "Number of pinch points found"),
+            ("GRID_COLUMNS", "Grid columns"),
+            ("GRID_ROWS", "Grid rows"),
+        ):
             self.addOutput(QgsProcessingOutputNumber(name, self.tr(label)))
 
     def checkParameterValues(self, parameters, context):  # noqa: N802 (QGIS API name)
@@ -219,44 +330,74 @@ class CorridorsAlgorithm(BorderGapsAlgorithm):
         return super().checkParameterValues(parameters, context)
 
     # layer parameters, the geometry each must have, and whether several layers may be given
-    LAYER_GEOMETRY = (("ORIGINS", POINT, False), ("DESTINATIONS", POINT, False), ("POSTS", POINT, False),
-                      ("COVERAGE", POLYGON, True), ("ROADS", LINE, True), ("GAPS", POLYGON, False),
-                      ("BORDER", LINE, False), ("COUNTRIES", POLYGON, False))
-    FIELD_LAYERS = (("ORIGIN_FIELD", "ORIGINS"), ("DESTINATION_FIELD", "DESTINATIONS"),
-                    ("RANGE_FIELD", "POSTS"), ("COUNTRY_FIELD", "COUNTRIES"))
+    LAYER_GEOMETRY = (
+        ("ORIGINS", POINT, False),
+        ("DESTINATIONS", POINT, False),
+        ("POSTS", POINT, False),
+        ("COVERAGE", POLYGON, True),
+        ("ROADS", LINE, True),
+        ("GAPS", POLYGON, False),
+        ("BORDER", LINE, False),
+        ("COUNTRIES", POLYGON, False),
+    )
+    FIELD_LAYERS = (
+        ("ORIGIN_FIELD", "ORIGINS"),
+        ("DESTINATION_FIELD", "DESTINATIONS"),
+        ("RANGE_FIELD", "POSTS"),
+        ("COUNTRY_FIELD", "COUNTRIES"),
+    )
     GEOMETRY_WORDS = {POINT: "points", LINE: "lines", POLYGON: "polygons"}
 
     def _input_problem(self, parameters, context):
         """A sentence about the first input that cannot work (cheap checks only), or None."""
         layers = {}
         for name, geometry, several in self.LAYER_GEOMETRY:
-            found = (self.parameterAsLayerList(parameters, name, context) or []) if several else \
-                [self.parameterAsVectorLayer(parameters, name, context)]
+            found = (
+                (self.parameterAsLayerList(parameters, name, context) or [])
+                if several
+                else [self.parameterAsVectorLayer(parameters, name, context)]
+            )
             layers[name] = [layer for layer in found if layer is not None]
             for layer in layers[name]:
                 kind = layer.geometryType() if hasattr(layer, "geometryType") else None
                 if kind is not None and kind != geometry:
-                    return (f"{name} layer '{layer.name()}' has {self.GEOMETRY_WORDS.get(kind, 'no')} geometries: "
-                            f"give {self.GEOMETRY_WORDS[geometry]}.")
+                    return (
+                        f"{name} layer '{layer.name()}' has {self.GEOMETRY_WORDS.get(kind, 'no')} geometries: "
+                        f"give {self.GEOMETRY_WORDS[geometry]}."
+                    )
         for field_param, layer_param in self.FIELD_LAYERS:
             field = self.parameterAsString(parameters, field_param, context)
             if field and layers[layer_param] and layers[layer_param][0].fields().indexOf(field) < 0:
                 names = ", ".join(layers[layer_param][0].fields().names()) or "none"
-                return (f"{field_param} '{field}' is not a field of {layer_param} '{layers[layer_param][0].name()}' "
-                        f"(its fields: {names}).")
+                return (
+                    f"{field_param} '{field}' is not a field of {layer_param} '{layers[layer_param][0].name()}' "
+                    f"(its fields: {names})."
+                )
         if layers["COUNTRIES"] and not self.parameterAsString(parameters, self.COUNTRY_FIELD, context):
-            return ("COUNTRIES needs COUNTRY_FIELD: choose the field of the countries layer that holds the names "
-                    "(e.g. 'name'), or leave COUNTRIES empty.")
+            return (
+                "COUNTRIES needs COUNTRY_FIELD: choose the field of the countries layer that holds the names "
+                "(e.g. 'name'), or leave COUNTRIES empty."
+            )
         for name in ("ORIGINS", "DESTINATIONS"):
             for layer in layers[name]:
                 crs = layer.crs()
                 box = _sample_extent(layer)
-                if crs.isValid() and crs.isGeographic() and not box.isNull() and (
-                        abs(box.xMinimum()) > 180 or abs(box.xMaximum()) > 180
-                        or abs(box.yMinimum()) > 90 or abs(box.yMaximum()) > 90):
-                    return (f"{name} layer '{layer.name()}' is declared in {crs.authid()} (lon/lat degrees) but its "
-                            "coordinates are far outside ±180/±90: they look like metres. Set the layer's real "
-                            "CRS (Layer Properties → Source) and run again.")
+                if (
+                    crs.isValid()
+                    and crs.isGeographic()
+                    and not box.isNull()
+                    and (
+                        abs(box.xMinimum()) > 180
+                        or abs(box.xMaximum()) > 180
+                        or abs(box.yMinimum()) > 90
+                        or abs(box.yMaximum()) > 90
+                    )
+                ):
+                    return (
+                        f"{name} layer '{layer.name()}' is declared in {crs.authid()} (lon/lat degrees) but its "
+                        "coordinates are far outside ±180/±90: they look like metres. Set the layer's real "
+                        "CRS (Layer Properties → Source) and run again."
+                    )
         inputs = set()
         for name, _, _ in self.LAYER_GEOMETRY:
             inputs |= {_file_of(layer.source()) for layer in layers[name]}
@@ -267,16 +408,19 @@ class CorridorsAlgorithm(BorderGapsAlgorithm):
         for name in (self.ROUTES, self.PINCH_POINTS, self.DENSITY):
             target = _file_of(_destination_text(parameters.get(name), context))
             if target is not None and target in inputs:
-                return (f"{name} is the same file as one of the inputs ({target}): writing it would destroy that "
-                        "input. Choose another output file.")
+                return (
+                    f"{name} is the same file as one of the inputs ({target}): writing it would destroy that "
+                    "input. Choose another output file."
+                )
         return None
 
     # --- reading -------------------------------------------------------------------------
     @staticmethod
     def _points(source, metric, name, field, context, feedback):
         """(label, fid, x, y) of every point feature of ``source`` in the metric CRS."""
-        result = read_features(source, metric, name, POINT, is_canceled=feedback.isCanceled,
-                               transform_context=context.transformContext())
+        result = read_features(
+            source, metric, name, POINT, is_canceled=feedback.isCanceled, transform_context=context.transformContext()
+        )
         for line in result.log_lines():
             feedback.pushInfo(line)
         points, multi = [], 0
@@ -299,8 +443,15 @@ class CorridorsAlgorithm(BorderGapsAlgorithm):
         if crs.isValid():
             to_source = QgsCoordinateTransform(metric, crs, context.transformContext())
             request.setFilterRect(to_source.transformBoundingBox(grid_extent))
-        result = read_features(source, metric, name, geometry_type, request=request,
-                               is_canceled=feedback.isCanceled, transform_context=context.transformContext())
+        result = read_features(
+            source,
+            metric,
+            name,
+            geometry_type,
+            request=request,
+            is_canceled=feedback.isCanceled,
+            transform_context=context.transformContext(),
+        )
         for line in result.log_lines():
             feedback.pushInfo(line)
         return result.features
@@ -350,19 +501,32 @@ class CorridorsAlgorithm(BorderGapsAlgorithm):
         o_crs, d_crs = origins_src.sourceCrs(), destinations_src.sourceCrs()
         for src, crs, name in ((origins_src, o_crs, "ORIGINS"), (destinations_src, d_crs, "DESTINATIONS")):
             if not crs.isValid():
-                raise BorderGapsError(f"Layer {name} has no coordinate reference system. Set its CRS in the layer "
-                                      "properties (Source → Assigned CRS) and run again.")
+                raise BorderGapsError(
+                    f"Layer {name} has no coordinate reference system. Set its CRS in the layer "
+                    "properties (Source → Assigned CRS) and run again."
+                )
             if src.featureCount() == 0:
                 raise BorderGapsError(f"Layer {name} has no features: give at least one point.")
         lonlat = extent_in_wgs84(origins_src.sourceExtent(), o_crs)
         lonlat.combineExtentWith(extent_in_wgs84(destinations_src.sourceExtent(), d_crs))
         metric = metric_crs_for(lonlat, WGS84)
         feedback.pushInfo(f"Computing in {metric.authid()} ({metric.description()}).")
-        origins = self._points(origins_src, metric, "ORIGINS",
-                               self.parameterAsString(parameters, self.ORIGIN_FIELD, context), context, feedback)
-        destinations = self._points(destinations_src, metric, "DESTINATIONS",
-                                    self.parameterAsString(parameters, self.DESTINATION_FIELD, context),
-                                    context, feedback)
+        origins = self._points(
+            origins_src,
+            metric,
+            "ORIGINS",
+            self.parameterAsString(parameters, self.ORIGIN_FIELD, context),
+            context,
+            feedback,
+        )
+        destinations = self._points(
+            destinations_src,
+            metric,
+            "DESTINATIONS",
+            self.parameterAsString(parameters, self.DESTINATION_FIELD, context),
+            context,
+            feedback,
+        )
         if not origins or not destinations:
             raise BorderGapsError("ORIGINS and DESTINATIONS must each hold at least one point with a geometry.")
         extent = QgsRectangle()
@@ -389,32 +553,63 @@ class CorridorsAlgorithm(BorderGapsAlgorithm):
         origin_side = 0
         if countries is None and border is not None:
             origin_side = corridors.majority_side([corridors.border_side(border, x, y) for _, _, x, y in origins])
-        origins = self._usable(origins, "origin", grid, cost, feedback, border, countries, origin_side,
-                               self.parameterAsString(parameters, self.ORIGIN_COUNTRY, context))
-        destinations = self._usable(destinations, "destination", grid, cost, feedback, border, countries,
-                                    -origin_side, self.parameterAsString(parameters, self.DESTINATION_COUNTRY,
-                                                                         context))
+        origins = self._usable(
+            origins,
+            "origin",
+            grid,
+            cost,
+            feedback,
+            border,
+            countries,
+            origin_side,
+            self.parameterAsString(parameters, self.ORIGIN_COUNTRY, context),
+        )
+        destinations = self._usable(
+            destinations,
+            "destination",
+            grid,
+            cost,
+            feedback,
+            border,
+            countries,
+            -origin_side,
+            self.parameterAsString(parameters, self.DESTINATION_COUNTRY, context),
+        )
         searches = corridors.search_count(len(origins), len(destinations), k)
-        feedback.pushInfo(f"{len(origins)} origin(s), {len(destinations)} destination(s), K = {k}: "
-                          f"{searches} grid search(es).")
+        feedback.pushInfo(
+            f"{len(origins)} origin(s), {len(destinations)} destination(s), K = {k}: {searches} grid search(es)."
+        )
         routes, unreachable = corridors.least_cost_routes(
-            cost, grid, [(x, y) for _, _, x, y in origins], [(x, y) for _, _, x, y in destinations], k,
-            progress=lambda f: feedback.setProgress(15 + 65 * f), is_canceled=feedback.isCanceled)
+            cost,
+            grid,
+            [(x, y) for _, _, x, y in origins],
+            [(x, y) for _, _, x, y in destinations],
+            k,
+            progress=lambda f: feedback.setProgress(15 + 65 * f),
+            is_canceled=feedback.isCanceled,
+        )
         if feedback.isCanceled():
             return {}
         for j in unreachable:
-            feedback.pushWarning(f"Destination '{destinations[j][0]}' cannot be reached from any origin: "
-                                 "impassable coverage closes every way to it.")
-        return self._write(parameters, context, feedback, metric, grid, routes, origins, destinations, model,
-                           border, o_crs)
+            feedback.pushWarning(
+                f"Destination '{destinations[j][0]}' cannot be reached from any origin: "
+                "impassable coverage closes every way to it."
+            )
+        return self._write(
+            parameters, context, feedback, metric, grid, routes, origins, destinations, model, border, o_crs
+        )
 
     def _cost_model(self, parameters, context, feedback, metric, grid):
         model = corridors.CostModel()
         grid_extent = grid.extent
         coverage = []
         for layer in self.parameterAsLayerList(parameters, self.COVERAGE, context):
-            coverage += [f.geometry() for f in self._geometries(layer, metric, f"COVERAGE '{layer.name()}'",
-                                                                 POLYGON, grid_extent, context, feedback)]
+            coverage += [
+                f.geometry()
+                for f in self._geometries(
+                    layer, metric, f"COVERAGE '{layer.name()}'", POLYGON, grid_extent, context, feedback
+                )
+            ]
         posts = self.parameterAsSource(parameters, self.POSTS, context)
         if posts is not None:
             range_field = self.parameterAsString(parameters, self.RANGE_FIELD, context)
@@ -427,8 +622,10 @@ class CorridorsAlgorithm(BorderGapsAlgorithm):
                 try:
                     reach = float(value) if value not in (None, "") and str(value) != "NULL" else default_range
                 except (TypeError, ValueError):
-                    raise BorderGapsError(f"POSTS field '{range_field}' holds '{value}' for feature "
-                                          f"{feature.id()}, which is not a range in metres.") from None
+                    raise BorderGapsError(
+                        f"POSTS field '{range_field}' holds '{value}' for feature "
+                        f"{feature.id()}, which is not a range in metres."
+                    ) from None
                 if reach > 0:
                     coverage.append(feature.geometry().buffer(reach, 16))
                     discs += 1
@@ -438,14 +635,19 @@ class CorridorsAlgorithm(BorderGapsAlgorithm):
         model.detection_factor = self.parameterAsDouble(parameters, self.DETECTION_FACTOR, context)
         roads = []
         for layer in self.parameterAsLayerList(parameters, self.ROADS, context):
-            roads += [f.geometry() for f in self._geometries(layer, metric, f"ROADS '{layer.name()}'", LINE,
-                                                              grid_extent, context, feedback)]
+            roads += [
+                f.geometry()
+                for f in self._geometries(
+                    layer, metric, f"ROADS '{layer.name()}'", LINE, grid_extent, context, feedback
+                )
+            ]
         model.roads = roads
         model.road_factor = self.parameterAsDouble(parameters, self.ROAD_FACTOR, context)
         gaps = self.parameterAsSource(parameters, self.GAPS, context)
         if gaps is not None:
-            model.gaps = [f.geometry() for f in self._geometries(gaps, metric, "GAPS", POLYGON, grid_extent,
-                                                                  context, feedback)]
+            model.gaps = [
+                f.geometry() for f in self._geometries(gaps, metric, "GAPS", POLYGON, grid_extent, context, feedback)
+            ]
         model.gap_factor = self.parameterAsDouble(parameters, self.GAP_FACTOR, context)
         dem = self.parameterAsRasterLayer(parameters, self.DEM, context)
         if dem is not None:
@@ -453,12 +655,15 @@ class CorridorsAlgorithm(BorderGapsAlgorithm):
             try:
                 elevation = corridors.dem_on_grid(path, grid, metric.toWkt())
             except Exception as err:  # rasterio's errors vary with the driver
-                raise BorderGapsError(f"DEM '{dem.name()}' could not be read with rasterio ({err}): give a "
-                                      "GDAL-readable raster file (e.g. GeoTIFF).") from err
+                raise BorderGapsError(
+                    f"DEM '{dem.name()}' could not be read with rasterio ({err}): give a "
+                    "GDAL-readable raster file (e.g. GeoTIFF)."
+                ) from err
             no_data = int(corridors.np.isnan(elevation).sum())
             if no_data:
-                feedback.pushWarning(f"DEM '{dem.name()}' does not cover {no_data:,} of {grid.cells:,} cells; "
-                                     "they count as flat.")
+                feedback.pushWarning(
+                    f"DEM '{dem.name()}' does not cover {no_data:,} of {grid.cells:,} cells; they count as flat."
+                )
             model.slope = corridors.slope_factor(elevation, grid.cell)
         return model
 
@@ -469,8 +674,7 @@ class CorridorsAlgorithm(BorderGapsAlgorithm):
             layer = self._bundled_border(feedback)
             if layer is None:
                 return None
-        lines = [f.geometry() for f in self._geometries(layer, metric, "BORDER", LINE, grid.extent, context,
-                                                         feedback)]
+        lines = [f.geometry() for f in self._geometries(layer, metric, "BORDER", LINE, grid.extent, context, feedback)]
         if not lines:
             if not bundled:
                 feedback.pushWarning("BORDER has no line inside the grid: no crossing points, no side check.")
@@ -495,25 +699,30 @@ class CorridorsAlgorithm(BorderGapsAlgorithm):
             if cell is None:
                 problem = "lies outside the cost grid (EXTENT); enlarge EXTENT or leave it empty"
             elif not corridors.np.isfinite(cost[cell]):
-                problem = ("lies in an impassable (covered) cell; move it out of the coverage or use "
-                           "COVERAGE_MODE 0")
+                problem = "lies in an impassable (covered) cell; move it out of the coverage or use COVERAGE_MODE 0"
             elif countries is not None and wanted:
                 country = corridors.country_of(countries, x, y)
                 if country is None or country.lower() != wanted.lower():
-                    problem = (f"lies in {country or 'no country of COUNTRIES'}, not in {wanted}; check the "
-                               f"point or {role.upper()}_COUNTRY")
+                    problem = (
+                        f"lies in {country or 'no country of COUNTRIES'}, not in {wanted}; check the "
+                        f"point or {role.upper()}_COUNTRY"
+                    )
             elif countries is None and border is not None and expected_side:
                 side = corridors.border_side(border, x, y)
                 if side and side != expected_side:
-                    problem = (f"lies on the {other} side of the border (the side most origins are on is taken "
-                               "as the origin side); check the point, or give COUNTRIES to check by country")
+                    problem = (
+                        f"lies on the {other} side of the border (the side most origins are on is taken "
+                        "as the origin side); check the point, or give COUNTRIES to check by country"
+                    )
             if problem:
                 feedback.pushWarning(f"{layer}: {role} '{label}' (feature {fid}) {problem}. Skipped.")
             else:
                 kept.append((label, fid, x, y))
         if not kept:
-            raise BorderGapsError(f"No usable {role} is left in {layer}: every point was skipped (see the "
-                                  "warnings above for each point and how to fix it).")
+            raise BorderGapsError(
+                f"No usable {role} is left in {layer}: every point was skipped (see the "
+                "warnings above for each point and how to fix it)."
+            )
         return kept
 
     def _countries(self, parameters, context, feedback, metric, grid):
@@ -524,27 +733,40 @@ class CorridorsAlgorithm(BorderGapsAlgorithm):
             field = self.parameterAsString(parameters, self.COUNTRY_FIELD, context)
             if layer.fields().indexOf(field) < 0:
                 raise BorderGapsError(f"COUNTRY_FIELD '{field}' is not a field of COUNTRIES '{layer.name()}'.")
-            polygons = [(str(f[field]), f.geometry()) for f in self._geometries(
-                layer, metric, "COUNTRIES", POLYGON, grid.extent, context, feedback)]
+            polygons = [
+                (str(f[field]), f.geometry())
+                for f in self._geometries(layer, metric, "COUNTRIES", POLYGON, grid.extent, context, feedback)
+            ]
         return polygons
 
     # --- writing -------------------------------------------------------------------------
-    def _write(self, parameters, context, feedback, metric, grid, routes, origins, destinations, model, border,
-               out_crs):
+    def _write(
+        self, parameters, context, feedback, metric, grid, routes, origins, destinations, model, border, out_crs
+    ):
         fields = QgsFields()
-        for name, kind in (("origin", QVariant.String), ("destination", QVariant.String),
-                           ("origin_fid", QVariant.LongLong), ("destination_fid", QVariant.LongLong),
-                           ("rank", QVariant.Int), ("cost", QVariant.Double), ("length_km", QVariant.Double),
-                           ("gaps_km", QVariant.Double), ("coverage_km", QVariant.Double),
-                           ("cross_lon", QVariant.Double), ("cross_lat", QVariant.Double)):
+        for name, kind in (
+            ("origin", QVariant.String),
+            ("destination", QVariant.String),
+            ("origin_fid", QVariant.LongLong),
+            ("destination_fid", QVariant.LongLong),
+            ("rank", QVariant.Int),
+            ("cost", QVariant.Double),
+            ("length_km", QVariant.Double),
+            ("gaps_km", QVariant.Double),
+            ("coverage_km", QVariant.Double),
+            ("cross_lon", QVariant.Double),
+            ("cross_lat", QVariant.Double),
+        ):
             fields.append(QgsField(name, kind))
-        sink, routes_id = self.parameterAsSink(parameters, self.ROUTES, context, fields, QgsWkbTypes.LineString,
-                                               out_crs)
+        sink, routes_id = self.parameterAsSink(
+            parameters, self.ROUTES, context, fields, QgsWkbTypes.LineString, out_crs
+        )
         if sink is None:
             raise QgsProcessingException(self.invalidSinkError(parameters, self.ROUTES))
         to_out = QgsCoordinateTransform(metric, out_crs, context.transformContext())
-        to_lonlat = QgsCoordinateTransform(metric, QgsCoordinateReferenceSystem("EPSG:4326"),
-                                           context.transformContext())
+        to_lonlat = QgsCoordinateTransform(
+            metric, QgsCoordinateReferenceSystem("EPSG:4326"), context.transformContext()
+        )
         in_gaps = corridors.LengthInside(model.gaps)
         in_coverage = corridors.LengthInside(model.coverage)
         for n, route in enumerate(routes, start=1):
@@ -558,9 +780,21 @@ class CorridorsAlgorithm(BorderGapsAlgorithm):
                 lon, lat = round(lonlat.x(), 6), round(lonlat.y(), 6)
             origin, destination = origins[route.origin], destinations[route.destination]
             feature = QgsFeature(fields)
-            feature.setAttributes([origin[0], destination[0], origin[1], destination[1], route.rank,
-                                   round(route.cost, 1), line.length() / 1000, in_gaps.length(line) / 1000,
-                                   in_coverage.length(line) / 1000, lon, lat])
+            feature.setAttributes(
+                [
+                    origin[0],
+                    destination[0],
+                    origin[1],
+                    destination[1],
+                    route.rank,
+                    round(route.cost, 1),
+                    line.length() / 1000,
+                    in_gaps.length(line) / 1000,
+                    in_coverage.length(line) / 1000,
+                    lon,
+                    lat,
+                ]
+            )
             out = QgsGeometry(line)
             out.transform(to_out)
             feature.setGeometry(out)
@@ -575,13 +809,19 @@ class CorridorsAlgorithm(BorderGapsAlgorithm):
         pinch_fields = QgsFields()
         pinch_fields.append(QgsField("rank", QVariant.Int))
         pinch_fields.append(QgsField("routes", QVariant.Int))
-        pinch_sink, pinch_id = self.parameterAsSink(parameters, self.PINCH_POINTS, context, pinch_fields,
-                                                    QgsWkbTypes.Point, out_crs)
+        pinch_sink, pinch_id = self.parameterAsSink(
+            parameters, self.PINCH_POINTS, context, pinch_fields, QgsWkbTypes.Point, out_crs
+        )
         if pinch_sink is None:
             raise QgsProcessingException(self.invalidSinkError(parameters, self.PINCH_POINTS))
         ends = [(x, y) for _, _, x, y in origins + destinations]
-        pinches = corridors.pinch_points(grid, density, self.parameterAsInt(parameters, self.PINCH_COUNT, context),
-                                         self.parameterAsDouble(parameters, self.PINCH_SPACING, context), ends)
+        pinches = corridors.pinch_points(
+            grid,
+            density,
+            self.parameterAsInt(parameters, self.PINCH_COUNT, context),
+            self.parameterAsDouble(parameters, self.PINCH_SPACING, context),
+            ends,
+        )
         for rank, (x, y, count) in enumerate(pinches, start=1):
             feature = QgsFeature(pinch_fields)
             feature.setAttributes([rank, count])
@@ -590,9 +830,15 @@ class CorridorsAlgorithm(BorderGapsAlgorithm):
             feature.setGeometry(point)
             pinch_sink.addFeature(feature, QgsFeatureSink.FastInsert)
         feedback.setProgress(100)
-        return {self.ROUTES: routes_id, self.DENSITY: density_path, self.PINCH_POINTS: pinch_id,
-                "ROUTE_COUNT": len(routes), "PINCH_POINT_COUNT": len(pinches), "GRID_COLUMNS": grid.cols,
-                "GRID_ROWS": grid.rows}
+        return {
+            self.ROUTES: routes_id,
+            self.DENSITY: density_path,
+            self.PINCH_POINTS: pinch_id,
+            "ROUTE_COUNT": len(routes),
+            "PINCH_POINT_COUNT": len(pinches),
+            "GRID_COLUMNS": grid.cols,
+            "GRID_ROWS": grid.rows,
+        }
 
 
 def _destination_text(value, context):

@@ -4,9 +4,6 @@ import math
 
 import numpy as np
 import pytest
-from bg_testing.corridors import CRS, X0, Y0, RecordingFeedback, at, layer, points, rectangle
-from border_gaps.analysis import corridors
-from border_gaps.analysis.errors import BorderGapsError
 from qgis.core import (
     QgsCoordinateReferenceSystem,
     QgsCoordinateTransform,
@@ -18,6 +15,10 @@ from qgis.core import (
     QgsRectangle,
     QgsVectorLayer,
 )
+
+from bg_testing.corridors import CRS, X0, Y0, RecordingFeedback, at, layer, points, rectangle
+from border_gaps.analysis import corridors
+from border_gaps.analysis.errors import BorderGapsError
 
 ALG = "bordergaps:corridors"
 
@@ -38,8 +39,10 @@ def run(bordergaps_provider, tmp_path):
         params.setdefault("DENSITY", str(tmp_path / "density.tif"))
         results = processing.run(ALG, params, context=context, feedback=feedback)
         # processing.run() hands memory outputs back as layers
-        routes, pinches = (results[key] if isinstance(results[key], QgsVectorLayer)
-                           else context.takeResultLayer(results[key]) for key in ("ROUTES", "PINCH_POINTS"))
+        routes, pinches = (
+            results[key] if isinstance(results[key], QgsVectorLayer) else context.takeResultLayer(results[key])
+            for key in ("ROUTES", "PINCH_POINTS")
+        )
         return results, list(routes.getFeatures()), list(pinches.getFeatures()), feedback
 
     return _run
@@ -50,6 +53,7 @@ def flat_grid(width=10_000, height=6_000, cell=100.0):
 
 
 # --- the computation -------------------------------------------------------------------------
+
 
 def test_flat_grid_gives_a_straight_route_as_long_as_the_distance():
     grid = flat_grid()
@@ -118,8 +122,10 @@ def test_impassable_block_is_gone_around():
 def test_density_is_highest_at_the_only_opening():
     grid = flat_grid(10_000, 6_000)
     # a wall across the whole grid with one opening of a single cell at (5050, 3050)
-    wall = [QgsGeometry.fromWkt(rectangle(5_000, -2_000, 5_100, 3_000)),
-            QgsGeometry.fromWkt(rectangle(5_000, 3_100, 5_100, 8_000))]
+    wall = [
+        QgsGeometry.fromWkt(rectangle(5_000, -2_000, 5_100, 3_000)),
+        QgsGeometry.fromWkt(rectangle(5_000, 3_100, 5_100, 8_000)),
+    ]
     cost = corridors.cost_surface(grid, corridors.CostModel(coverage=wall, coverage_impassable=True))
     origins = [(0.0, y) for y in (0.0, 2_000.0, 4_000.0, 6_000.0)]
     destinations = [(10_000.0, y) for y in (0.0, 1_500.0, 3_000.0, 4_500.0, 6_000.0)]
@@ -160,13 +166,19 @@ def test_missing_scikit_image_says_what_to_install(monkeypatch):
 
 # --- the algorithm ---------------------------------------------------------------------------
 
+
 def test_cheaper_road_attracts_the_route(run):
     origins = points([(0, 0)], "origins")
     destinations = points([(10_000, 0)], "destinations")
     road = "LINESTRING(0 0, 2000 3000, 8000 3000, 10000 0)"  # a detour 3 km north of the straight line
     _, plain, _, _ = run(ORIGINS=origins, DESTINATIONS=destinations, MARGIN=4_000)
-    _, roaded, _, _ = run(ORIGINS=origins, DESTINATIONS=destinations, MARGIN=4_000,
-                          ROADS=[layer("LineString", [road], "roads")], ROAD_FACTOR=0.2)
+    _, roaded, _, _ = run(
+        ORIGINS=origins,
+        DESTINATIONS=destinations,
+        MARGIN=4_000,
+        ROADS=[layer("LineString", [road], "roads")],
+        ROAD_FACTOR=0.2,
+    )
     assert plain[0]["length_km"] == pytest.approx(10.0, abs=0.1)
     near_road = QgsGeometry.fromWkt(road)
     near_road.translate(X0, Y0)
@@ -179,9 +191,13 @@ def test_cheaper_road_attracts_the_route(run):
 def test_km_in_gaps_and_coverage_equal_the_routes_intersections(run):
     gap = rectangle(3_000, -1_000, 5_500, 1_000)
     cover = rectangle(6_500, -500, 7_000, 2_000)
-    res, routes, _, _ = run(ORIGINS=points([(0, 0)]), DESTINATIONS=points([(10_000, 300)]),
-                            GAPS=layer("Polygon", [gap], "gaps"), COVERAGE=[layer("Polygon", [cover], "cov")],
-                            DETECTION_FACTOR=1.5)
+    res, routes, _, _ = run(
+        ORIGINS=points([(0, 0)]),
+        DESTINATIONS=points([(10_000, 300)]),
+        GAPS=layer("Polygon", [gap], "gaps"),
+        COVERAGE=[layer("Polygon", [cover], "cov")],
+        DETECTION_FACTOR=1.5,
+    )
     (route,) = routes
     line = route.geometry()
     for wkt, field in ((gap, "gaps_km"), (cover, "coverage_km")):
@@ -200,13 +216,21 @@ def test_crossing_point_density_raster_and_pinch_points(run, tmp_path):
     border = layer("LineString", ["LINESTRING(5000 -5000, 5000 5000)"], "border")
     origins = points([(0, -2_000), (0, 0), (0, 2_000)], "origins", labels=["Albu Kamal", "Tal Safuk", "Rabia SY"])
     destinations = points([(10_000, 1_000), (10_000, -1_000)], "destinations", labels=["Sinjar", "البعاج"])
-    res, routes, pinches, _ = run(ORIGINS=origins, ORIGIN_FIELD="name", DESTINATIONS=destinations,
-                                  DESTINATION_FIELD="name", BORDER=border, K=2, PINCH_COUNT=5,
-                                  PINCH_SPACING=500)
+    res, routes, pinches, _ = run(
+        ORIGINS=origins,
+        ORIGIN_FIELD="name",
+        DESTINATIONS=destinations,
+        DESTINATION_FIELD="name",
+        BORDER=border,
+        K=2,
+        PINCH_COUNT=5,
+        PINCH_SPACING=500,
+    )
     assert len(routes) == 4
     assert {f["destination"] for f in routes} == {"Sinjar", "البعاج"}
-    to_metric = QgsCoordinateTransform(QgsCoordinateReferenceSystem("EPSG:4326"), QgsCoordinateReferenceSystem(CRS),
-                                       QgsProject.instance())
+    to_metric = QgsCoordinateTransform(
+        QgsCoordinateReferenceSystem("EPSG:4326"), QgsCoordinateReferenceSystem(CRS), QgsProject.instance()
+    )
     for feature in routes:
         crossing = to_metric.transform(QgsPointXY(feature["cross_lon"], feature["cross_lat"]))
         assert crossing.x() == pytest.approx(X0 + 5_000, abs=0.5)  # on the border line
@@ -232,11 +256,17 @@ def test_too_large_grid_is_refused_before_any_work(run):
 
 def test_points_outside_the_extent_or_in_coverage_are_skipped_by_name(run):
     extent = f"{X0 - 1000},{X0 + 11_000},{Y0 - 3000},{Y0 + 3000} [{CRS}]"
-    destinations = points([(10_000, 0), (30_000, 0), (9_000, 2_000)], "destinations",
-                          labels=["inside", "far east", "watched"])
-    _, routes, _, feedback = run(ORIGINS=points([(0, 0)]), DESTINATIONS=destinations, DESTINATION_FIELD="name",
-                                 EXTENT=extent, COVERAGE_MODE=1,
-                                 COVERAGE=[layer("Polygon", [rectangle(8_500, 1_500, 9_500, 2_500)], "cov")])
+    destinations = points(
+        [(10_000, 0), (30_000, 0), (9_000, 2_000)], "destinations", labels=["inside", "far east", "watched"]
+    )
+    _, routes, _, feedback = run(
+        ORIGINS=points([(0, 0)]),
+        DESTINATIONS=destinations,
+        DESTINATION_FIELD="name",
+        EXTENT=extent,
+        COVERAGE_MODE=1,
+        COVERAGE=[layer("Polygon", [rectangle(8_500, 1_500, 9_500, 2_500)], "cov")],
+    )
     assert [f["destination"] for f in routes] == ["inside"]
     assert any("'far east'" in w and "outside the cost grid" in w for w in feedback.warnings)
     assert any("'watched'" in w and "impassable" in w for w in feedback.warnings)
@@ -252,33 +282,46 @@ def test_points_on_the_wrong_side_are_skipped(run):
     border = layer("LineString", ["LINESTRING(5000 -5000, 5000 5000)"], "border")
     origins = points([(0, 0), (1_000, 1_000), (8_000, 0)], "origins", labels=["west 1", "west 2", "east"])
     destinations = points([(10_000, 0), (2_000, -1_000)], "destinations", labels=["east town", "west town"])
-    _, routes, _, feedback = run(ORIGINS=origins, ORIGIN_FIELD="name", DESTINATIONS=destinations,
-                                 DESTINATION_FIELD="name", BORDER=border)
+    _, routes, _, feedback = run(
+        ORIGINS=origins, ORIGIN_FIELD="name", DESTINATIONS=destinations, DESTINATION_FIELD="name", BORDER=border
+    )
     assert [(f["origin"], f["destination"]) for f in routes] == [("west 2", "east town")]  # the nearer one
     assert any("'east'" in w and "destination side of the border" in w for w in feedback.warnings)
     assert any("'west town'" in w and "origin side of the border" in w for w in feedback.warnings)
 
 
 def test_countries_check_names_the_country(run):
-    countries = layer("Polygon", [rectangle(-5_000, -5_000, 5_000, 5_000), rectangle(5_000, -5_000, 15_000, 5_000)],
-                      "countries", [("name", "str")], [("Syria",), ("Iraq",)])
+    countries = layer(
+        "Polygon",
+        [rectangle(-5_000, -5_000, 5_000, 5_000), rectangle(5_000, -5_000, 15_000, 5_000)],
+        "countries",
+        [("name", "str")],
+        [("Syria",), ("Iraq",)],
+    )
     destinations = points([(10_000, 0), (3_000, 0)], "destinations", labels=["Sinjar", "Hasakah"])
-    _, routes, _, feedback = run(ORIGINS=points([(0, 0)]), DESTINATIONS=destinations, DESTINATION_FIELD="name",
-                                 COUNTRIES=countries, COUNTRY_FIELD="name")
+    _, routes, _, feedback = run(
+        ORIGINS=points([(0, 0)]),
+        DESTINATIONS=destinations,
+        DESTINATION_FIELD="name",
+        COUNTRIES=countries,
+        COUNTRY_FIELD="name",
+    )
     assert [f["destination"] for f in routes] == ["Sinjar"]
     assert any("'Hasakah'" in w and "lies in Syria, not in Iraq" in w for w in feedback.warnings)
 
 
 def test_countries_without_a_field_is_refused_up_front(run):
-    countries = layer("Polygon", [rectangle(-5_000, -5_000, 15_000, 5_000)], "countries", [("name", "str")],
-                      [("Iraq",)])
+    countries = layer(
+        "Polygon", [rectangle(-5_000, -5_000, 15_000, 5_000)], "countries", [("name", "str")], [("Iraq",)]
+    )
     with pytest.raises(QgsProcessingException, match="COUNTRIES needs COUNTRY_FIELD"):
         run(ORIGINS=points([(0, 0)]), DESTINATIONS=points([(10_000, 0)]), COUNTRIES=countries)
 
 
 def test_inputs_in_wgs84_give_the_same_route(run):
-    to_wgs = QgsCoordinateTransform(QgsCoordinateReferenceSystem(CRS), QgsCoordinateReferenceSystem("EPSG:4326"),
-                                    QgsProject.instance())
+    to_wgs = QgsCoordinateTransform(
+        QgsCoordinateReferenceSystem(CRS), QgsCoordinateReferenceSystem("EPSG:4326"), QgsProject.instance()
+    )
     a, b = to_wgs.transform(QgsPointXY(*at(0, 0))), to_wgs.transform(QgsPointXY(*at(7_000, 3_000)))
     origins = layer("Point", [f"POINT({a.x() - X0} {a.y() - Y0})"], "o", crs="EPSG:4326")
     destinations = layer("Point", [f"POINT({b.x() - X0} {b.y() - Y0})"], "d", crs="EPSG:4326")
@@ -328,8 +371,7 @@ def test_output_onto_an_input_file_is_refused(run, tmp_path):
     path = str(tmp_path / "inputs.gpkg")
     options = QgsVectorFileWriter.SaveVectorOptions()
     options.driverName, options.layerName = "GPKG", "origins"
-    QgsVectorFileWriter.writeAsVectorFormatV3(points([(0, 0)]), path, QgsProject.instance().transformContext(),
-                                              options)
+    QgsVectorFileWriter.writeAsVectorFormatV3(points([(0, 0)]), path, QgsProject.instance().transformContext(), options)
     with open(path, "rb") as f:
         before = f.read()
     with pytest.raises(QgsProcessingException, match="ROUTES is the same file as one of the inputs"):
