@@ -65,10 +65,10 @@ class CorridorsAlgorithm(BorderGapsAlgorithm):
         "With K = 1 one search from all origins at once finds every route; with K > 1 one search runs "
         "per origin (or per destination, whichever are fewer), so K > 1 takes that many times longer.\n\n"
         "Points outside the grid, in an impassable cell, or on the wrong side of the border (checked "
-        "against COUNTRIES when given, else against the BORDER line: the side most origins are on is the "
-        "origin side) are skipped with a warning naming each one; the run stops only when no origin or "
-        "no destination is left. Without BORDER the bundled Iraq–Syria border is used when it crosses "
-        "the grid."
+        "against COUNTRIES when given, else against the BORDER line: the side most origins are on, and "
+        "most destinations are not, is the origin side) are skipped with a warning naming each one; the "
+        "run stops only when no origin or no destination is left. Without BORDER the bundled Iraq–Syria "
+        "border is used when it crosses the grid."
     )
 
     ORIGINS = "ORIGINS"
@@ -552,7 +552,12 @@ class CorridorsAlgorithm(BorderGapsAlgorithm):
         countries = self._countries(parameters, context, feedback, metric, grid)
         origin_side = 0
         if countries is None and border is not None:
-            origin_side = corridors.majority_side([corridors.border_side(border, x, y) for _, _, x, y in origins])
+            # which side is Syrian is not known from a line alone: the points vote, origins for their
+            # side and destinations against theirs
+            origin_side = corridors.majority_side(
+                [corridors.border_side(border, x, y) for _, _, x, y in origins]
+                + [-corridors.border_side(border, x, y) for _, _, x, y in destinations]
+            )
         origins = self._usable(
             origins,
             "origin",
@@ -711,8 +716,9 @@ class CorridorsAlgorithm(BorderGapsAlgorithm):
                 side = corridors.border_side(border, x, y)
                 if side and side != expected_side:
                     problem = (
-                        f"lies on the {other} side of the border (the side most origins are on is taken "
-                        "as the origin side); check the point, or give COUNTRIES to check by country"
+                        f"lies on the {other} side of the border (the side most origins are on, and most "
+                        "destinations are not, is taken as the origin side); check the point, or give COUNTRIES "
+                        "to check by country"
                     )
             if problem:
                 feedback.pushWarning(f"{layer}: {role} '{label}' (feature {fid}) {problem}. Skipped.")

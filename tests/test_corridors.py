@@ -389,3 +389,14 @@ def test_cancel_stops_after_the_search_and_progress_rises():
     assert len(routes) == len(destinations) and seen == sorted(seen) and seen[-1] >= 0.95
     canceled, _ = corridors.least_cost_routes(cost, grid, origins, destinations, is_canceled=lambda: True)
     assert canceled == []
+
+
+def test_side_check_is_decided_by_destinations_when_origins_are_split(run):
+    border = layer("LineString", ["LINESTRING(5000 -5000, 5000 5000)"], "border")
+    origins = points([(0, 0), (8_000, 1_000)], "origins", labels=["west", "east"])  # one on each side
+    destinations = points([(10_000, 0), (9_000, -2_000)], "destinations", labels=["d1", "d2"])
+    _, routes, _, feedback = run(
+        ORIGINS=origins, ORIGIN_FIELD="name", DESTINATIONS=destinations, DESTINATION_FIELD="name", BORDER=border
+    )
+    assert {f["origin"] for f in routes} == {"west"}
+    assert any("'east'" in w and "destination side of the border" in w for w in feedback.warnings)
