@@ -330,15 +330,34 @@ def test_inputs_in_wgs84_give_the_same_route(run):
     assert routes[0].geometry().vertexAt(0).x() == pytest.approx(a.x(), abs=1e-7)
 
 
-def test_steep_hill_on_the_straight_line_is_walked_around(run, tmp_path):
+def hill_dem(path, lonlat=False):
+    """A DEM with a steep hill (slopes up to ~40 %) centred on (5000, 0) of the scene, in UTM 38N
+    or warped to lon/lat degrees as SRTM tiles come."""
     from bg_testing.dem import write_dem
 
     pixel = 50.0
     west, north = X0 - 2_000, Y0 + 4_000
     rows, cols = np.mgrid[0:160, 0:300]
     x, y = west + (cols + 0.5) * pixel - X0, north - (rows + 0.5) * pixel - Y0
-    hill = 600.0 * np.exp(-((x - 5_000) ** 2 + y**2) / (2 * 900.0**2))  # slopes up to ~40 %
-    dem = write_dem(tmp_path / "hill.tif", 300.0 + hill, pixel=pixel, origin=(west, north))
+    hill = 600.0 * np.exp(-((x - 5_000) ** 2 + y**2) / (2 * 900.0**2))
+    utm = write_dem(path, 300.0 + hill, pixel=pixel, origin=(west, north))
+    if not lonlat:
+        return utm
+    import rasterio
+    from rasterio.warp import calculate_default_transform, reproject
+
+    degrees = str(path).replace(".tif", "_4326.tif")
+    with rasterio.open(utm) as src:
+        transform, width, height = calculate_default_transform(src.crs, "EPSG:4326", src.width, src.height, *src.bounds)
+        profile = dict(src.profile, crs="EPSG:4326", transform=transform, width=width, height=height)
+        with rasterio.open(degrees, "w", **profile) as dst:
+            reproject(rasterio.band(src, 1), rasterio.band(dst, 1), dst_transform=transform, dst_crs="EPSG:4326")
+    return degrees
+
+
+@pytest.mark.parametrize("lonlat", [False, True], ids=["utm_dem", "lonlat_dem"])
+def test_steep_hill_on_the_straight_line_is_walked_around(run, tmp_path, lonlat):
+    dem = hill_dem(tmp_path / "hill.tif", lonlat)
     params = dict(ORIGINS=points([(0, 0)]), DESTINATIONS=points([(10_000, 0)]), MARGIN=3_000)
     _, flat, _, _ = run(**params)
     _, hilly, _, feedback = run(DEM=dem, **params)
