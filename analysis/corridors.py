@@ -363,9 +363,22 @@ class _Search:
         return cells, self.cumulative[cells[:, 0], cells[:, 1]]
 
 
+def _bit_groups(n_origins: int) -> List[List[int]]:
+    """For K = 2: the origins whose index has bit b equal to v, for every bit b and value v.
+    Any two origins differ in some bit, so for every pair some group holds one and not the other."""
+    bits = max(1, math.ceil(math.log2(max(n_origins, 2))))
+    groups = [[i for i in range(n_origins) if (i >> b) & 1 == v] for b in range(bits) for v in (0, 1)]
+    return [g for g in groups if g]
+
+
 def search_count(n_origins: int, n_destinations: int, k: int) -> int:
     """How many grid searches ``least_cost_routes`` runs (see its docstring)."""
-    return 1 if k == 1 else min(n_origins, n_destinations)
+    if k == 1:
+        return 1
+    per_point = min(n_origins, n_destinations)
+    if k == 2:
+        return min(per_point, len(_bit_groups(n_origins)))
+    return per_point
 
 
 def least_cost_routes(
@@ -386,8 +399,12 @@ def least_cost_routes(
     - ``k == 1``: one search from all origins at once (``find_costs`` with every origin as
       a start) gives every cell's cheapest origin; tracing back from each destination
       gives its route. One search whatever the number of origins.
-    - ``k > 1``: the second-cheapest origin cannot be read from a search that started at
-      all origins, so one single-source search runs per point of the smaller side:
+    - ``k == 2``: origins are split by each bit of their index (2 ⌈log2 n⌉ groups, 14 for
+      100 origins) and one search runs from each group at once. The second-cheapest origin o2
+      differs from the cheapest o1 in some bit, so the group of o2's value of that bit holds
+      o2 and not o1, and its cheapest origin costs what o2 costs: exact.
+    - ``k > 2``: the k-th cheapest origin cannot be read from searches that start at many
+      origins at once, so one single-source search runs per point of the smaller side:
       per origin (its costs to every destination are kept when they enter that
       destination's top k, path traced then) or, when destinations are fewer, per
       destination (MCP_Geometric's cost is symmetric, so the reversed path is the route).
@@ -398,30 +415,47 @@ def least_cost_routes(
     best: Dict[int, List[Tuple[float, int, np.ndarray, np.ndarray]]] = {j: [] for j in range(len(destinations))}
 
     def offer(j: int, origin: int, cost_value: float, trace: Callable[[], Tuple[np.ndarray, np.ndarray]]):
-        # keep the k cheapest (cost, origin) per destination; ties go to the lower origin index
+        # keep the k cheapest (cost, origin) per destination, distinct origins; ties go to the lower index
         entries = best[j]
         key = (cost_value, origin)
         if len(entries) == k and key >= (entries[-1][0], entries[-1][1]):
+            return
+        if any(e[1] == origin for e in entries):
             return
         cells, along = trace()
         entries.append((cost_value, origin, cells, along))
         entries.sort(key=lambda e: (e[0], e[1]))
         del entries[k:]
 
-    if k == 1:
+    def search_from_group(group: List[int], share: float, start: float):
+        """One search from every origin of ``group`` at once; each destination is offered the
+        cheapest of them, found by tracing its path back to the origin's cell."""
         cell_origin: Dict[Tuple[int, int], int] = {}
-        for i, c in enumerate(origin_cells):
-            cell_origin.setdefault(c, i)
+        for i in group:
+            cell_origin.setdefault(origin_cells[i], i)
         cumulative = search.run(list(cell_origin), destination_cells)
-        progress(0.3)
         for j, end in enumerate(destination_cells):
             if is_canceled():
                 break
             value = float(cumulative[end])
-            if np.isfinite(value):
-                cells, along = search.path(end)
-                offer(j, cell_origin[tuple(int(v) for v in cells[0])], value, lambda c=cells, a=along: (c, a))
-            progress(0.3 + 0.2 * (j + 1) / len(destination_cells))
+            entries = best[j]
+            if not np.isfinite(value) or (len(entries) == k and value > entries[-1][0]):
+                continue  # no better than what this destination has: no need to trace
+            cells, along = search.path(end)
+            offer(j, cell_origin[tuple(int(v) for v in cells[0])], value, lambda c=cells, a=along: (c, a))
+            if j % 64 == 0:
+                progress(start + share * j / len(destination_cells))
+        progress(start + share)
+
+    groups = _bit_groups(len(origins)) if k == 2 else []
+    if k == 1:
+        search_from_group(list(range(len(origins))), 0.5, 0.0)
+    elif k == 2 and len(groups) < min(len(origins), len(destinations)):
+        # the cheapest origin other than o1 is the cheapest of a group that holds it but not o1
+        for n, group in enumerate(groups):
+            if is_canceled():
+                break
+            search_from_group(group, 0.8 / len(groups), 0.8 * n / len(groups))
     elif len(origins) <= len(destinations):
         for i, start in enumerate(origin_cells):
             if is_canceled():

@@ -62,8 +62,9 @@ class CorridorsAlgorithm(BorderGapsAlgorithm):
         "sites for Choose new post sites.\n\n"
         "The grid covers the origins and destinations plus MARGIN (or EXTENT), in the UTM zone of the "
         "data; its size is logged, and a grid above MAX_CELLS is refused before any memory is used. "
-        "With K = 1 one search from all origins at once finds every route; with K > 1 one search runs "
-        "per origin (or per destination, whichever are fewer), so K > 1 takes that many times longer.\n\n"
+        "With K = 1 one search from all origins at once finds every route; K = 2 needs 2 ⌈log2(origins)⌉ "
+        "searches (14 for 100 origins), each from a group of origins at once; K > 2 needs one search per "
+        "origin (or per destination, whichever are fewer). The log says how many.\n\n"
         "Points outside the grid, in an impassable cell, or on the wrong side of the border (checked "
         "against COUNTRIES when given, else against the BORDER line: the side most origins are on, and "
         "most destinations are not, is the origin side) are skipped with a warning naming each one; the "
@@ -157,8 +158,8 @@ class CorridorsAlgorithm(BorderGapsAlgorithm):
             1,
             1,
             "How many routes to keep per destination: the K cheapest, each from a different origin. "
-            "K = 1 needs one search from all origins at once; K > 1 needs one search per origin (or per "
-            "destination if fewer).",
+            "K = 1 needs one search from all origins at once, K = 2 about 2 log2(origins) searches, K > 2 "
+            "one search per origin (or per destination if fewer).",
             integer=True,
             maximum=100,
         )

@@ -419,3 +419,21 @@ def test_side_check_is_decided_by_destinations_when_origins_are_split(run):
     )
     assert {f["origin"] for f in routes} == {"west"}
     assert any("'east'" in w and "destination side of the border" in w for w in feedback.warnings)
+
+
+def test_two_routes_from_bit_groups_equal_one_search_per_point():
+    rng = np.random.default_rng(8)
+    grid = flat_grid(5_000, 3_000)
+    cost = 1.0 + 3.0 * rng.random((grid.rows, grid.cols))
+    origins = [tuple(v) for v in rng.uniform(0, [1_200, 3_000], (9, 2))]
+    destinations = [tuple(v) for v in rng.uniform([3_800, 0], [5_000, 3_000], (20, 2))]
+    # 9 origins: 8 bit groups, fewer than 9 single-source searches, so the groups are used
+    assert corridors.search_count(9, 20, 2) == 8
+    routes, _ = corridors.least_cost_routes(cost, grid, origins, destinations, k=2)
+    # the other way round (20 "origins", 9 "destinations") runs one search per point: the reference
+    reverse, _ = corridors.least_cost_routes(cost, grid, destinations, origins, k=20)  # every pair
+    for j in range(len(destinations)):
+        mine = sorted((r.grid_cost, r.origin) for r in routes if r.destination == j)
+        reference = sorted((r.grid_cost, r.destination) for r in reverse if r.origin == j)[:2]
+        assert len(mine) == 2 and mine[0][1] != mine[1][1]
+        assert [c for c, _ in mine] == pytest.approx([c for c, _ in reference], rel=1e-9)
