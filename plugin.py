@@ -61,8 +61,10 @@ class BorderGapsPlugin:
     # -- Processing -------------------------------------------------------
     def initProcessing(self):  # noqa: N802 (QGIS API name)
         if self.provider is None:
-            self.provider = BorderGapsProvider()
-            QgsApplication.processingRegistry().addProvider(self.provider)
+            provider = BorderGapsProvider()
+            # addProvider deletes a duplicate and returns False: then it is not ours to remove.
+            if QgsApplication.processingRegistry().addProvider(provider):
+                self.provider = provider
 
     # -- GUI ----------------------------------------------------------------
     def initGui(self):  # noqa: N802 (QGIS API name)

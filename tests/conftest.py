@@ -32,9 +32,12 @@ def repo_root():
     return ROOT
 
 
-@pytest.fixture(scope="session")
+_PROVIDER = []  # keeps the registered provider's Python object alive
+
+
+@pytest.fixture
 def bordergaps_provider(qgis_app, qgis_processing):
-    """The Border Gaps provider registered once for the session, as the plugin does."""
+    """The Border Gaps provider registered in Processing, as the plugin does."""
     from qgis.core import QgsApplication
 
     from border_gaps.processing.provider import BorderGapsProvider
@@ -44,7 +47,21 @@ def bordergaps_provider(qgis_app, qgis_processing):
     if provider is None:
         provider = BorderGapsProvider()
         assert registry.addProvider(provider)
+        _PROVIDER[:] = [provider]
     return provider
+
+
+@pytest.fixture
+def no_bordergaps_provider(qgis_app, qgis_processing):
+    """No Border Gaps provider registered: for tests of the plugin registering its own."""
+    from qgis.core import QgsApplication
+
+    registry = QgsApplication.processingRegistry()
+    if registry.providerById("bordergaps") is not None:
+        registry.removeProvider("bordergaps")  # deletes it; bordergaps_provider makes a new one
+        _PROVIDER.clear()
+    yield
+    # whatever the test registered, it removed itself (asserted by the lifecycle tests)
 
 
 @pytest.fixture

@@ -40,7 +40,7 @@ def test_every_message_is_translated_and_still_used(repo_root):
             assert source in sources, f"{ts}: '{source}' is no longer in the code; update the translation"
 
 
-def test_arabic_menu_and_unload_removes_translator(arabic_locale, recording_iface, qgis_processing):
+def test_arabic_menu_and_unload_removes_translator(arabic_locale, recording_iface, no_bordergaps_provider):
     plugin = border_gaps.classFactory(recording_iface)
     plugin.initGui()
     try:

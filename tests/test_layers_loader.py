@@ -121,7 +121,7 @@ def test_opening_bundled_layers_leaves_the_files_unchanged(qgis_app):
     assert {p: _digest(p) for p in before} == before
 
 
-def test_plugin_action_adds_the_group(recording_iface, qgis_processing):
+def test_plugin_action_adds_the_group(recording_iface, no_bordergaps_provider):
     plugin = border_gaps.classFactory(recording_iface)
     plugin.initGui()
     try:

@@ -57,7 +57,7 @@ def _plugin_actions(iface):
     return actions
 
 
-def test_plugin_load_dock_layers_and_unload_touch_no_network(recording_iface, qgis_processing):
+def test_plugin_load_dock_layers_and_unload_touch_no_network(recording_iface, no_bordergaps_provider):
     project = QgsProject.instance()
     with NetworkGuard() as guard:
         plugin = border_gaps.classFactory(recording_iface)

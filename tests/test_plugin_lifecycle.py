@@ -33,7 +33,7 @@ def test_imported_through_the_link_not_the_repo_root(repo_root, qgis_processing)
     importlib.import_module("processing.core.Processing")  # QGIS's, which ours lacks
 
 
-def test_load_unload_load_leaves_nothing_twice(recording_iface, qgis_processing):
+def test_load_unload_load_leaves_nothing_twice(recording_iface, no_bordergaps_provider):
     assert _providers() == []
     plugin = border_gaps.classFactory(recording_iface)
     plugin.initGui()
@@ -65,7 +65,7 @@ def test_load_unload_load_leaves_nothing_twice(recording_iface, qgis_processing)
     assert _docks(recording_iface) == []
 
 
-def test_dock_remembers_visibility_and_disconnects_on_unload(recording_iface, qgis_processing):
+def test_dock_remembers_visibility_and_disconnects_on_unload(recording_iface, no_bordergaps_provider):
     from border_gaps.plugin import DOCK_SETTINGS
 
     settings = QgsSettings()
@@ -95,7 +95,7 @@ def test_dock_remembers_visibility_and_disconnects_on_unload(recording_iface, qg
     settings.setValue(f"{DOCK_SETTINGS}/visible", False)
 
 
-def test_provider_lists_every_algorithm_with_help(qgis_processing):
+def test_provider_lists_every_algorithm_with_help(no_bordergaps_provider):
     from border_gaps.processing.provider import BorderGapsProvider
 
     provider = BorderGapsProvider()
