@@ -1,8 +1,6 @@
 """bordergaps:corridors: least-cost crossing routes from the Syrian side to the Iraqi side,
 their density and the pinch points where one post would cut the most routes."""
 
-import os
-
 from qgis.core import (
     QgsCoordinateReferenceSystem,
     QgsCoordinateTransform,
@@ -14,9 +12,7 @@ from qgis.core import (
     QgsGeometry,
     QgsPointXY,
     QgsProcessing,
-    QgsProcessingAlgorithm,
     QgsProcessingException,
-    QgsProcessingOutputLayerDefinition,
     QgsProcessingOutputNumber,
     QgsProcessingParameterEnum,
     QgsProcessingParameterExtent,
@@ -399,20 +395,6 @@ class CorridorsAlgorithm(BorderGapsAlgorithm):
                         "coordinates are far outside ±180/±90: they look like metres. Set the layer's real "
                         "CRS (Layer Properties → Source) and run again."
                     )
-        inputs = set()
-        for name, _, _ in self.LAYER_GEOMETRY:
-            inputs |= {_file_of(layer.source()) for layer in layers[name]}
-        dem = self.parameterAsRasterLayer(parameters, self.DEM, context)
-        if dem is not None:
-            inputs.add(_file_of(dem.source()))
-        inputs.discard(None)
-        for name in (self.ROUTES, self.PINCH_POINTS, self.DENSITY):
-            target = _file_of(_destination_text(parameters.get(name), context))
-            if target is not None and target in inputs:
-                return (
-                    f"{name} is the same file as one of the inputs ({target}): writing it would destroy that "
-                    "input. Choose another output file."
-                )
         return None
 
     # --- reading -------------------------------------------------------------------------
@@ -471,18 +453,8 @@ class CorridorsAlgorithm(BorderGapsAlgorithm):
         return layer
 
     # --- running -------------------------------------------------------------------------
-    # base.py's run(parameters, context, feedback) hook shadows QgsProcessingAlgorithm.run(), which
-    # processing.run() and the GUI call with five arguments: restore QGIS's (reported to the lead).
-    def run(self, parameters, context, feedback, configuration=None, catchExceptions=True):  # noqa: N803
-        return QgsProcessingAlgorithm.run(self, parameters, context, feedback, configuration or {}, catchExceptions)
-
-    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 (QGIS API name)
-        try:
-            return self.trace_corridors(parameters, context, feedback)
-        except BorderGapsError as err:
-            if err.details:
-                feedback.pushDebugInfo(err.details)
-            raise QgsProcessingException(err.message) from err
+    def execute(self, parameters, context, feedback):
+        return self.trace_corridors(parameters, context, feedback)
 
     def trace_corridors(self, parameters, context, feedback):
         problem = corridors.missing_dependencies() or self._input_problem(parameters, context)
@@ -846,25 +818,6 @@ class CorridorsAlgorithm(BorderGapsAlgorithm):
             "GRID_COLUMNS": grid.cols,
             "GRID_ROWS": grid.rows,
         }
-
-
-def _destination_text(value, context):
-    """The file an output parameter value names (string or QgsProcessingOutputLayerDefinition)."""
-    if value is None:
-        return None
-    if isinstance(value, QgsProcessingOutputLayerDefinition):
-        return value.sink.valueAsString(context.expressionContext())[0]
-    return str(value)
-
-
-def _file_of(source):
-    """The real path of the file behind a layer source or output ('path|layername=x'), or None."""
-    if not source or source.startswith(("memory:", "TEMPORARY_OUTPUT", "postgres:", "dbname=")):
-        return None
-    path = source.split("|")[0]
-    if path.startswith("ogr:") or path.startswith("postgis:"):
-        return None
-    return os.path.realpath(path) if os.path.exists(path) else None
 
 
 def _sample_extent(layer, limit=1000):

@@ -393,7 +393,7 @@ def test_output_onto_an_input_file_is_refused(run, tmp_path):
     QgsVectorFileWriter.writeAsVectorFormatV3(points([(0, 0)]), path, QgsProject.instance().transformContext(), options)
     with open(path, "rb") as f:
         before = f.read()
-    with pytest.raises(QgsProcessingException, match="ROUTES is the same file as one of the inputs"):
+    with pytest.raises(QgsProcessingException, match="ROUTES is the same file as input ORIGINS"):
         run(ORIGINS=f"{path}|layername=origins", DESTINATIONS=points([(10_000, 0)]), ROUTES=path)
     with open(path, "rb") as f:
         assert f.read() == before
