@@ -10,6 +10,18 @@ import re
 import shutil
 
 import pytest
+from qgis.core import (
+    QgsApplication,
+    QgsCoordinateReferenceSystem,
+    QgsCoordinateTransform,
+    QgsFeature,
+    QgsGeometry,
+    QgsProcessingException,
+    QgsProcessingParameterDefinition,
+    QgsProject,
+    QgsVectorLayer,
+)
+
 from bg_testing import robustness as rb
 from bg_testing.algorithm_inputs import (
     LINE,
@@ -23,41 +35,13 @@ from bg_testing.algorithm_inputs import (
     run,
 )
 from border_gaps.analysis.errors import BorderGapsError
-from qgis.core import (
-    QgsApplication,
-    QgsCoordinateReferenceSystem,
-    QgsCoordinateTransform,
-    QgsFeature,
-    QgsGeometry,
-    QgsProcessingException,
-    QgsProcessingParameterDefinition,
-    QgsProject,
-    QgsVectorLayer,
-)
 
 OK, ERROR, EITHER = "ok", "error", "either"
 GEOMETRY_NAME = {POLYGON: "Polygon", POINT: "Point", LINE: "LineString"}
 UTM38 = "EPSG:32638"
-_OVERWRITES_INPUT = (
-    "output set to the input GeoPackage: QGIS's writer replaces the file and destroys the "
-    "inputs; needs a check in checkParameterValues (bugs_issue9.md B1)"
-)
-_READER_CS = (
-    "analysis/inputs.py read_features: QgsCsException from geom.transform escapes as a traceback "
-    "for coordinates no lon/lat can have (bugs_issue9.md B2)"
-)
 KNOWN_BUGS = {
-    # (algorithm id, case id): reason naming the bug; each is listed in /work/notes/bugs_issue9.md
-    ("bordergaps:seamzones", "output_is_input"): _OVERWRITES_INPUT,
-    ("bordergaps:gapzones", "output_is_input"): _OVERWRITES_INPUT,
-    ("bordergaps:corridors", "output_is_input"): _OVERWRITES_INPUT,
-    ("bordergaps:borderbands", "output_is_input"): _OVERWRITES_INPUT,
-    ("bordergaps:corridors", "far_outside"): _READER_CS,
-    ("bordergaps:postcoverage", "far_outside"): _READER_CS,
-    ("bordergaps:corridors", "points_for_polygons"): "corridors silently ignores a point layer given as COVERAGE "
-    "(bugs_issue9.md B5)",
-    ("bordergaps:corridors", "distance_enormous"): "corridors: CELL_SIZE 1e9 m gives a 1-cell grid and a numpy "
-    "ValueError traceback from np.gradient (bugs_issue9.md B6)",
+    # (algorithm id, case id): reason naming the bug (see /work/notes/bugs_issue9.md); B1-B7 were
+    # found by this table and fixed by their owners, so none is expected to fail now.
 }
 
 
