@@ -115,7 +115,7 @@ CONCURRENT = [
     if a in THREADED
 ]
 DEADLOCKS = {
-    "bordergaps:corridors": "intermittent (not strict) deadlock: two worker threads loading layers from path strings at once "
+    "bordergaps:corridors": "intermittent deadlock: two worker threads loading layers from path strings at once "
     "(parameterAsLayer in processing/base.py _layers_of, via output_overwrites_input) never return "
     "(bugs_issue9.md B9)",
 }
