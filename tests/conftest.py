@@ -32,36 +32,21 @@ def repo_root():
     return ROOT
 
 
-_PROVIDER = []  # keeps the registered provider's Python object alive
-
-
 @pytest.fixture
 def bordergaps_provider(qgis_app, qgis_processing):
     """The Border Gaps provider registered in Processing, as the plugin does."""
-    from qgis.core import QgsApplication
+    from bg_testing.provider import ensure_provider
 
-    from border_gaps.processing.provider import BorderGapsProvider
-
-    registry = QgsApplication.processingRegistry()
-    provider = registry.providerById("bordergaps")
-    if provider is None:
-        provider = BorderGapsProvider()
-        assert registry.addProvider(provider)
-        _PROVIDER[:] = [provider]
-    return provider
+    return ensure_provider()
 
 
 @pytest.fixture
 def no_bordergaps_provider(qgis_app, qgis_processing):
     """No Border Gaps provider registered: for tests of the plugin registering its own."""
-    from qgis.core import QgsApplication
+    from bg_testing.provider import remove_provider
 
-    registry = QgsApplication.processingRegistry()
-    if registry.providerById("bordergaps") is not None:
-        registry.removeProvider("bordergaps")  # deletes it; bordergaps_provider makes a new one
-        _PROVIDER.clear()
+    remove_provider()
     yield
-    # whatever the test registered, it removed itself (asserted by the lifecycle tests)
 
 
 @pytest.fixture
@@ -78,3 +63,24 @@ def recording_iface(qgis_app):
     QgsProject.instance().removeAll.disconnect(iface.removeAllLayers)
     iface.mainWindow().close()
     iface.mainWindow().deleteLater()
+
+
+_SESSION = {}
+
+
+def pytest_sessionfinish(session, exitstatus):
+    _SESSION["exitstatus"] = int(exitstatus)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_unconfigure(config):
+    """Leave with pytest's status once every result is printed.
+
+    After QgsApplication.exitQgis(), Python's own shutdown destroys the remaining PyQt/QGIS
+    wrappers in an order that can segfault (seen on QGIS 3.22), turning a green run red
+    after its summary line. Nothing is tested after this point.
+    """
+    if "exitstatus" in _SESSION:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(_SESSION["exitstatus"])
