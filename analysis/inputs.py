@@ -35,13 +35,17 @@ class ReadResult:
     def log_lines(self) -> List[str]:
         lines = []
         if self.repaired:
-            lines.append(f"{self.layer_name}: repaired {self.repaired} invalid geometr"
-                         f"{'y' if self.repaired == 1 else 'ies'} with makeValid.")
+            lines.append(
+                f"{self.layer_name}: repaired {self.repaired} invalid geometr"
+                f"{'y' if self.repaired == 1 else 'ies'} with makeValid."
+            )
         if self.skipped_null:
             lines.append(f"{self.layer_name}: skipped {self.skipped_null} feature(s) with no geometry.")
         if self.skipped_wrong_type:
-            lines.append(f"{self.layer_name}: skipped {self.skipped_wrong_type} feature(s) whose geometry "
-                         "is not of the expected type after repair.")
+            lines.append(
+                f"{self.layer_name}: skipped {self.skipped_wrong_type} feature(s) whose geometry "
+                "is not of the expected type after repair."
+            )
         return lines
 
 
@@ -116,8 +120,11 @@ def read_features(
 
 def _keep_type(geom: QgsGeometry, geometry_type: int) -> Optional[QgsGeometry]:
     """The parts of a (collection) geometry of ``geometry_type``, or None if none."""
-    parts = [QgsGeometry(p.clone()) for p in geom.constParts()] if geom.isMultipart() or \
-        QgsWkbTypes.flatType(geom.wkbType()) == QgsWkbTypes.GeometryCollection else [geom]
+    parts = (
+        [QgsGeometry(p.clone()) for p in geom.constParts()]
+        if geom.isMultipart() or QgsWkbTypes.flatType(geom.wkbType()) == QgsWkbTypes.GeometryCollection
+        else [geom]
+    )
     keep = [p for p in parts if p.type() == geometry_type and not p.isEmpty()]
     if not keep:
         return None

@@ -127,14 +127,15 @@ def _median_worst(times):
 
 def main():
     app = start_qgis(with_processing=False)
-    from border_gaps.analysis.text import normalise_name
-    from border_gaps.ui import dock as dock_module
-    from border_gaps.ui.dock import BorderRegionDock
-    from border_gaps.ui.models import VILLAGE_COLUMNS
     from qgis.core import QgsProject, QgsVectorLayer
     from qgis.PyQt.QtCore import QSortFilterProxyModel, Qt
     from qgis.PyQt.QtGui import QStandardItem, QStandardItemModel
     from qgis.PyQt.QtWidgets import QMainWindow, QTableView
+
+    from border_gaps.analysis.text import normalise_name
+    from border_gaps.ui import dock as dock_module
+    from border_gaps.ui.dock import BorderRegionDock
+    from border_gaps.ui.models import VILLAGE_COLUMNS
 
     os.makedirs(OUT, exist_ok=True)
     path = os.path.join(OUT, f"dock_settlements_{N}.gpkg")

@@ -18,7 +18,7 @@ def main(argv):
     scripts = sorted(glob.glob(os.path.join(HERE, "bench_*.py")))
     failed = []
     for script in scripts:
-        name = os.path.basename(script)[len("bench_"):-3]
+        name = os.path.basename(script)[len("bench_") : -3]
         if wanted and name not in wanted:
             continue
         print(f"\n=== benchmark: {name} ===", flush=True)

@@ -127,15 +127,23 @@ class BorderGapsAlgorithm(QgsProcessingAlgorithm):
             path = _file_of(target)
             if path and path in inputs:
                 param, layer = inputs[path]
-                return (f"{definition.name()} is the same file as input {param} (layer '{layer}', {path}): "
-                        "writing it would overwrite the input. Choose another output file.")
+                return (
+                    f"{definition.name()} is the same file as input {param} (layer '{layer}', {path}): "
+                    "writing it would overwrite the input. Choose another output file."
+                )
         return None
 
     def wrong_geometry(self, parameters, context):
         """A sentence for the first vector input whose geometry type the parameter does not take."""
         for definition in self.parameterDefinitions():
-            if not isinstance(definition, (QgsProcessingParameterFeatureSource, QgsProcessingParameterVectorLayer,
-                                           QgsProcessingParameterMultipleLayers)):
+            if not isinstance(
+                definition,
+                (
+                    QgsProcessingParameterFeatureSource,
+                    QgsProcessingParameterVectorLayer,
+                    QgsProcessingParameterMultipleLayers,
+                ),
+            ):
                 continue
             if not parameters.get(definition.name()):
                 continue
@@ -149,9 +157,11 @@ class BorderGapsAlgorithm(QgsProcessingAlgorithm):
                     continue
                 found = layer.geometryType()
                 if found != wanted:
-                    return (f"{definition.name()} layer '{layer.name()}' has {GEOMETRY_NAMES.get(found, 'other')} "
-                            f"geometries, but {GEOMETRY_NAMES[wanted]} features are needed: choose a "
-                            f"{GEOMETRY_NAMES[wanted]} layer.")
+                    return (
+                        f"{definition.name()} layer '{layer.name()}' has {GEOMETRY_NAMES.get(found, 'other')} "
+                        f"geometries, but {GEOMETRY_NAMES[wanted]} features are needed: choose a "
+                        f"{GEOMETRY_NAMES[wanted]} layer."
+                    )
         return None
 
     # -- running ------------------------------------------------------------------

@@ -16,8 +16,6 @@ import sys
 from typing import Dict, List, Optional, Tuple
 
 import fiona
-from border_gaps.analysis import bands
-from border_gaps.layers import catalogue
 from qgis.core import (
     QgsApplication,
     QgsCoordinateReferenceSystem,
@@ -27,6 +25,9 @@ from qgis.core import (
     QgsPointXY,
     QgsWkbTypes,
 )
+
+from border_gaps.analysis import bands
+from border_gaps.layers import catalogue
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SCRIPT_DATA = os.path.join(ROOT, "scripts", "data")

@@ -7,7 +7,6 @@ this script is how they were made and how to remake them after a change here.
 import os
 import sys
 
-from border_gaps.layers import catalogue
 from qgis.core import (
     QgsApplication,
     QgsCategorizedSymbolRenderer,
@@ -26,6 +25,8 @@ from qgis.core import (
     QgsVectorLayerSimpleLabeling,
 )
 from qgis.PyQt.QtGui import QColor, QFont
+
+from border_gaps.layers import catalogue
 
 FORCE_COLOURS = {"Peshmerga": "#d9a400", "ISF": "#2f6db5", "PMF": "#3a8f3a", "YBS": "#b03a7a"}
 STATUS_COLOURS = [

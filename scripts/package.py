@@ -11,8 +11,19 @@ import zipfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PLUGIN = "border_gaps"
-INCLUDE = ["metadata.txt", "__init__.py", "plugin.py", "LICENSE", "README.md",
-           "analysis", "processing", "layers", "ui", "resources", "i18n"]
+INCLUDE = [
+    "metadata.txt",
+    "__init__.py",
+    "plugin.py",
+    "LICENSE",
+    "README.md",
+    "analysis",
+    "processing",
+    "layers",
+    "ui",
+    "resources",
+    "i18n",
+]
 SKIP_DIRS = {"__pycache__"}
 SKIP_SUFFIXES = (".pyc", ".ts", ".pro")
 

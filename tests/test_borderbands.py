@@ -3,9 +3,6 @@
 import math
 
 import pytest
-from border_gaps.analysis import bands
-from border_gaps.analysis.errors import BorderGapsError
-from border_gaps.layers import catalogue
 from qgis.core import (
     QgsCoordinateReferenceSystem,
     QgsFeature,
@@ -17,6 +14,10 @@ from qgis.core import (
     QgsVectorLayer,
 )
 from qgis.PyQt.QtCore import QVariant
+
+from border_gaps.analysis import bands
+from border_gaps.analysis.errors import BorderGapsError
+from border_gaps.layers import catalogue
 
 
 def run(params):

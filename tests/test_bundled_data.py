@@ -7,9 +7,10 @@ import subprocess
 import sys
 
 import pytest
+from qgis.core import QgsGeometry, QgsPointXY, QgsVectorLayer, QgsWkbTypes
+
 from bg_testing import bundled
 from border_gaps.layers import catalogue
-from qgis.core import QgsGeometry, QgsPointXY, QgsVectorLayer, QgsWkbTypes
 
 DESIGN_SETTLEMENT_FIELDS = [
     "name",

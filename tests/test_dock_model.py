@@ -1,10 +1,11 @@
 """The dock's table model on its own: reading, search, filters, sort, edits."""
 
 import pytest
+from qgis.PyQt.QtCore import Qt
+
 from bg_testing.dock import fid_of, settlements_layer
 from border_gaps.ui.field_mapping import guess_mapping
 from border_gaps.ui.models import VILLAGE_COLUMNS, FeatureTableModel, read_records, side_code
-from qgis.PyQt.QtCore import Qt
 
 
 @pytest.fixture

@@ -4,16 +4,6 @@ import datetime
 import os
 
 import pytest
-from bg_testing.maps import (
-    control_areas,
-    count_colour,
-    gap_layer,
-    pdf_pages,
-    pdf_text,
-    sinjar_gaps,
-    square,
-)
-from border_gaps.analysis import maplayout
 from qgis.core import (
     Qgis,
     QgsCoordinateReferenceSystem,
@@ -26,6 +16,17 @@ from qgis.core import (
     QgsVectorLayer,
 )
 from qgis.PyQt.QtGui import QColor, QImage
+
+from bg_testing.maps import (
+    control_areas,
+    count_colour,
+    gap_layer,
+    pdf_pages,
+    pdf_text,
+    sinjar_gaps,
+    square,
+)
+from border_gaps.analysis import maplayout
 
 ALG = "bordergaps:exportmap"
 # ISO 216 page sizes in mm, independent of the plugin's table

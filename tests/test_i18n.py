@@ -28,8 +28,9 @@ def arabic_locale(repo_root):
 
 def test_every_message_is_translated_and_still_used(repo_root):
     sources = ""
-    for path in glob.glob(os.path.join(repo_root, "**", "*.py"), recursive=True) + \
-            glob.glob(os.path.join(repo_root, "ui", "*.ui")):
+    for path in glob.glob(os.path.join(repo_root, "**", "*.py"), recursive=True) + glob.glob(
+        os.path.join(repo_root, "ui", "*.ui")
+    ):
         if "/tests/" not in path and "/build/" not in path and "/.venv/" not in path:
             with open(path, encoding="utf-8") as fh:
                 sources += fh.read()

@@ -3,10 +3,11 @@
 import hashlib
 import os
 
-import border_gaps
 import pytest
-from border_gaps.layers import catalogue, loader
 from qgis.core import Qgis, QgsProject, QgsVectorLayer, QgsWkbTypes
+
+import border_gaps
+from border_gaps.layers import catalogue, loader
 
 EXPECTED_ORDER = ["crossings", "settlements", "border", "border_bands", "governorates", "countries"]
 

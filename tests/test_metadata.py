@@ -6,8 +6,23 @@ import re
 
 from qgis.core import Qgis
 
-REQUIRED = ["name", "qgisMinimumVersion", "description", "about", "version", "author", "email",
-            "repository", "tracker", "homepage", "tags", "category", "hasProcessingProvider", "icon", "changelog"]
+REQUIRED = [
+    "name",
+    "qgisMinimumVersion",
+    "description",
+    "about",
+    "version",
+    "author",
+    "email",
+    "repository",
+    "tracker",
+    "homepage",
+    "tags",
+    "category",
+    "hasProcessingProvider",
+    "icon",
+    "changelog",
+]
 
 
 def _meta(repo_root):

@@ -3,10 +3,11 @@
 import importlib
 import os
 
-import border_gaps
 from qgis.core import QgsApplication, QgsProject, QgsSettings
 from qgis.gui import QgsDockWidget
 from qgis.PyQt.QtCore import QEvent
+
+import border_gaps
 
 MENU = "&Border Gaps"
 

@@ -4,10 +4,11 @@ import math
 
 import numpy as np
 import pytest
+from qgis.core import QgsFeature, QgsGeometry, QgsPointXY, QgsProcessingFeedback, QgsVectorLayer
+
 from bg_testing.dem import ORIGIN, cell_centre, write_dem
 from border_gaps.analysis import coverage
 from border_gaps.analysis.errors import BorderGapsError
-from qgis.core import QgsFeature, QgsGeometry, QgsPointXY, QgsProcessingFeedback, QgsVectorLayer
 
 ALG = "bordergaps:postcoverage"
 

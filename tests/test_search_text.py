@@ -1,9 +1,10 @@
 """Place-name normalisation: the search must not care about case, accents, harakat, apostrophes or the article."""
 
 import pytest
-from border_gaps.analysis.text import KEY_SEPARATOR, normalise_name, search_key, search_keys, split_alt_names
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+from border_gaps.analysis.text import KEY_SEPARATOR, normalise_name, search_key, search_keys, split_alt_names
 
 
 @pytest.mark.parametrize("spelling", ["Ba'aj", "Baaj", "Al-Ba`aj", "al Baʿaj", "AL-BA’AJ", "El-Baaj", "Baʾaj"])

@@ -7,9 +7,10 @@ import math
 import numpy as np
 import pytest
 import scipy.sparse as sp
-from border_gaps.analysis import siting
 from qgis.core import QgsFeature, QgsGeometry, QgsPointXY, QgsProcessingFeedback, QgsRectangle, QgsVectorLayer
 from scipy.optimize import Bounds, LinearConstraint, milp
+
+from border_gaps.analysis import siting
 
 ALG = "bordergaps:siteposts"
 X0, Y0 = 450000.0, 4000000.0

@@ -4,9 +4,10 @@ import math
 
 import numpy as np
 import pytest
+from osgeo import gdal
+
 from bg_testing.dem import cell_centre, hills, write_dem
 from border_gaps.analysis.viewshed import EARTH_RADIUS_M, REFRACTION_K, curvature_drop, viewshed
-from osgeo import gdal
 
 
 def _gdal_viewshed(path, row, col, pixel, range_m, observer, target, curvature):

@@ -26,13 +26,27 @@ def run_qgis(script, out_name, tmp_path, env_extra=None, timeout=420):
     os.makedirs(out_dir)
     profiles = tmp_path / "profiles"
     profiles.mkdir()
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("QT_QPA_PLATFORM", "QGIS_PLUGINPATH", "QGIS_CUSTOM_CONFIG_PATH", "PYTHONPATH")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("QT_QPA_PLATFORM", "QGIS_PLUGINPATH", "QGIS_CUSTOM_CONFIG_PATH", "PYTHONPATH")
+    }
     env["BG_OUT"] = out_dir
     env.setdefault("XDG_RUNTIME_DIR", str(tmp_path))
     env.update(env_extra or {})
-    cmd = ["xvfb-run", "-a", "-s", "-screen 0 1600x1000x24", "qgis", "--nologo", "--noversioncheck",
-           "--profiles-path", str(profiles), "--code", script]
+    cmd = [
+        "xvfb-run",
+        "-a",
+        "-s",
+        "-screen 0 1600x1000x24",
+        "qgis",
+        "--nologo",
+        "--noversioncheck",
+        "--profiles-path",
+        str(profiles),
+        "--code",
+        script,
+    ]
     proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=timeout, check=False)
     report_path = os.path.join(out_dir, "report.json")
     report = {}
@@ -57,5 +71,6 @@ def run_qgis_process(args, config_path, timeout=300):
     env["QGIS_CUSTOM_CONFIG_PATH"] = str(config_path)
     env["QT_QPA_PLATFORM"] = "offscreen"
     env.setdefault("XDG_RUNTIME_DIR", str(config_path))
-    return subprocess.run([qgis_process_binary(), *args], env=env, capture_output=True, text=True,
-                          timeout=timeout, check=False)
+    return subprocess.run(
+        [qgis_process_binary(), *args], env=env, capture_output=True, text=True, timeout=timeout, check=False
+    )

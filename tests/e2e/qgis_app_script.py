@@ -57,8 +57,11 @@ def install_and_check():
         buf = io.StringIO()
         with redirect_stdout(buf):
             processing.algorithmHelp(algs[0])
-        check("algorithmHelp prints the help", algs[0].split(":")[1] in buf.getvalue() or buf.getvalue(),
-              buf.getvalue()[:200])
+        check(
+            "algorithmHelp prints the help",
+            algs[0].split(":")[1] in buf.getvalue() or buf.getvalue(),
+            buf.getvalue()[:200],
+        )
     run_one_algorithm(processing, algs)
 
 
@@ -74,13 +77,24 @@ def run_one_algorithm(processing, algs):
     for name, force, x0 in (("West", "Peshmerga", 300000), ("East", "ISF", 307000)):
         f = QgsFeature(layer.fields())
         f.setAttributes([name, force])
-        f.setGeometry(QgsGeometry.fromWkt(
-            f"POLYGON(({x0} 4000000,{x0 + 5000} 4000000,{x0 + 5000} 4005000,{x0} 4005000,{x0} 4000000))"))
+        f.setGeometry(
+            QgsGeometry.fromWkt(
+                f"POLYGON(({x0} 4000000,{x0 + 5000} 4000000,{x0 + 5000} 4005000,{x0} 4005000,{x0} 4000000))"
+            )
+        )
         feats.append(f)
     layer.dataProvider().addFeatures(feats)
-    result = processing.run("bordergaps:seamzones", {
-        "CONTROL_AREAS": layer, "FORCE_FIELD": "force", "FORCE_A": "Peshmerga", "FORCE_B": "ISF",
-        "SEAM_DISTANCE": 3000, "OUTPUT": "memory:"})
+    result = processing.run(
+        "bordergaps:seamzones",
+        {
+            "CONTROL_AREAS": layer,
+            "FORCE_FIELD": "force",
+            "FORCE_A": "Peshmerga",
+            "FORCE_B": "ISF",
+            "SEAM_DISTANCE": 3000,
+            "OUTPUT": "memory:",
+        },
+    )
     out = result["OUTPUT"]
     out = out if hasattr(out, "featureCount") else QgsProject.instance().mapLayer(out)
     check("seamzones runs", out is not None and out.featureCount() > 0, result)
@@ -101,9 +115,11 @@ def add_layers_and_open_dock():
     layers = [n.layer() for n in groups[0].findLayers()] if groups else []
     report["layers"] = [lyr.name() for lyr in layers]
     check("border-region layers added", len(layers) >= 5, report["layers"])
-    check("styled (no default single symbol everywhere)",
-          any(isinstance(lyr, QgsVectorLayer) and lyr.renderer().type() != "singleSymbol" for lyr in layers),
-          [lyr.renderer().type() for lyr in layers if isinstance(lyr, QgsVectorLayer)])
+    check(
+        "styled (no default single symbol everywhere)",
+        any(isinstance(lyr, QgsVectorLayer) and lyr.renderer().type() != "singleSymbol" for lyr in layers),
+        [lyr.renderer().type() for lyr in layers if isinstance(lyr, QgsVectorLayer)],
+    )
 
     dock = plugins["border_gaps"].dock
     dock.toggleViewAction().trigger() if dock.isHidden() else None
@@ -123,8 +139,9 @@ def after_search():
     names = [model.index(r, 0).data() for r in range(min(model.rowCount(), 10))]
     report["dock_count_after"] = dock.ui.countLabel.text()
     report["dock_rows"] = names
-    check("search filters the list", report["dock_count_after"] != report["dock_count_before"],
-          report["dock_count_after"])
+    check(
+        "search filters the list", report["dock_count_after"] != report["dock_count_before"], report["dock_count_after"]
+    )
     check("search finds Sinjar", any("Sinjar" in (n or "") for n in names), names)
 
 

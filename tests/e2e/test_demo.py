@@ -5,9 +5,10 @@ import re
 import subprocess
 
 import pytest
-from bg_testing.maps import pdf_pages, pdf_text
 from qgis.core import QgsVectorLayer
 from qgis.PyQt.QtGui import QImage
+
+from bg_testing.maps import pdf_pages, pdf_text
 
 pytestmark = pytest.mark.e2e
 

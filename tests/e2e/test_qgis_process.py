@@ -4,8 +4,9 @@ import json
 import zipfile
 
 import pytest
-from bg_testing.qgis_runner import build_plugin_zip, run_qgis_process
 from qgis.core import QgsFeature, QgsGeometry, QgsVectorFileWriter, QgsVectorLayer
+
+from bg_testing.qgis_runner import build_plugin_zip, run_qgis_process
 
 pytestmark = pytest.mark.e2e
 
@@ -16,8 +17,11 @@ def _districts_gpkg(path):
     for name, force, x0 in (("West", "Peshmerga", 300000), ("East", "ISF", 307000)):
         f = QgsFeature(layer.fields())
         f.setAttributes([name, force])
-        f.setGeometry(QgsGeometry.fromWkt(
-            f"POLYGON(({x0} 4000000,{x0 + 5000} 4000000,{x0 + 5000} 4005000,{x0} 4005000,{x0} 4000000))"))
+        f.setGeometry(
+            QgsGeometry.fromWkt(
+                f"POLYGON(({x0} 4000000,{x0 + 5000} 4000000,{x0 + 5000} 4005000,{x0} 4005000,{x0} 4000000))"
+            )
+        )
         feats.append(f)
     layer.dataProvider().addFeatures(feats)
     options = QgsVectorFileWriter.SaveVectorOptions()
@@ -45,11 +49,23 @@ def test_qgis_process_runs_installed_plugin(tmp_path, qgis_app):
 
     districts = _districts_gpkg(tmp_path / "districts.gpkg")
     out = tmp_path / "seam.gpkg"
-    run = run_qgis_process(["--json", "run", "bordergaps:seamzones", "--",
-                            f"CONTROL_AREAS={districts}", "FORCE_FIELD=force", "FORCE_A=Peshmerga",
-                            "FORCE_B=ISF", "SEAM_DISTANCE=3000", f"OUTPUT={out}"], config)
+    run = run_qgis_process(
+        [
+            "--json",
+            "run",
+            "bordergaps:seamzones",
+            "--",
+            f"CONTROL_AREAS={districts}",
+            "FORCE_FIELD=force",
+            "FORCE_A=Peshmerga",
+            "FORCE_B=ISF",
+            "SEAM_DISTANCE=3000",
+            f"OUTPUT={out}",
+        ],
+        config,
+    )
     assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
-    result = json.loads(run.stdout[run.stdout.index("{"):])
+    result = json.loads(run.stdout[run.stdout.index("{") :])
     assert result["results"]["OUTPUT"].startswith(str(out))
     seam = QgsVectorLayer(str(out), "seam", "ogr")
     assert seam.isValid() and seam.featureCount() > 0
