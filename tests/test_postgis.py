@@ -5,11 +5,6 @@ import os
 import zipfile
 
 import pytest
-from bg_testing import robustness as rb
-from bg_testing.algorithm_inputs import Scenario, output_layer_params, registered_algorithms, run
-from bg_testing.offline import NetworkGuard
-from border_gaps.analysis.errors import BorderGapsError
-from border_gaps.layers import postgis as pg
 from qgis.core import (
     QgsApplication,
     QgsDataSourceUri,
@@ -18,6 +13,12 @@ from qgis.core import (
     QgsSettings,
     QgsVectorLayer,
 )
+
+from bg_testing import robustness as rb
+from bg_testing.algorithm_inputs import Scenario, output_layer_params, registered_algorithms, run
+from bg_testing.offline import NetworkGuard
+from border_gaps.analysis.errors import BorderGapsError
+from border_gaps.layers import postgis as pg
 
 pytest_plugins = ["bg_testing.postgis"]  # the postgis_server and postgis_db fixtures
 
@@ -135,7 +136,7 @@ class RecordingFeedback(QgsProcessingFeedback):
 
 
 @pytest.fixture(scope="module")
-def pg_scenario(postgis_db, tmp_path_factory, bordergaps_provider):
+def pg_scenario(postgis_db, tmp_path_factory, qgis_processing):
     """The bad-input tests' scenario, every layer also copied into the PostGIS schema 'scenario'."""
     scenario = Scenario(tmp_path_factory.mktemp("pg_scenario"))
     names = list(scenario.sources) + ["gaps"]
@@ -183,7 +184,7 @@ def pg_log():
 
 
 @pytest.mark.parametrize("alg_id", [a for a, _ in ALGORITHMS])
-def test_algorithm_reads_and_writes_postgis(alg_id, pg_scenario, postgis_db, pg_log):
+def test_algorithm_reads_and_writes_postgis(alg_id, pg_scenario, postgis_db, pg_log, bordergaps_provider):
     alg, file_results, pg_results, tables = _run_both_ways(alg_id, pg_scenario, postgis_db, pg_log["feedback"])
     pg_log["feedback"].texts.append(repr(pg_results))
     pg_log["tables"].extend(tables.values())
@@ -216,7 +217,9 @@ def _contains(path, secret):
     return secret.encode() in data
 
 
-def test_the_password_appears_in_no_project_setting_or_log(pg_scenario, postgis_db, pg_log, tmp_path):
+def test_the_password_appears_in_no_project_setting_or_log(
+    pg_scenario, postgis_db, pg_log, tmp_path, bordergaps_provider
+):
     """Credentials live only (encrypted) in the auth DB: not in the project files saved to disk,
     QgsSettings files, the message log, nor what the algorithms report (the runs above)."""
     secret = postgis_db.server.password
