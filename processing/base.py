@@ -5,9 +5,11 @@ sentence the analyst can act on."""
 import os
 
 from qgis.core import (
+    QgsMapLayer,
     QgsProcessing,
     QgsProcessingAlgorithm,
     QgsProcessingException,
+    QgsProcessingFeatureSourceDefinition,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterMultipleLayers,
     QgsProcessingParameterVectorLayer,
@@ -107,18 +109,39 @@ class BorderGapsAlgorithm(QgsProcessingAlgorithm):
         layer = self.parameterAsLayer(parameters, name, context)
         return [layer] if layer is not None else []
 
+    @staticmethod
+    def _input_sources(value, context):
+        """The source strings an input parameter value names, without loading any layer.
+
+        Loading layers from path strings here (parameterAsLayer) would also run in
+        Processing's worker thread, where two algorithms doing it at once deadlocked.
+        """
+        values = value if isinstance(value, (list, tuple)) else [value]
+        sources = []
+        for item in values:
+            if isinstance(item, QgsProcessingFeatureSourceDefinition):
+                item = item.source.staticValue()
+            if isinstance(item, QgsMapLayer):
+                sources.append(item.source())
+            elif isinstance(item, str) and item:
+                project = context.project()
+                layer = (
+                    project.mapLayer(item) if project is not None else None
+                ) or context.temporaryLayerStore().mapLayer(item)
+                sources.append(layer.source() if layer is not None else item)
+        return sources
+
     def output_overwrites_input(self, parameters, context):
         """A sentence when an output file is one of the input files, else None."""
         inputs = {}
         for definition in self.parameterDefinitions():
             if definition.type() in _LAYER_PARAMETER_TYPES and parameters.get(definition.name()):
-                for layer in self._layers_of(parameters, definition.name(), context):
-                    path = _file_of(layer.source())
+                for source in self._input_sources(parameters[definition.name()], context):
+                    path = _file_of(source)
                     if path:
-                        inputs.setdefault(path, (definition.name(), layer.name()))
+                        inputs.setdefault(path, definition.name())
         for definition in self.destinationParameterDefinitions():
-            value = parameters.get(definition.name())
-            if not value:
+            if not parameters.get(definition.name()):
                 continue
             if definition.type() in ("sink", "vectorDestination", "rasterDestination"):
                 target = self.parameterAsOutputLayer(parameters, definition.name(), context)
@@ -126,9 +149,8 @@ class BorderGapsAlgorithm(QgsProcessingAlgorithm):
                 target = self.parameterAsFileOutput(parameters, definition.name(), context)
             path = _file_of(target)
             if path and path in inputs:
-                param, layer = inputs[path]
                 return (
-                    f"{definition.name()} is the same file as input {param} (layer '{layer}', {path}): "
+                    f"{definition.name()} is the same file as input {inputs[path]} ({path}): "
                     "writing it would overwrite the input. Choose another output file."
                 )
         return None

@@ -17,6 +17,7 @@ from qgis.core import (
     QgsVectorLayer,
 )
 
+import border_gaps
 from bg_testing.algorithm_inputs import Scenario, output_layer_params, registered_algorithms, run
 
 ALGORITHMS = registered_algorithms()
@@ -108,17 +109,14 @@ THREADED = [a for a, cls in ALGORITHMS if not (cls().flags() & QgsProcessingAlgo
 
 CONCURRENT_RUN = os.path.join(os.path.dirname(os.path.abspath(__file__)), "bg_testing", "concurrent_run.py")
 DEADLOCK_S = 40
-# Each run starts a QGIS of its own; corridors stands for the algorithms that deadlock (B9: siteposts too).
-CONCURRENT = [
-    a
-    for a in ("bordergaps:seamzones", "bordergaps:gapzones", "bordergaps:postcoverage", "bordergaps:corridors")
-    if a in THREADED
-]
-DEADLOCKS = {
-    "bordergaps:corridors": "intermittent deadlock: two worker threads loading layers from path strings at once "
-    "(parameterAsLayer in processing/base.py _layers_of, via output_overwrites_input) never return "
-    "(bugs_issue9.md B9)",
-}
+# Each run starts a QGIS of its own, so that a deadlock fails this test instead of hanging the session.
+CONCURRENT = list(THREADED)
+# B9 (bugs_issue9.md): two QgsProcessingAlgRunnerTasks opening layers of the same GeoPackage hang,
+# both worker threads inside QGIS's parameterAsSource/parameterAsLayer (OGR provider), before any
+# Border Gaps code runs; siteposts every time here, corridors now and then. Kept visible, not hidden:
+# non-strict because the hang comes and goes.
+_B9 = "QGIS 3.22 hangs opening the same GeoPackage in two Processing threads at once (bugs_issue9.md B9)"
+DEADLOCKS = {"bordergaps:siteposts": _B9, "bordergaps:corridors": _B9}
 
 
 @pytest.mark.timeout(DEADLOCK_S + 60)
@@ -135,6 +133,7 @@ def test_two_runs_at_once_in_tasks_match_a_run_alone(alg_id, tmp_path):
         os.environ,
         QT_QPA_PLATFORM="offscreen",
         QGIS_CUSTOM_CONFIG_PATH=str(tmp_path / "profile"),
+        PYTHONPATH=os.path.dirname(os.path.dirname(os.path.abspath(border_gaps.__file__))),
         BG_DUMP_AFTER_S=str(DEADLOCK_S - 10),
     )
     try:
