@@ -193,7 +193,15 @@ class BorderGapsAlgorithm(QgsProcessingAlgorithm):
             problem = self.output_overwrites_input(parameters, context)
             if problem:
                 raise BorderGapsError(problem)
-            return self.execute(parameters, context, feedback)
+            results = self.execute(parameters, context, feedback)
+            if feedback is not None and feedback.isCanceled():
+                # An algorithm that stopped early returns what it had; a half-written layer must
+                # never be registered (and loaded) as the result.
+                raise BorderGapsError(
+                    f"{self.displayName()} was canceled: its outputs are incomplete and were "
+                    "not loaded. Run it again to get them."
+                )
+            return results
         except BorderGapsError as err:
             if err.details:
                 feedback.pushDebugInfo(err.details)

@@ -23,8 +23,6 @@ from bg_testing.algorithm_inputs import Scenario, output_layer_params, registere
 ALGORITHMS = registered_algorithms()
 KNOWN_BUGS = {
     # algorithm id: reason naming the bug; each is listed in /work/notes/bugs_issue9.md
-    "bordergaps:borderbands": "borderbands returns its OUTPUT after a cancel, with the bands not yet written "
-    "(0 of 2 features): a half-written layer registered as the result (bugs_issue9.md B8)",
 }
 
 
