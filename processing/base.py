@@ -5,6 +5,8 @@ sentence the analyst can act on."""
 import os
 
 from qgis.core import (
+    QgsField,
+    QgsFields,
     QgsMapLayer,
     QgsProcessing,
     QgsProcessingAlgorithm,
@@ -45,6 +47,14 @@ _DEMANDED = {
 }
 
 _LAYER_PARAMETER_TYPES = {"source", "vector", "raster", "multilayer", "layer", "mesh"}
+
+
+def fields_of(*spec) -> QgsFields:
+    """QgsFields from (name, QVariant type) pairs: the output schema of an algorithm."""
+    fields = QgsFields()
+    for name, kind in spec:
+        fields.append(QgsField(name, kind))
+    return fields
 
 
 def _file_of(source: str) -> str:

@@ -4,8 +4,6 @@ from qgis.core import (
     QgsCoordinateTransform,
     QgsFeature,
     QgsFeatureSink,
-    QgsField,
-    QgsFields,
     QgsGeometry,
     QgsProcessing,
     QgsProcessingLayerPostProcessorInterface,
@@ -22,7 +20,7 @@ from ..analysis import bands
 from ..analysis.errors import BorderGapsError
 from ..analysis.inputs import read_features
 from ..layers import catalogue
-from .base import BorderGapsAlgorithm
+from .base import BorderGapsAlgorithm, fields_of
 
 BORDER = "BORDER"
 COUNTRIES = "COUNTRIES"
@@ -221,16 +219,14 @@ class BorderBandsAlgorithm(BorderGapsAlgorithm):
         result = bands.border_bands(
             border, sides, is_canceled=feedback.isCanceled, progress=lambda pct: feedback.setProgress(int(pct * 0.95))
         )
-        fields = QgsFields()
-        for name, kind in (
+        fields = fields_of(
             ("side", QVariant.String),
             ("band", QVariant.String),
             ("min_km", QVariant.Double),
             ("max_km", QVariant.Double),
             ("area_km2", QVariant.Double),
             ("source", QVariant.String),
-        ):
-            fields.append(QgsField(name, kind))
+        )
         out_crs = border_src.sourceCrs() if hasattr(border_src, "sourceCrs") else border_src.crs()
         sink, dest_id = self.parameterAsSink(
             parameters, OUTPUT, context, fields, QgsWkbTypes.Type.MultiPolygon, out_crs

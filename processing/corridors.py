@@ -34,7 +34,7 @@ from ..analysis import corridors
 from ..analysis.crs import WGS84, extent_in_wgs84, metric_crs_for
 from ..analysis.errors import BorderGapsError
 from ..analysis.inputs import read_features, source_crs
-from .base import BorderGapsAlgorithm
+from .base import BorderGapsAlgorithm, fields_of
 
 POINT = QgsWkbTypes.GeometryType.PointGeometry
 LINE = QgsWkbTypes.GeometryType.LineGeometry
@@ -722,8 +722,7 @@ class CorridorsAlgorithm(BorderGapsAlgorithm):
     def _write(
         self, parameters, context, feedback, metric, grid, routes, origins, destinations, model, border, out_crs
     ):
-        fields = QgsFields()
-        for name, kind in (
+        fields = fields_of(
             ("origin", QVariant.String),
             ("destination", QVariant.String),
             ("origin_fid", QVariant.LongLong),
@@ -735,8 +734,7 @@ class CorridorsAlgorithm(BorderGapsAlgorithm):
             ("coverage_km", QVariant.Double),
             ("cross_lon", QVariant.Double),
             ("cross_lat", QVariant.Double),
-        ):
-            fields.append(QgsField(name, kind))
+        )
         sink, routes_id = self.parameterAsSink(
             parameters, self.ROUTES, context, fields, QgsWkbTypes.LineString, out_crs
         )

@@ -4,7 +4,6 @@ from qgis.core import (
     NULL,
     QgsFeature,
     QgsFeatureSink,
-    QgsField,
     QgsFields,
     QgsProcessing,
     QgsProcessingOutputNumber,
@@ -31,7 +30,7 @@ from ..analysis.gaps import (
 )
 from ..analysis.geometry import to_crs
 from ..analysis.metrics import PRIORITY_FORMULA, summary
-from .base import BorderGapsAlgorithm
+from .base import BorderGapsAlgorithm, fields_of
 from .seamzones import (
     CONTROL_AREAS,
     NAME_FIELD,
@@ -58,8 +57,7 @@ NUMERIC_OUTPUTS = ("SEAM_AREA_KM2", "COVERED_AREA_KM2", "COVERED_PCT", "GAP_COUN
 
 
 def gap_fields() -> QgsFields:
-    fields = QgsFields()
-    for name, kind in (
+    fields = fields_of(
         ("gap_id", QVariant.Int),
         ("area_km2", QVariant.Double),
         ("area_m2", QVariant.Double),
@@ -72,8 +70,7 @@ def gap_fields() -> QgsFields:
         ("abandoned", QVariant.Int),
         ("post_km", QVariant.Double),
         ("priority", QVariant.Double),
-    ):
-        fields.append(QgsField(name, kind))
+    )
     return fields
 
 

@@ -8,8 +8,6 @@ from qgis.core import (
     QgsCoordinateTransform,
     QgsFeature,
     QgsFeatureSink,
-    QgsField,
-    QgsFields,
     QgsProcessing,
     QgsProcessingOutputNumber,
     QgsProcessingParameterBoolean,
@@ -27,7 +25,7 @@ from ..analysis import coverage
 from ..analysis.crs import metric_crs_for
 from ..analysis.errors import BorderGapsError
 from ..analysis.inputs import read_features, source_crs
-from .base import BorderGapsAlgorithm
+from .base import BorderGapsAlgorithm, fields_of
 
 POINT = QgsWkbTypes.GeometryType.PointGeometry
 
@@ -328,8 +326,7 @@ class PostCoverageAlgorithm(BorderGapsAlgorithm):
             raise BorderGapsError("No post of POSTS can be used (none has a geometry and a range).")
         to_output = QgsCoordinateTransform(metric, crs, context.transformContext())
 
-        per_fields = QgsFields()
-        for name, kind in (
+        per_fields = fields_of(
             ("post_id", QVariant.LongLong),
             ("kind", QVariant.String),
             ("force", QVariant.String),
@@ -337,14 +334,11 @@ class PostCoverageAlgorithm(BorderGapsAlgorithm):
             ("sector", QVariant.String),
             ("method", QVariant.String),
             ("area_km2", QVariant.Double),
-        ):
-            per_fields.append(QgsField(name, kind))
+        )
         per_sink, per_id = self.parameterAsSink(
             parameters, self.OUTPUT_PER_POST, context, per_fields, QgsWkbTypes.MultiPolygon, crs
         )
-        merged_fields = QgsFields()
-        for name, kind in (("kind", QVariant.String), ("posts", QVariant.Int), ("area_km2", QVariant.Double)):
-            merged_fields.append(QgsField(name, kind))
+        merged_fields = fields_of(("kind", QVariant.String), ("posts", QVariant.Int), ("area_km2", QVariant.Double))
         merged_sink, merged_id = self.parameterAsSink(
             parameters, self.OUTPUT_MERGED, context, merged_fields, QgsWkbTypes.MultiPolygon, crs
         )

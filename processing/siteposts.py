@@ -8,8 +8,6 @@ from qgis.core import (
     QgsCoordinateTransform,
     QgsFeature,
     QgsFeatureSink,
-    QgsField,
-    QgsFields,
     QgsGeometry,
     QgsPointXY,
     QgsProcessing,
@@ -32,7 +30,7 @@ from ..analysis import coverage, siting
 from ..analysis.crs import metric_crs_for
 from ..analysis.errors import BorderGapsError
 from ..analysis.inputs import read_features, source_crs
-from .base import BorderGapsAlgorithm
+from .base import BorderGapsAlgorithm, fields_of
 from .postcoverage import dem_path
 
 POINT = QgsWkbTypes.GeometryType.PointGeometry
@@ -460,8 +458,7 @@ class SitePostsAlgorithm(BorderGapsAlgorithm):
         name_field = self.parameterAsString(parameters, self.NAME_FIELD, context)
         districts = self._districts(parameters, context, feedback, metric)
 
-        site_fields = QgsFields()
-        for name, kind in (
+        site_fields = fields_of(
             ("rank", QVariant.Int),
             ("candidate", QVariant.String),
             ("marginal_km2", QVariant.Double),
@@ -470,20 +467,15 @@ class SitePostsAlgorithm(BorderGapsAlgorithm):
             ("gain_weight", QVariant.Double),
             ("district", QVariant.String),
             ("force", QVariant.String),
-        ):
-            site_fields.append(QgsField(name, kind))
+        )
         sites_sink, sites_id = self.parameterAsSink(
             parameters, self.OUTPUT_SITES, context, site_fields, QgsWkbTypes.Point, out_crs
         )
-        cov_fields = QgsFields()
-        for name, kind in (("rank", QVariant.Int), ("area_km2", QVariant.Double), ("gap_km2", QVariant.Double)):
-            cov_fields.append(QgsField(name, kind))
+        cov_fields = fields_of(("rank", QVariant.Int), ("area_km2", QVariant.Double), ("gap_km2", QVariant.Double))
         cov_sink, cov_id = self.parameterAsSink(
             parameters, self.OUTPUT_COVERAGE, context, cov_fields, QgsWkbTypes.MultiPolygon, out_crs
         )
-        gap_fields = QgsFields()
-        for name, kind in (("gap_id", QVariant.Int), ("area_km2", QVariant.Double)):
-            gap_fields.append(QgsField(name, kind))
+        gap_fields = fields_of(("gap_id", QVariant.Int), ("area_km2", QVariant.Double))
         gaps_sink, gaps_id = self.parameterAsSink(
             parameters, self.OUTPUT_GAPS, context, gap_fields, QgsWkbTypes.MultiPolygon, out_crs
         )
