@@ -40,7 +40,7 @@ OK, ERROR, EITHER = "ok", "error", "either"
 GEOMETRY_NAME = {POLYGON: "Polygon", POINT: "Point", LINE: "LineString"}
 UTM38 = "EPSG:32638"
 KNOWN_BUGS = {
-    # (algorithm id, case id): reason naming the bug (see /work/notes/bugs_issue9.md); B1-B7 were
+    # (algorithm id, case id): reason naming the bug (listed in the note on issue 9); B1-B7 were
     # found by this table and fixed by their owners, so none is expected to fail now.
 }
 
