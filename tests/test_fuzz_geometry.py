@@ -3,11 +3,12 @@ no exception but BorderGapsError, and DESIGN.md's invariants hold."""
 
 import random
 
-from border_gaps.analysis.errors import BorderGapsError
-from border_gaps.analysis.geometry import gap_zones, seam_zones
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from qgis.core import QgsGeometry, QgsPointXY
+
+from border_gaps.analysis.errors import BorderGapsError
+from border_gaps.analysis.geometry import gap_zones, seam_zones
 
 FUZZ = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True)
 SIZE = 20000.0  # metres: the random districts live in a 20 km square

@@ -4,14 +4,15 @@ border-region layers or any algorithm (Python sockets and QGIS's network manager
 import socket
 from importlib.util import find_spec
 
-import border_gaps
 import pytest
-from bg_testing.algorithm_inputs import Scenario, output_layer_params, registered_algorithms, run
-from bg_testing.offline import NetworkAttemptError, NetworkGuard
 from qgis.core import QgsApplication, QgsNetworkAccessManager, QgsProject
 from qgis.PyQt.QtCore import QEvent, QUrl
 from qgis.PyQt.QtNetwork import QNetworkRequest
 from qgis.PyQt.QtWidgets import QDockWidget
+
+import border_gaps
+from bg_testing.algorithm_inputs import Scenario, output_layer_params, registered_algorithms, run
+from bg_testing.offline import NetworkAttemptError, NetworkGuard
 
 ALGORITHMS = registered_algorithms()
 
