@@ -109,12 +109,7 @@ CONCURRENT_RUN = os.path.join(os.path.dirname(os.path.abspath(__file__)), "bg_te
 DEADLOCK_S = 40
 # Each run starts a QGIS of its own, so that a deadlock fails this test instead of hanging the session.
 CONCURRENT = list(THREADED)
-# B9 (note on issue 9): two QgsProcessingAlgRunnerTasks opening layers of the same GeoPackage hang,
-# both worker threads inside QGIS's parameterAsSource/parameterAsLayer (OGR provider), before any
-# Border Gaps code runs; siteposts every time here, corridors now and then. Kept visible, not hidden:
-# non-strict because the hang comes and goes.
-_B9 = "QGIS 3.22 hangs opening the same GeoPackage in two Processing threads at once (B9, note on issue 9)"
-DEADLOCKS = {"bordergaps:siteposts": _B9, "bordergaps:corridors": _B9}
+DEADLOCKS = {}
 
 
 @pytest.mark.timeout(DEADLOCK_S + 60)
