@@ -62,9 +62,7 @@ def main(alg_id, folder):
                 "alg": alg.create(),
                 "params": scenario.parameters(alg),
                 "context": new_context(),
-                # A plain C++ feedback: a Python subclass overriding reportError(), called from two
-                # worker threads at once, hung QGIS 3.22 (the GIL against the provider's locks);
-                # Processing's own dialogs use C++ feedback objects too.
+                # A plain C++ feedback, as Processing's own dialogs use; its textLog() holds any error.
                 "feedback": QgsProcessingFeedback(),
                 "outcome": {},
             }
