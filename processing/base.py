@@ -12,6 +12,7 @@ from qgis.core import (
     QgsProcessingAlgorithm,
     QgsProcessingException,
     QgsProcessingFeatureSourceDefinition,
+    QgsProcessingParameterDefinition,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterMultipleLayers,
     QgsProcessingParameterVectorLayer,
@@ -47,6 +48,14 @@ _DEMANDED = {
 }
 
 _LAYER_PARAMETER_TYPES = {"source", "vector", "raster", "multilayer", "layer", "mesh"}
+
+
+def with_help(param, text: str, advanced: bool = False):
+    """``param`` with its help text (and the Advanced flag): every parameter has one."""
+    param.setHelp(text)
+    if advanced:
+        param.setFlags(param.flags() | QgsProcessingParameterDefinition.Flag.FlagAdvanced)
+    return param
 
 
 def fields_of(*spec) -> QgsFields:
@@ -104,6 +113,11 @@ class BorderGapsAlgorithm(QgsProcessingAlgorithm):
 
     def createInstance(self):  # noqa: N802 (QGIS API name)
         return type(self)()
+
+    def add_parameter(self, param, help_text: str, advanced: bool = False):
+        """Add ``param`` with its (translated) help text."""
+        self.addParameter(with_help(param, self.tr(help_text), advanced))
+        return param
 
     # -- checks shared by every algorithm --------------------------------------
     def checkParameterValues(self, parameters, context):  # noqa: N802 (QGIS API name)

@@ -20,7 +20,7 @@ from ..analysis import bands
 from ..analysis.errors import BorderGapsError
 from ..analysis.inputs import read_features
 from ..layers import catalogue
-from .base import BorderGapsAlgorithm, fields_of
+from .base import BorderGapsAlgorithm, fields_of, with_help
 
 BORDER = "BORDER"
 COUNTRIES = "COUNTRIES"
@@ -45,11 +45,6 @@ class _StyleBands(QgsProcessingLayerPostProcessorInterface):
             layer.triggerRepaint()
 
 
-def _with_help(param, text):
-    param.setHelp(text)
-    return param
-
-
 class BorderBandsAlgorithm(BorderGapsAlgorithm):
     ID = "borderbands"
     DISPLAY_NAME = "Border distance bands"
@@ -68,7 +63,7 @@ class BorderBandsAlgorithm(BorderGapsAlgorithm):
 
     def initAlgorithm(self, config=None):  # noqa: N802 (QGIS API name)
         self.addParameter(
-            _with_help(
+            with_help(
                 QgsProcessingParameterFeatureSource(
                     BORDER,
                     self.tr("Border line (empty: bundled Iraq–Syria border)"),
@@ -82,7 +77,7 @@ class BorderBandsAlgorithm(BorderGapsAlgorithm):
             )
         )
         self.addParameter(
-            _with_help(
+            with_help(
                 QgsProcessingParameterFeatureSource(
                     COUNTRIES,
                     self.tr("Country polygons (empty: bundled countries)"),
@@ -96,7 +91,7 @@ class BorderBandsAlgorithm(BorderGapsAlgorithm):
             )
         )
         self.addParameter(
-            _with_help(
+            with_help(
                 QgsProcessingParameterField(
                     SIDE_FIELD, self.tr("Country code field"), "iso_a2", COUNTRIES, optional=True
                 ),
@@ -107,7 +102,7 @@ class BorderBandsAlgorithm(BorderGapsAlgorithm):
             )
         )
         self.addParameter(
-            _with_help(
+            with_help(
                 QgsProcessingParameterString(
                     IRAQ_BANDS, self.tr("Iraqi bands (km, e.g. 10-25 or 0-5,5-10)"), "10-25", optional=True
                 ),
@@ -115,7 +110,7 @@ class BorderBandsAlgorithm(BorderGapsAlgorithm):
             )
         )
         self.addParameter(
-            _with_help(
+            with_help(
                 QgsProcessingParameterString(
                     SYRIA_BANDS, self.tr("Syrian bands (km, e.g. 2-10)"), "2-10", optional=True
                 ),

@@ -102,9 +102,7 @@ class CorridorsAlgorithm(BorderGapsAlgorithm):
     MODES = ["Multiply the cost by DETECTION_FACTOR", "Impassable"]
 
     def initAlgorithm(self, config=None):  # noqa: N802 (QGIS API name)
-        def add(param, help_text):
-            param.setHelp(self.tr(help_text))
-            self.addParameter(param)
+        add = self.add_parameter
 
         def number(name, label, default, minimum, help_text, integer=False, maximum=None):
             kind = QgsProcessingParameterNumber.Integer if integer else QgsProcessingParameterNumber.Double

@@ -66,9 +66,7 @@ class ExportMapAlgorithm(BorderGapsAlgorithm):
         return super().flags() | no_threading
 
     def initAlgorithm(self, config=None):
-        def add(param, help_text):
-            param.setHelp(self.tr(help_text))
-            self.addParameter(param)
+        add = self.add_parameter
 
         add(
             QgsProcessingParameterVectorLayer(self.GAPS, self.tr("Gap zones"), [QgsProcessing.TypeVectorPolygon]),

@@ -30,14 +30,13 @@ from ..analysis.gaps import (
 )
 from ..analysis.geometry import to_crs
 from ..analysis.metrics import PRIORITY_FORMULA, summary
-from .base import BorderGapsAlgorithm, fields_of
+from .base import BorderGapsAlgorithm, fields_of, with_help
 from .seamzones import (
     CONTROL_AREAS,
     NAME_FIELD,
     OUTPUT,
     SEAM_DISTANCE,
     STUDY_AREA,
-    _with_help,
     add_control_parameters,
     control_inputs,
     display_name,
@@ -110,7 +109,7 @@ class GapZonesAlgorithm(BorderGapsAlgorithm):
     def initAlgorithm(self, config=None):  # noqa: N802 (QGIS API name)
         add_control_parameters(self, with_name_field=True)
         self.addParameter(
-            _with_help(
+            with_help(
                 QgsProcessingParameterMultipleLayers(
                     COVERAGE,
                     self.tr("Coverage polygons (posts, patrols, cameras, drones)"),
@@ -121,7 +120,7 @@ class GapZonesAlgorithm(BorderGapsAlgorithm):
             )
         )
         self.addParameter(
-            _with_help(
+            with_help(
                 QgsProcessingParameterFeatureSource(
                     POSTS, self.tr("Posts"), [QgsProcessing.TypeVectorPoint], optional=True
                 ),
@@ -129,7 +128,7 @@ class GapZonesAlgorithm(BorderGapsAlgorithm):
             )
         )
         self.addParameter(
-            _with_help(
+            with_help(
                 QgsProcessingParameterField(
                     RANGE_FIELD,
                     self.tr("Post range field (m)"),
@@ -142,13 +141,13 @@ class GapZonesAlgorithm(BorderGapsAlgorithm):
             )
         )
         self.addParameter(
-            _with_help(
+            with_help(
                 QgsProcessingParameterDistance(DEFAULT_RANGE, self.tr("Default post range"), 2000.0, CONTROL_AREAS),
                 self.tr("Range in metres of posts without a RANGE_FIELD value."),
             )
         )
         self.addParameter(
-            _with_help(
+            with_help(
                 QgsProcessingParameterEnum(
                     MODE,
                     self.tr("Gaps in"),
@@ -159,7 +158,7 @@ class GapZonesAlgorithm(BorderGapsAlgorithm):
             )
         )
         self.addParameter(
-            _with_help(
+            with_help(
                 QgsProcessingParameterNumber(
                     MIN_AREA, self.tr("Minimum gap area (m²)"), QgsProcessingParameterNumber.Type.Double, 10000.0
                 ),
@@ -167,7 +166,7 @@ class GapZonesAlgorithm(BorderGapsAlgorithm):
             )
         )
         self.addParameter(
-            _with_help(
+            with_help(
                 QgsProcessingParameterFeatureSource(
                     STUDY_AREA, self.tr("Study area"), [QgsProcessing.TypeVectorPolygon], optional=True
                 ),
@@ -175,7 +174,7 @@ class GapZonesAlgorithm(BorderGapsAlgorithm):
             )
         )
         self.addParameter(
-            _with_help(
+            with_help(
                 QgsProcessingParameterFeatureSource(
                     SETTLEMENTS, self.tr("Settlements"), [QgsProcessing.TypeVectorPoint], optional=True
                 ),
@@ -183,7 +182,7 @@ class GapZonesAlgorithm(BorderGapsAlgorithm):
             )
         )
         self.addParameter(
-            _with_help(
+            with_help(
                 QgsProcessingParameterFeatureSource(
                     BORDER, self.tr("Border line"), [QgsProcessing.TypeVectorLine], optional=True
                 ),

@@ -125,9 +125,7 @@ class PostCoverageAlgorithm(BorderGapsAlgorithm):
     OUTPUT_COUNT = "OUTPUT_COUNT"
 
     def initAlgorithm(self, config=None):  # noqa: N802 (QGIS API name)
-        def add(param, help_text):
-            param.setHelp(self.tr(help_text))
-            self.addParameter(param)
+        add = self.add_parameter
 
         add(
             QgsProcessingParameterFeatureSource(self.POSTS, self.tr("Posts"), [QgsProcessing.TypeVectorPoint]),

@@ -23,7 +23,7 @@ from qgis.PyQt.QtCore import QVariant
 from ..analysis.errors import BorderGapsError
 from ..analysis.gaps import check_control_areas, check_distances, compute_seam, force_values
 from ..analysis.geometry import to_crs
-from .base import BorderGapsAlgorithm
+from .base import BorderGapsAlgorithm, with_help
 
 STYLES = os.path.join(os.path.dirname(os.path.dirname(__file__)), "resources", "styles")
 
@@ -37,15 +37,10 @@ STUDY_AREA = "STUDY_AREA"
 OUTPUT = "OUTPUT"
 
 
-def _with_help(param, text):
-    param.setHelp(text)
-    return param
-
-
 def add_control_parameters(alg, with_name_field: bool = False):
     """CONTROL_AREAS, FORCE_FIELD, FORCE_A, FORCE_B (and NAME_FIELD): shared with gapzones."""
     alg.addParameter(
-        _with_help(
+        with_help(
             QgsProcessingParameterFeatureSource(
                 CONTROL_AREAS, alg.tr("Control areas (districts held by each force)"), [QgsProcessing.TypeVectorPolygon]
             ),
@@ -53,13 +48,13 @@ def add_control_parameters(alg, with_name_field: bool = False):
         )
     )
     alg.addParameter(
-        _with_help(
+        with_help(
             QgsProcessingParameterField(FORCE_FIELD, alg.tr("Force field"), "force", CONTROL_AREAS),
             alg.tr("Field of the control areas naming the force that holds each district."),
         )
     )
     alg.addParameter(
-        _with_help(
+        with_help(
             QgsProcessingParameterString(FORCE_A, alg.tr("Force A value(s), comma-separated"), "Peshmerga"),
             alg.tr(
                 "Value(s) of the force field for force A, e.g. 'Peshmerga' or 'Peshmerga, YBS' "
@@ -68,14 +63,14 @@ def add_control_parameters(alg, with_name_field: bool = False):
         )
     )
     alg.addParameter(
-        _with_help(
+        with_help(
             QgsProcessingParameterString(FORCE_B, alg.tr("Force B value(s), comma-separated"), "ISF"),
             alg.tr("Value(s) of the force field for force B, e.g. 'ISF, PMF'."),
         )
     )
     if with_name_field:
         alg.addParameter(
-            _with_help(
+            with_help(
                 QgsProcessingParameterField(
                     NAME_FIELD, alg.tr("District name field"), None, CONTROL_AREAS, optional=True
                 ),
@@ -86,7 +81,7 @@ def add_control_parameters(alg, with_name_field: bool = False):
             )
         )
     alg.addParameter(
-        _with_help(
+        with_help(
             QgsProcessingParameterDistance(SEAM_DISTANCE, alg.tr("Seam distance"), 3000.0, CONTROL_AREAS),
             alg.tr("Land within this distance (metres) of both forces' districts is the seam. More than 0."),
         )
@@ -164,7 +159,7 @@ class SeamZonesAlgorithm(BorderGapsAlgorithm):
     def initAlgorithm(self, config=None):  # noqa: N802 (QGIS API name)
         add_control_parameters(self)
         self.addParameter(
-            _with_help(
+            with_help(
                 QgsProcessingParameterFeatureSource(
                     STUDY_AREA, self.tr("Study area"), [QgsProcessing.TypeVectorPolygon], optional=True
                 ),

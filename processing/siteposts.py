@@ -13,7 +13,6 @@ from qgis.core import (
     QgsProcessing,
     QgsProcessingOutputNumber,
     QgsProcessingParameterBoolean,
-    QgsProcessingParameterDefinition,
     QgsProcessingParameterEnum,
     QgsProcessingParameterFeatureSink,
     QgsProcessingParameterFeatureSource,
@@ -92,11 +91,7 @@ class SitePostsAlgorithm(BorderGapsAlgorithm):
     ]
 
     def initAlgorithm(self, config=None):  # noqa: N802 (QGIS API name)
-        def add(param, help_text, advanced=False):
-            param.setHelp(self.tr(help_text))
-            if advanced:
-                param.setFlags(param.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
-            self.addParameter(param)
+        add = self.add_parameter
 
         def number(name, label, default, minimum, help_text, integer=False, advanced=False):
             kind = QgsProcessingParameterNumber.Integer if integer else QgsProcessingParameterNumber.Double
