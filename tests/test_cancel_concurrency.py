@@ -115,9 +115,9 @@ CONCURRENT = list(THREADED)
 # native:intersection tasks on one GeoPackage never hung here. Kept visible, not hidden:
 # non-strict because the hang comes and goes; the other threaded algorithms must pass.
 _B9 = "QGIS 3.22 hangs loading the same GeoPackage in two Python algorithms' threads (B9, note on issue 9)"
-# B10 (note on issue 9): once in about eight full runs the two-at-once gapzones process died with
-# glibc "double free or corruption"; not reproduced in isolation. Visible, non-strict, until found.
-_B10 = "rare crash (double free) of two concurrent gapzones runs (B10, note on issue 9)"
+# B10 (note on issue 9): in loaded full runs the two-at-once gapzones process often died with
+# glibc "double free or corruption"; isolated runs pass. Visible, non-strict, until found.
+_B10 = "crash (double free) of two concurrent gapzones runs under load (B10, note on issue 9)"
 DEADLOCKS = {"bordergaps:siteposts": _B9, "bordergaps:corridors": _B9, "bordergaps:gapzones": _B10}
 
 
