@@ -2,6 +2,7 @@
 and their sources' attribution, with functions that open one as a styled QgsVectorLayer."""
 
 import os
+import threading
 from dataclasses import dataclass
 from typing import Dict, List, Tuple
 
@@ -16,6 +17,11 @@ SOURCES_MD = os.path.join(DATA_DIR, "SOURCES.md")
 
 GROUP_NAME = "Border region"
 LAYER_PROPERTY = "border_gaps/catalogue_name"  # custom property marking a layer added from here
+
+#: Held while this plugin opens an OGR layer. QGIS 3.22's OGR provider can deadlock, or crash,
+#: when two threads create providers on layers of one GeoPackage at once (QGIS PRs #58337 and
+#: #66471); our algorithms open their inputs under this lock in the thread that starts the run.
+OPEN_LOCK = threading.RLock()
 
 # The village bands named in the source article (km from the border line).
 IRAQ_BAND = (10.0, 25.0)
@@ -249,7 +255,8 @@ def layer_metadata(item: CatalogueEntry) -> QgsLayerMetadata:
 
 
 def _open(item: CatalogueEntry) -> QgsVectorLayer:
-    layer = QgsVectorLayer(item.uri, item.title, "ogr")
+    with OPEN_LOCK:
+        layer = QgsVectorLayer(item.uri, item.title, "ogr")
     if not layer.isValid():
         raise RuntimeError(
             f"The bundled layer '{item.name}' could not be opened from {item.gpkg}; "

@@ -22,6 +22,7 @@ from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QIcon
 
 from ..analysis.errors import BorderGapsError
+from ..layers import catalogue
 from .provider import ICON
 
 GROUPS = {
@@ -48,6 +49,16 @@ _DEMANDED = {
 }
 
 _LAYER_PARAMETER_TYPES = {"source", "vector", "raster", "multilayer", "layer", "mesh"}
+
+# The parameterAs… calls that load the layer(s) of an input parameter, by parameter type: all of
+# them are made once in prepareAlgorithm (see BorderGapsAlgorithm.prepareAlgorithm).
+_LOADERS = {
+    "source": ("parameterAsSource", "parameterAsVectorLayer", "parameterAsLayer"),
+    "vector": ("parameterAsVectorLayer", "parameterAsSource", "parameterAsLayer"),
+    "raster": ("parameterAsRasterLayer", "parameterAsLayer"),
+    "multilayer": ("parameterAsLayerList",),
+    "layer": ("parameterAsLayer",),
+}
 
 
 def with_help(param, text: str, advanced: bool = False):
@@ -88,6 +99,8 @@ class BorderGapsAlgorithm(QgsProcessingAlgorithm):
     DISPLAY_NAME = ""
     GROUP_ID = ""
     HELP = ""
+    #: Bundled border-region layers (catalogue names) the algorithm may fall back on.
+    BUNDLED = ()
 
     @staticmethod
     def tr(text):
@@ -209,6 +222,75 @@ class BorderGapsAlgorithm(QgsProcessingAlgorithm):
                         f"{GEOMETRY_NAMES[wanted]} layer."
                     )
         return None
+
+    # -- loading inputs -----------------------------------------------------------
+    def prepareAlgorithm(self, parameters, context, feedback):  # noqa: N802 (QGIS API name)
+        """Open every input layer (and the bundled layers in ``BUNDLED``) here, once.
+
+        QGIS calls prepareAlgorithm in the thread that starts the run (the main thread for a
+        background task) and processAlgorithm in a worker thread. QGIS 3.22's OGR provider
+        deadlocks, or crashes, when two worker threads open layers of one GeoPackage at once
+        (two of our algorithms running side by side did both); opened here, under one lock,
+        the worker threads only read features. The parameterAs… overrides below return these.
+        """
+        cache = {}
+        with catalogue.OPEN_LOCK:
+            for definition in self.parameterDefinitions():
+                if definition.isDestination():
+                    continue
+                for method in _LOADERS.get(definition.type(), ()):
+                    cache[(method, definition.name())] = getattr(QgsProcessingAlgorithm, method)(
+                        self, parameters, definition.name(), context
+                    )
+            for name in self.BUNDLED:
+                try:
+                    cache[("bundled", name)] = self._open_bundled(name)
+                except BorderGapsError as err:  # raised when (and if) the run needs the layer
+                    cache[("bundled", name)] = err
+        self._preloaded = cache
+        return True
+
+    def postProcessAlgorithm(self, context, feedback):  # noqa: N802 (QGIS API name)
+        self._preloaded = None  # in the run's own thread: layers are not released in a worker
+        return {}
+
+    def _loaded(self, method, parameters, name, context, *args):
+        cache = getattr(self, "_preloaded", None)
+        if cache is not None and not args and (method, name) in cache:
+            return cache[(method, name)]
+        with catalogue.OPEN_LOCK:
+            return getattr(QgsProcessingAlgorithm, method)(self, parameters, name, context, *args)
+
+    def parameterAsSource(self, parameters, name, context):  # noqa: N802 (QGIS API name)
+        return self._loaded("parameterAsSource", parameters, name, context)
+
+    def parameterAsVectorLayer(self, parameters, name, context):  # noqa: N802 (QGIS API name)
+        return self._loaded("parameterAsVectorLayer", parameters, name, context)
+
+    def parameterAsRasterLayer(self, parameters, name, context):  # noqa: N802 (QGIS API name)
+        return self._loaded("parameterAsRasterLayer", parameters, name, context)
+
+    def parameterAsLayer(self, parameters, name, context, *args):  # noqa: N802 (QGIS API name)
+        return self._loaded("parameterAsLayer", parameters, name, context, *args)
+
+    def parameterAsLayerList(self, parameters, name, context, *args):  # noqa: N802 (QGIS API name)
+        return self._loaded("parameterAsLayerList", parameters, name, context, *args)
+
+    def bundled(self, name):
+        """The bundled layer ``name`` (one of ``BUNDLED``): opened in prepareAlgorithm when the
+        run was prepared, else now. Raises BorderGapsError when it cannot be opened."""
+        cache = getattr(self, "_preloaded", None)
+        layer = cache.get(("bundled", name)) if cache is not None else None
+        if isinstance(layer, BorderGapsError):
+            raise layer
+        return layer if layer is not None else self._open_bundled(name)
+
+    @staticmethod
+    def _open_bundled(name):
+        try:
+            return catalogue.bundled_layer(name)
+        except (RuntimeError, KeyError) as err:
+            raise BorderGapsError(err.args[0] if err.args else repr(err)) from err
 
     # -- running ------------------------------------------------------------------
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 (QGIS API name)

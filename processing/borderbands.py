@@ -47,6 +47,7 @@ class _StyleBands(QgsProcessingLayerPostProcessorInterface):
 
 class BorderBandsAlgorithm(BorderGapsAlgorithm):
     ID = "borderbands"
+    BUNDLED = ("border", "countries")
     DISPLAY_NAME = "Border distance bands"
     GROUP_ID = "region"
     HELP = (
@@ -145,11 +146,10 @@ class BorderBandsAlgorithm(BorderGapsAlgorithm):
         if source is not None:
             layer = self.parameterAsVectorLayer(parameters, key, context)
             return source, layer.name() if layer is not None else source.sourceName(), False
-        layer = QgsVectorLayer(catalogue.entry(bundled_name).uri, bundled_name, "ogr")
-        if not layer.isValid():
-            raise BorderGapsError(
-                f"The bundled layer '{bundled_name}' could not be opened; give {key} or reinstall the plugin."
-            )
+        try:
+            layer = self.bundled(bundled_name)
+        except BorderGapsError as err:
+            raise BorderGapsError(f"{err.message} Or give {key}.") from err
         return layer, f"bundled {bundled_name}", True
 
     def execute(self, parameters, context, feedback):

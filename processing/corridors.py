@@ -43,6 +43,7 @@ POLYGON = QgsWkbTypes.GeometryType.PolygonGeometry
 
 class CorridorsAlgorithm(BorderGapsAlgorithm):
     ID = "corridors"
+    BUNDLED = ("border",)
     DISPLAY_NAME = "Crossing corridors"
     GROUP_ID = "corridors"
     HELP = (
@@ -439,10 +440,8 @@ class CorridorsAlgorithm(BorderGapsAlgorithm):
 
     def _bundled_border(self, feedback):
         try:
-            from ..layers.catalogue import bundled_layer
-
-            layer = bundled_layer("border")
-        except Exception as err:  # the bundled data is optional for this algorithm
+            layer = self.bundled("border")
+        except BorderGapsError as err:  # the bundled data is optional for this algorithm
             feedback.pushInfo(f"The bundled border is not available ({err}); no border is used.")
             return None
         if layer is None or not layer.isValid():

@@ -6,11 +6,14 @@ import os
 import subprocess
 import sys
 import tempfile
+import threading
+import time
 
 import pytest
 from qgis.core import (
     QgsApplication,
     QgsProcessingAlgorithm,
+    QgsProcessingAlgRunnerTask,
     QgsProcessingException,
     QgsProcessingFeedback,
     QgsProcessingUtils,
@@ -18,7 +21,7 @@ from qgis.core import (
 )
 
 import border_gaps
-from bg_testing.algorithm_inputs import Scenario, output_layer_params, registered_algorithms, run
+from bg_testing.algorithm_inputs import Scenario, new_context, output_layer_params, registered_algorithms, run
 
 ALGORITHMS = registered_algorithms()
 KNOWN_BUGS = {
@@ -109,26 +112,52 @@ CONCURRENT_RUN = os.path.join(os.path.dirname(os.path.abspath(__file__)), "bg_te
 DEADLOCK_S = 40
 # Each run starts a QGIS of its own, so that a deadlock fails this test instead of hanging the session.
 CONCURRENT = list(THREADED)
-# B9 (note on issue 9): two QgsProcessingAlgRunnerTasks of these algorithms sometimes hang, both
-# worker threads inside QGIS's parameterAsSource/parameterAsLayer (the OGR provider loading the
-# same GeoPackage), before any Border Gaps geometry code runs. Two native:buffer or
-# native:intersection tasks on one GeoPackage never hung here. Kept visible, not hidden:
-# non-strict because the hang comes and goes; the other threaded algorithms must pass.
-_B9 = "QGIS 3.22 hangs loading the same GeoPackage in two Python algorithms' threads (B9, note on issue 9)"
-# B10 (note on issue 9): in loaded full runs the two-at-once gapzones process often died with
-# glibc "double free or corruption"; isolated runs pass. Visible, non-strict, until found.
-_B10 = "crash (double free) of two concurrent gapzones runs under load (B10, note on issue 9)"
-DEADLOCKS = {"bordergaps:siteposts": _B9, "bordergaps:corridors": _B9, "bordergaps:gapzones": _B10}
+# Two tasks at once used to hang or crash inside QGIS 3.22's OGR provider when both worker threads
+# opened layers of one GeoPackage (B9/B10 on issue 9; QGIS PRs #58337, #66471). The base class now
+# opens every input in prepareAlgorithm, in the thread that starts the run: every algorithm must pass.
+
+
+_LOADERS = ("parameterAsSource", "parameterAsVectorLayer", "parameterAsRasterLayer", "parameterAsLayer")
+
+
+@pytest.mark.timeout(120)
+@pytest.mark.parametrize("alg_id", THREADED)
+def test_a_task_opens_its_layers_in_the_thread_that_starts_it(alg_id, tmp_path, monkeypatch, bordergaps_provider):
+    """Every layer QGIS opens for a run in a background task is opened before the worker thread starts
+    (prepareAlgorithm, main thread): the worker only reads features, so two tasks can never be inside
+    QGIS's OGR provider set-up at once. Each QGIS loading call is recorded with the thread it ran in."""
+    from border_gaps.layers import catalogue
+
+    loads = []
+
+    def recorder(name, original):
+        def record(*args, **kwargs):
+            loads.append((name, threading.current_thread() is threading.main_thread()))
+            return original(*args, **kwargs)
+
+        return record
+
+    for name in (*_LOADERS, "parameterAsLayerList"):
+        monkeypatch.setattr(QgsProcessingAlgorithm, name, recorder(name, getattr(QgsProcessingAlgorithm, name)))
+    monkeypatch.setattr(catalogue, "_open", recorder("bundled layer", catalogue._open))
+    alg = QgsApplication.processingRegistry().algorithmById(alg_id)
+    params = Scenario(tmp_path / "in").parameters(alg)
+    context, feedback, outcome = new_context(), QgsProcessingFeedback(), {}
+    task = QgsProcessingAlgRunnerTask(alg, params, context, feedback)
+    task.executed.connect(lambda ok, results: outcome.update(ok=ok, results=results))
+    QgsApplication.taskManager().addTask(task)
+    deadline = time.monotonic() + 90
+    while "ok" not in outcome and time.monotonic() < deadline:
+        QgsApplication.processEvents()
+        time.sleep(0.01)
+    assert outcome.get("ok"), f"{alg_id} failed in a task: {feedback.textLog()[-2000:]}"
+    assert loads, f"{alg_id}: no layer loading was recorded at all (is the recorder wired?)"
+    in_worker = sorted({name for name, main in loads if not main})
+    assert not in_worker, f"{alg_id} opened layers in the worker thread with {in_worker}"
 
 
 @pytest.mark.timeout(DEADLOCK_S + 60)
-@pytest.mark.parametrize(
-    "alg_id",
-    [
-        pytest.param(a, marks=[pytest.mark.xfail(strict=False, reason=DEADLOCKS[a])] if a in DEADLOCKS else [])
-        for a in CONCURRENT
-    ],
-)
+@pytest.mark.parametrize("alg_id", CONCURRENT)
 def test_two_runs_at_once_in_tasks_match_a_run_alone(alg_id, tmp_path):
     """In a QGIS process of its own, so that a deadlock fails this test instead of hanging the session."""
     env = dict(
