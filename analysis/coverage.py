@@ -3,14 +3,18 @@ merged coverage and the count-of-posts raster. rasterio is needed only for the D
 
 import math
 import struct
+from collections import deque
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Callable, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
 
 import numpy as np
 from qgis.core import QgsGeometry, QgsPointXY
 
+from . import workers
 from .errors import BorderGapsError
 from .viewshed import REFRACTION_K, ViewshedRequest, viewsheds
+from .workers import Done
 
 try:  # optional: only the DEM path needs it (QGIS on Windows may lack it)
     import rasterio
@@ -286,40 +290,80 @@ class DemCoverage:
         return ViewshedRequest(dem, orow, ocol, post.sector), window
 
     def visible_many(
-        self, posts: Sequence[Post], is_canceled: Callable[[], bool] = lambda: False, batch: int = VIEWSHED_BATCH
+        self,
+        posts: Sequence[Post],
+        is_canceled: Callable[[], bool] = lambda: False,
+        batch: int = VIEWSHED_BATCH,
+        threads: Optional[int] = None,
+        polygons: bool = False,
     ) -> Iterator[Tuple[Post, object]]:
         """(post, DemWindow) for each post in order, or (post, SkippedPostError) for a post
-        that cannot be computed. Posts are swept ``batch`` at a time (same range together)."""
-        for start in range(0, len(posts), batch):
-            if is_canceled():
-                return
-            chunk = posts[start : start + batch]
-            results: Dict[int, object] = {}
-            groups: Dict[float, List[Tuple[int, ViewshedRequest, Window]]] = {}
-            for i, post in enumerate(chunk):
-                try:
-                    request, window = self._request(post)
-                except SkippedPostError as err:
-                    results[i] = err
-                    continue
-                groups.setdefault(post.range_m, []).append((i, request, window))
-            for range_m, members in groups.items():
-                masks = viewsheds(
-                    [m[1] for m in members],
-                    self.pixel,
-                    range_m,
-                    observer_height=self.observer_height,
-                    target_height=self.target_height,
-                    curvature=self.curvature,
-                    refraction_k=self.refraction_k,
-                    is_canceled=is_canceled,
-                )
-                for (i, _, window), mask in zip(members, masks):
-                    results[i] = DemWindow(
-                        mask, self._ds.window_transform(window), int(window.row_off), int(window.col_off)
-                    )
-            for i, post in enumerate(chunk):
-                yield post, results[i]
+        that cannot be computed. Posts are swept ``batch`` at a time (same range together).
+
+        The DEM is read in this thread only (a rasterio dataset is not shared across threads);
+        the sweeps, pure numpy, run in ``threads`` worker threads (default workers.THREADS)
+        while the next batches are read and the caller handles the finished ones. At most one
+        batch per thread waits in memory. With ``polygons``, each post's viewshed is also
+        polygonised in the worker: (post, PostCoverage) instead of (post, DemWindow).
+        """
+        threads = workers.THREADS if threads is None else max(1, threads)
+        pool = None
+        if threads > 1:
+            pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="border_gaps_viewshed")
+        pending = deque()
+        try:
+            for start in range(0, len(posts), batch):
+                if is_canceled():
+                    return
+                chunk = posts[start : start + batch]
+                read = self._read_chunk(chunk)
+                if pool is None:
+                    pending.append(Done(self._sweep_chunk(chunk, read, is_canceled, polygons)))
+                else:
+                    pending.append(pool.submit(self._sweep_chunk, chunk, read, is_canceled, polygons))
+                while pending and (len(pending) > threads or pending[0].done()):
+                    yield from pending.popleft().result()
+            while pending:
+                if is_canceled():
+                    return
+                yield from pending.popleft().result()
+        finally:  # also when the caller stops early: batches not started are dropped
+            if pool is not None:
+                pool.shutdown(wait=True, cancel_futures=True)
+
+    def _read_chunk(self, chunk: Sequence[Post]):
+        """{i: SkippedPostError} and {range: [(i, request, window transform, window)]} of a batch."""
+        skipped: Dict[int, object] = {}
+        groups: Dict[float, List[Tuple[int, ViewshedRequest, object, Window]]] = {}
+        for i, post in enumerate(chunk):
+            try:
+                request, window = self._request(post)
+            except SkippedPostError as err:
+                skipped[i] = err
+                continue
+            groups.setdefault(post.range_m, []).append((i, request, self._ds.window_transform(window), window))
+        return skipped, groups
+
+    def _sweep_chunk(self, chunk: Sequence[Post], read, is_canceled, polygons=False) -> List[Tuple[Post, object]]:
+        """The viewsheds of one batch read by :meth:`_read_chunk` (numpy, and GDAL in-memory
+        datasets of its own for the polygons: any thread)."""
+        results, groups = dict(read[0]), read[1]
+        for range_m, members in groups.items():
+            masks = viewsheds(
+                [m[1] for m in members],
+                self.pixel,
+                range_m,
+                observer_height=self.observer_height,
+                target_height=self.target_height,
+                curvature=self.curvature,
+                refraction_k=self.refraction_k,
+                is_canceled=is_canceled,
+            )
+            for (i, _, transform, window), mask in zip(members, masks):
+                results[i] = DemWindow(mask, transform, int(window.row_off), int(window.col_off))
+                if polygons:
+                    results[i] = self.coverage_of(chunk[i], results[i])
+        return [(post, results[i]) for i, post in enumerate(chunk)]
 
     def visible(self, post: Post, is_canceled: Callable[[], bool] = lambda: False) -> DemWindow:
         """The viewshed of ``post``; raises SkippedPostError when it cannot be computed."""

@@ -1,6 +1,7 @@
 """The seam between two forces' districts, its unclaimed part, and the gap zones left in it
 by coverage: pure QgsGeometry/GEOS computations in a metric CRS (DESIGN.md, Definitions)."""
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Iterable, List, Optional, Sequence
 
@@ -15,7 +16,9 @@ from qgis.core import (
     QgsWkbTypes,
 )
 
+from . import workers
 from .errors import BorderGapsError
+from .workers import Done
 
 #: Segments per quarter circle of every buffer: DESIGN.md asks for at least 16 where an
 #: exact comparison matters; a disc is then a 64-gon whose area is 0.16 % under the circle's.
@@ -248,11 +251,13 @@ def gap_zones(
     min_area: float = 0.0,
     feedback: Optional[QgsFeedback] = None,
     tile_pieces: int = TILE_PIECES,
+    threads: Optional[int] = None,
 ) -> GapResult:
     """(region − ∪coverage) as single parts, parts under ``min_area`` (m²) set aside.
 
     ``coverage`` is either a :class:`SeamCoverage` already gathered for ``region`` or any
-    iterable of polygons (filtered here). Progress goes 0–100 on ``feedback``.
+    iterable of polygons (filtered here). Progress goes 0–100 on ``feedback``. ``threads``
+    (default :data:`workers.THREADS`) merge tiles at once; the result is the same for any number.
     """
     if not isinstance(coverage, SeamCoverage):
         gathered = SeamCoverage(region)
@@ -264,8 +269,7 @@ def gap_zones(
     if region.isEmpty():
         return result
     tiler = _Tiler(coverage, result.region_area_m2, feedback, tile_pieces)
-    ids = np.arange(len(coverage.pieces))
-    parts = tiler.run(region.boundingBox(), region, ids)
+    parts = tiler.gap_parts(region, workers.THREADS if threads is None else max(1, threads))
     result.tiles = tiler.leaves
     for part in sorted(parts, key=_stable_key):
         (result.gaps if part.area() >= min_area else result.dropped).append(part)
@@ -278,26 +282,71 @@ def _stable_key(geom: QgsGeometry):
     return (-round(geom.area(), 3), round(centre.x(), 3), round(centre.y(), 3))
 
 
+@dataclass
+class _Split:
+    """Two neighbouring tiles (leaf tasks or further splits) and the line between them."""
+
+    cut: float
+    vertical: bool
+    first: object
+    second: object
+
+
 class _Tiler:
-    """Splits the region in two along the longer side until a tile meets few pieces, there
-    subtracts their union, then merges the gap parts that touch each cut line back together."""
+    """Splits the region in two along the longer side until a tile meets few pieces, subtracts
+    the union of its pieces from each tile (in worker threads when there are several), then
+    merges the gap parts that touch each cut line back together, in the calling thread and
+    always in the same tree order, so the result does not depend on the number of threads.
+    """
 
     def __init__(self, coverage: SeamCoverage, total_area: float, feedback, tile_pieces: int):
         self.pieces = coverage.pieces
         self.boxes = coverage.boxes()
         self.total_area = total_area or 1.0
-        self.done_area = 0.0
         self.feedback = feedback
         self.tile_pieces = max(1, tile_pieces)
         self.leaves = 0
+        self._pool = None
+        self._done_area = 0.0
 
-    def run(self, rect: QgsRectangle, region: QgsGeometry, ids: np.ndarray) -> List[QgsGeometry]:
+    def gap_parts(self, region: QgsGeometry, threads: int) -> List[QgsGeometry]:
+        ids = np.arange(len(self.pieces))
+        if threads > 1:
+            self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="border_gaps_merge")
+        try:
+            # the leaves start in the workers while the rest of the tree is still being planned
+            return self._collect(self._plan(region.boundingBox(), region, ids))
+        finally:  # on a cancel or an error, tiles not started are dropped and running ones finish
+            if self._pool is not None:
+                self._pool.shutdown(wait=True, cancel_futures=True)
+                self._pool = None
+
+    def _collect(self, node) -> List[QgsGeometry]:
+        """Gap parts of a (sub)tree: leaves' results, merged across each cut in tree order."""
+        if isinstance(node, _Split):
+            first = self._collect(node.first)
+            second = self._collect(node.second)
+            check_canceled(self.feedback)
+            return self._merge_across(first, second, node.cut, node.vertical)
+        parts, area = node.result()  # re-raises a worker's error or cancel here
+        if area:
+            self._advance(area)
+        return parts
+
+    def _advance(self, area: float) -> None:
+        """Progress by merged area: from the calling thread only, never from a worker."""
+        self._done_area += area
+        if self.feedback is not None:
+            self.feedback.setProgress(min(100.0, 100.0 * self._done_area / self.total_area))
+
+    def _plan(self, rect: QgsRectangle, region: QgsGeometry, ids: np.ndarray):
+        """The tree of tiles; each leaf's work is started as soon as the leaf is known."""
         check_canceled(self.feedback)
         if region.isEmpty():
-            return []
+            return Done(([], 0.0))
         rect = rect.intersect(region.boundingBox())
         if len(ids) <= self.tile_pieces or max(rect.width(), rect.height()) < 1.0:
-            return self._leaf(rect, region, ids)
+            return self._start_leaf(rect, region, ids)
         vertical = rect.width() >= rect.height()
         cut = rect.center().x() if vertical else rect.center().y()
         if vertical:
@@ -322,16 +371,26 @@ class _Tiler:
         ]
         if len(subsets[0]) + len(subsets[1]) > 1.8 * len(ids):
             # most pieces span the cut: splitting further would not shrink the unions, only multiply them
-            return self._leaf(rect, region, ids)
-        results = []
+            return self._start_leaf(rect, region, ids)
+        children = []
         for half, subset in zip(halves, subsets):
             check_canceled(self.feedback)
             sub_region = _polygonal(region.intersection(rectangle_geometry(half)))
-            results.append(self.run(half, sub_region, subset))
-        return self._merge_across(results[0], results[1], cut, vertical)
+            children.append(self._plan(half, sub_region, subset))
+        return _Split(cut, vertical, children[0], children[1])
 
-    def _leaf(self, rect: QgsRectangle, region: QgsGeometry, ids: np.ndarray) -> List[QgsGeometry]:
+    def _start_leaf(self, rect, region, ids):
         self.leaves += 1
+        if self._pool is None:  # no workers: merged now, and progress reported now
+            parts, area = self._leaf(rect, region, ids)
+            self._advance(area)
+            return Done((parts, 0.0))
+        return self._pool.submit(self._leaf, rect, region, ids)
+
+    def _leaf(self, rect: QgsRectangle, region: QgsGeometry, ids: np.ndarray):
+        """(gap parts, area) of one tile: the tile's region minus the union of its pieces.
+        Runs in a worker thread: no progress report, only cancel checks."""
+        check_canceled(self.feedback)
         if len(ids):
             rect_geom = rectangle_geometry(rect)
             clipped = []
@@ -346,10 +405,7 @@ class _Tiler:
             gaps = region.difference(covered) if not covered.isEmpty() else region
         else:
             gaps = region
-        self.done_area += region.area()
-        if self.feedback is not None:
-            self.feedback.setProgress(min(100.0, 100.0 * self.done_area / self.total_area))
-        return polygon_parts(gaps)
+        return polygon_parts(gaps), region.area()
 
     def _merge_across(
         self, first: List[QgsGeometry], second: List[QgsGeometry], cut: float, vertical: bool

@@ -2,12 +2,14 @@
 settlements inside) and the priority score that ranks them."""
 
 import math
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 from qgis.core import QgsFeedback, QgsGeometry, QgsPointXY, QgsRectangle, QgsSpatialIndex
 
+from . import workers
 from .geometry import BUFFER_SEGMENTS, check_canceled
 
 #: Weights and scales of the priority score (see :func:`priority` and the help of gapzones).
@@ -116,13 +118,11 @@ def measure_gaps(
         for i, geom in enumerate(coverage):
             cover_index.addFeature(i, geom.boundingBox())
     results = []
-    for k, gap in enumerate(gaps):
+    for k, (gap, (radius, post_m)) in enumerate(zip(gaps, _inner_circles(gaps, cover_index, coverage, feedback))):
         check_canceled(feedback)
         if feedback is not None and k % 25 == 0:
-            feedback.setProgress(100.0 * k / max(1, len(gaps)))
+            feedback.setProgress(50.0 + 50.0 * k / max(1, len(gaps)))
         area = gap.area()
-        # polylabel to 1 m, or to 1/500 of the gap's size for big gaps, so time stays bounded
-        pole, radius = gap.poleOfInaccessibility(max(1.0, math.sqrt(area) / 500.0))
         border_m = border_engine.distance(gap) if border_engine is not None else None
         count = abandoned = None
         if village_xy is not None:
@@ -142,7 +142,6 @@ def measure_gaps(
                 if engine.intersects(village.constGet()):
                     count += 1
                     abandoned += int(is_abandoned)
-        post_m = _nearest_distance(pole, radius, cover_index, coverage) if cover_index is not None else None
         width_m = 2.0 * radius
         results.append(
             GapMetrics(
@@ -161,6 +160,36 @@ def measure_gaps(
             )
         )
     return results
+
+
+def _inner_circle(gap: QgsGeometry, cover_index, coverage, feedback):
+    """(inscribed radius, distance from the pole of inaccessibility to the nearest coverage or None):
+    the costly measures of one gap, all in GEOS/QGIS calls that let other threads run."""
+    check_canceled(feedback)
+    # polylabel to 1 m, or to 1/500 of the gap's size for big gaps, so time stays bounded
+    pole, radius = gap.poleOfInaccessibility(max(1.0, math.sqrt(gap.area()) / 500.0))
+    post_m = _nearest_distance(pole, radius, cover_index, coverage) if cover_index is not None else None
+    return radius, post_m
+
+
+def _inner_circles(gaps, cover_index, coverage, feedback):
+    """:func:`_inner_circle` of every gap, in order; in worker threads when there are several, 64 gaps
+    per task (each gap is its own geometry and the spatial index is only read: nothing shared is
+    written). Progress 0–50 % here, from the calling thread only."""
+    threads = workers.THREADS
+    if threads <= 1 or len(gaps) < 128:
+        return [_inner_circle(gap, cover_index, coverage, feedback) for gap in gaps]
+
+    def chunk(start):
+        return [_inner_circle(gap, cover_index, coverage, feedback) for gap in gaps[start : start + 64]]
+
+    circles = []
+    with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="border_gaps_measure") as pool:
+        for part in pool.map(chunk, range(0, len(gaps), 64)):
+            circles.extend(part)  # a worker's error or cancel is raised here
+            if feedback is not None:
+                feedback.setProgress(50.0 * len(circles) / len(gaps))
+    return circles
 
 
 def _nearest_distance(point: QgsGeometry, start: float, index: QgsSpatialIndex, pieces: Sequence[QgsGeometry]) -> float:

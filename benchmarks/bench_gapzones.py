@@ -1,9 +1,10 @@
 """Benchmark of bordergaps:gapzones against the Modeler chain of native algorithms an analyst
 would build, and against merging the touching coverage with one GEOS union, on seeded scenarios.
 
-``make bench BENCH=gapzones``; sizes from BENCH_GAPZONES_SIZES (default 1000,10000,50000). Times are
-the best of 2–3 runs (the native chain at N = 50,000: one run); memory is the peak resident size
-above the start of the run, sampled from /proc every 5 ms.
+``make bench BENCH=gapzones``; sizes from BENCH_GAPZONES_SIZES (default 1000,10000,50000). Our methods
+and GEOS direct take turns, best of BENCH_GAPZONES_REPEATS (5) rounds each; the native chain runs
+once. Memory is the peak resident size above the start of a run, sampled from /proc every 5 ms, in
+a run of its own (the native chain: in its one run).
 """
 
 import ctypes
@@ -134,6 +135,18 @@ def ours(control, coverage):
     return result["GAP_AREA_KM2"] * 1e6, result["GAP_COUNT"]
 
 
+def ours_one_thread(control, coverage):
+    """bordergaps:gapzones with every merge and measure in the calling thread (BORDER_GAPS_THREADS=1)."""
+    from border_gaps.analysis import workers
+
+    threads = workers.THREADS
+    workers.THREADS = 1
+    try:
+        return ours(control, coverage)
+    finally:
+        workers.THREADS = threads
+
+
 def ours_core(control, coverage):
     """The same work as geos_direct done our way (seam, streamed coverage, tiled merge), without the
     per-gap measures and the Processing wrapper: the like-for-like comparison of the merge."""
@@ -145,16 +158,35 @@ def ours_core(control, coverage):
     return gap_zones(seam.unclaimed, gathered).gap_area_m2
 
 
-def timed(fn, *args, repeats=1):
-    """(result, best time in s, peak memory in MiB of the first run): best of ``repeats``, since the
-    machine is shared and a run can be slowed by others."""
-    best, mib, value = None, None, None
+REPEATS = int(os.environ.get("BENCH_GAPZONES_REPEATS", "5"))
+
+
+def interleaved(methods, *args, repeats=REPEATS):
+    """{name: (result, best time in s, peak memory in MiB)} of ``methods`` ({name: fn}).
+
+    The machine is shared and its speed drifts by a third within a minute, so the methods take
+    turns, ``repeats`` rounds, and each keeps its best time: a slow spell slows every method.
+    Memory comes from one more run of each on its own, because the sampler thread (waking every
+    5 ms) would also slow the timed runs, and the multi-threaded ones the most."""
+    best, values = {}, {}
     for _ in range(repeats):
-        with PeakRss() as rss, Measure(trace_python=False) as m:
-            value = fn(*args)
-        best = m.seconds if best is None else min(best, m.seconds)
-        mib = rss.mib if mib is None else mib
-    return value, best, mib
+        for name, fn in methods.items():
+            with Measure(trace_python=False) as m:
+                values[name] = fn(*args)
+            best[name] = min(best.get(name, m.seconds), m.seconds)
+    memory = {}
+    for name, fn in methods.items():
+        with PeakRss() as rss:
+            fn(*args)
+        memory[name] = rss.mib
+    return {name: (values[name], best[name], memory[name]) for name in methods}
+
+
+def timed_once(fn, *args):
+    """(result, time in s, peak memory in MiB) of one run, sampled as it goes (the slow native chain)."""
+    with PeakRss() as rss, Measure(trace_python=False) as m:
+        value = fn(*args)
+    return value, m.seconds, rss.mib
 
 
 _PROVIDER = []
@@ -195,14 +227,17 @@ def main():
         assert control.isValid() and coverage.isValid() and coverage.featureCount() == n
         for _ in coverage.getFeatures():  # the file in the OS cache for every method alike
             pass
-        repeats = 3 if n <= 10_000 else 2
-        (our_area, count), our_s, our_mib = timed(ours, control, coverage, repeats=repeats)
-        direct_area, direct_s, direct_mib = timed(geos_direct, control, coverage, repeats=repeats)
-        core_area, core_s, core_mib = timed(ours_core, control, coverage, repeats=repeats)
-        native_area, native_s, native_mib = timed(native_chain, control, coverage, repeats=1 if n > 10_000 else 2)
+        runs = interleaved(
+            {"ours": ours, "one": ours_one_thread, "direct": geos_direct, "core": ours_core}, control, coverage
+        )
+        (our_area, count), our_s, our_mib = runs["ours"]
+        (one_area, _), one_s, _ = runs["one"]
+        direct_area, direct_s, direct_mib = runs["direct"]
+        core_area, core_s, core_mib = runs["core"]
+        native_area, native_s, native_mib = timed_once(native_chain, control, coverage)
         diff = abs(our_area - native_area) / native_area * 100 if native_area else 0.0
         same = diff <= 0.5 and all(
-            abs(our_area - other) <= 0.005 * max(other, 1.0) for other in (direct_area, core_area)
+            abs(our_area - other) <= 0.005 * max(other, 1.0) for other in (direct_area, core_area, one_area)
         )
         failed |= not same
         rows.append(
@@ -212,10 +247,12 @@ def main():
                 f"{our_area / 1e6:.3f}",
                 f"{diff:.4f}",
                 f"{our_s:.2f}",
+                f"{one_s:.2f}",
                 f"{core_s:.2f}",
                 f"{direct_s:.2f}",
                 f"{native_s:.2f}",
                 f"{native_s / our_s:.1f}×",
+                f"{direct_s / our_s:.2f}×",
                 f"{direct_s / core_s:.2f}×",
                 f"{our_mib:.0f}",
                 f"{core_mib:.0f}",
@@ -225,13 +262,19 @@ def main():
             ]
         )
         print(
-            f"N={n}: gapzones {our_s:.2f} s, our merge {core_s:.2f} s, GEOS direct {direct_s:.2f} s, "
+            f"N={n}: gapzones {our_s:.2f} s (one thread {one_s:.2f} s), our merge {core_s:.2f} s, "
+            f"GEOS direct {direct_s:.2f} s, "
             f"native chain {native_s:.2f} s",
             flush=True,
         )
     print()
-    print("gapzones: the whole algorithm (measures and output included); our merge: the same seam/merge/")
-    print("difference work as 'GEOS direct' without the measures; native: the Modeler chain.")
+    from border_gaps.analysis.workers import THREADS
+
+    print("gapzones: the whole algorithm (measures and output included), merging tiles and measuring gaps in")
+    print(f"{THREADS} thread(s) (os.cpu_count() = {os.cpu_count()}); '1 thread': the same with")
+    print("BORDER_GAPS_THREADS=1; our merge: the same seam/merge/difference work as 'GEOS direct' (one")
+    print("cascaded GEOS union of the touching coverage, one thread) without the measures; native: the")
+    print("Modeler chain.")
     print_table(
         [
             "N",
@@ -239,10 +282,12 @@ def main():
             "gap km²",
             "Δ native %",
             "gapzones s",
+            "1 thread s",
             "our merge s",
             "GEOS direct s",
             "native s",
             "native/gapzones",
+            "direct/gapzones",
             "direct/our merge",
             "gapzones MiB",
             "merge MiB",

@@ -4,7 +4,9 @@ ours (analysis/coverage.py) against GDAL's ViewshedGenerate per post, in the sam
 Two comparisons: the visibility rasters alone, and the whole job (viewshed of every post,
 then one merged coverage polygon layer). Also the cell agreement between the two.
 Environment: BENCH_VIEWSHED_SIZE (default 4000), BENCH_VIEWSHED_POSTS (default 100),
-BENCH_VIEWSHED_REPEATS (default 2: the best of two alternating runs each, the machine being shared).
+BENCH_VIEWSHED_REPEATS (default 4: the best of four alternating runs each, the machine being shared).
+Ours sweeps (and polygonises) in workers.THREADS worker threads; the "one thread" rows run it with
+BORDER_GAPS_THREADS=1, GDAL's ViewshedGenerate being single-threaded.
 """
 
 import os
@@ -23,7 +25,7 @@ RANGE = 10000.0
 OBSERVER, TARGET = 10.0, 1.7
 ORIGIN = (300000.0, 4100000.0)  # UTM 38N
 SEED = 20261126
-REPEATS = int(os.environ.get("BENCH_VIEWSHED_REPEATS", "2"))  # best of N, alternating ours and GDAL
+REPEATS = int(os.environ.get("BENCH_VIEWSHED_REPEATS", "4"))  # best of N, alternating ours and GDAL
 
 
 def synthetic_dem(n, seed):
@@ -68,11 +70,26 @@ def ours(path, posts):
     with coverage.DemCoverage(path, observer_height=OBSERVER, target_height=TARGET, curvature=True) as dem:
         post_list = [coverage.Post(i, x, y, RANGE) for i, (x, y) in enumerate(posts)]
         mosaic = coverage.CoverageMosaic(dem, coverage.window_bounds(dem, post_list))
-        for post, seen in dem.visible_many(post_list):
-            per_post.append(dem.coverage_of(post, seen).geometry)
-            mosaic.add(seen)
+        for _, covered in dem.visible_many(post_list, polygons=True):
+            per_post.append(covered.geometry)
+            mosaic.add(covered.window)
         merged = mosaic.geometry()
     return per_post, merged, mosaic.area_km2()
+
+
+def one_thread(fn):
+    """``fn`` with every sweep in the calling thread (BORDER_GAPS_THREADS=1)."""
+
+    def run(*args):
+        from border_gaps.analysis import workers
+
+        threads, workers.THREADS = workers.THREADS, 1
+        try:
+            return fn(*args)
+        finally:
+            workers.THREADS = threads
+
+    return run
 
 
 def ours_rasters(path, posts):
@@ -155,17 +172,21 @@ def main():
         ours_rasters(path, posts[:2])  # warm the caches of both before timing
         gdal_rasters(path, posts[:2])
 
-        # the machine is shared: alternate the two, twice, and keep each one's best time
+        # the machine is shared: take turns, REPEATS rounds, and keep each one's best time
         best = {}
         for _ in range(REPEATS):
-            for name, fn in (("gdal_r", gdal_rasters), ("ours_r", ours_rasters)):
+            for name, fn in (
+                ("gdal_r", gdal_rasters),
+                ("ours_r", ours_rasters),
+                ("one_r", one_thread(ours_rasters)),
+            ):
                 with Measure(trace_python=False) as m:
                     out = fn(path, posts)
                 if name not in best or m.seconds < best[name].seconds:
                     best[name] = m
                 if name == "gdal_r":
                     theirs = out
-                else:
+                elif name == "ours_r":
                     mine = out
         m_gdal_r, m_ours_r = best["gdal_r"], best["ours_r"]
         agree = total = seen = 0
@@ -184,37 +205,49 @@ def main():
         del theirs, mine
 
         for _ in range(REPEATS):
-            for name, fn in (("gdal", gdal_job), ("ours", ours)):
+            for name, fn in (("gdal", gdal_job), ("ours", ours), ("one", one_thread(ours))):
                 with Measure(trace_python=False) as m:
                     out = fn(path, posts)
                 if name not in best or m.seconds < best[name].seconds:
                     best[name] = m
                 if name == "gdal":
                     parts, cells = out
-                else:
+                elif name == "ours":
                     per_post, merged, merged_km2 = out
         m_gdal, m_ours = best["gdal"], best["ours"]
 
+    from border_gaps.analysis.workers import THREADS
+
+    print(f"ours: {THREADS} worker thread(s) (os.cpu_count() = {os.cpu_count()}); 'one thread': BORDER_GAPS_THREADS=1")
+    rows = []
+    for task, mine_s, one_s, gdal_s in (
+        ("visibility rasters", m_ours_r.seconds, best["one_r"].seconds, m_gdal_r.seconds),
+        ("whole job (per-post + merged polygons)", m_ours.seconds, best["one"].seconds, m_gdal.seconds),
+    ):
+        rows.append(
+            [
+                task,
+                f"{mine_s:.2f}",
+                f"{one_s:.2f}",
+                f"{gdal_s:.2f}",
+                f"{mine_s / gdal_s:.2f}",
+                f"{one_s / gdal_s:.2f}",
+                f"{1000 * mine_s / POSTS:.1f}",
+                f"{1000 * gdal_s / POSTS:.1f}",
+            ]
+        )
     print_table(
-        ["task", "ours s", "GDAL s", "ours / GDAL", "per post ours ms", "per post GDAL ms"],
         [
-            [
-                "visibility rasters",
-                f"{m_ours_r.seconds:.2f}",
-                f"{m_gdal_r.seconds:.2f}",
-                f"{m_ours_r.seconds / m_gdal_r.seconds:.2f}",
-                f"{1000 * m_ours_r.seconds / POSTS:.1f}",
-                f"{1000 * m_gdal_r.seconds / POSTS:.1f}",
-            ],
-            [
-                "whole job (per-post + merged polygons)",
-                f"{m_ours.seconds:.2f}",
-                f"{m_gdal.seconds:.2f}",
-                f"{m_ours.seconds / m_gdal.seconds:.2f}",
-                f"{1000 * m_ours.seconds / POSTS:.1f}",
-                f"{1000 * m_gdal.seconds / POSTS:.1f}",
-            ],
+            "task",
+            "ours s",
+            "one thread s",
+            "GDAL s",
+            "ours / GDAL",
+            "one thread / GDAL",
+            "per post ours ms",
+            "per post GDAL ms",
         ],
+        rows,
     )
     print(
         f"\nwhole job: both read the GeoTIFF per post, polygonise each post's viewshed ({len(per_post)} per-post "

@@ -359,22 +359,25 @@ class PostCoverageAlgorithm(BorderGapsAlgorithm):
         method = "viewshed" if dem is not None else "range"
         done, skipped = [], []
         try:
-            results = ((post, None) for post in posts) if dem is None else dem.visible_many(posts, feedback.isCanceled)
-            for i, (post, seen) in enumerate(results):
+            results = (
+                ((post, None) for post in posts)
+                if dem is None
+                else dem.visible_many(posts, feedback.isCanceled, polygons=True)
+            )
+            for i, (post, covered) in enumerate(results):
                 if feedback.isCanceled():
                     return {}
                 if dem is None:
                     covered = coverage.range_coverage(post)
-                elif isinstance(seen, coverage.SkippedPostError):
-                    skipped.append(str(seen))
-                    feedback.pushWarning(f"Skipped: {seen}.")
+                elif isinstance(covered, coverage.SkippedPostError):
+                    skipped.append(str(covered))
+                    feedback.pushWarning(f"Skipped: {covered}.")
                     continue
                 else:
-                    covered = dem.coverage_of(post, seen)
                     if counter is not None:
-                        counter.add(seen)
+                        counter.add(covered.window)
                     if mosaic is not None:
-                        mosaic.add(seen)
+                        mosaic.add(covered.window)
                 done.append(covered)
                 feature = QgsFeature(per_fields)
                 geom = covered.geometry

@@ -232,6 +232,41 @@ def test_viewshed_polygons_of_rugged_terrain_are_valid_and_match_the_cells(tmp_p
     assert merged.area() == pytest.approx(mosaic.area_km2() * 1e6, rel=1e-9)
 
 
+def test_viewsheds_in_threads_are_those_of_one_thread_in_the_same_order(tmp_path):
+    from bg_testing.dem import hills
+
+    pixel = 30.0
+    dem_path = write_dem(tmp_path / "hills.tif", hills(n=200, seed=9), pixel=pixel)
+    rng = np.random.default_rng(4)
+    cells = rng.integers(5, 195, size=(37, 2))
+    posts = [coverage.Post(i, *cell_centre(r, c, pixel), 1500.0 + 300.0 * (i % 3)) for i, (r, c) in enumerate(cells)]
+    posts.insert(11, coverage.Post("outside", ORIGIN[0] - 5000.0, ORIGIN[1], 2000.0))  # skipped, in its place
+    with coverage.DemCoverage(dem_path, observer_height=8.0, target_height=1.7) as dem:
+        one = list(dem.visible_many(posts, batch=4, threads=1))
+        three = list(dem.visible_many(posts, batch=4, threads=3, polygons=True))
+        assert [post.post_id for post, _ in three] == [post.post_id for post in posts]
+        for (post, seen), (_, covered) in zip(one, three):
+            if isinstance(seen, coverage.SkippedPostError):
+                assert isinstance(covered, coverage.SkippedPostError) and str(covered) == str(seen)
+                continue
+            window = covered.window
+            assert (window.row_off, window.col_off, window.transform) == (seen.row_off, seen.col_off, seen.transform)
+            assert np.array_equal(window.visible, seen.visible) and seen.visible.any()
+            assert covered.geometry.asWkb() == dem.coverage_of(post, seen).geometry.asWkb()
+
+
+def test_a_canceled_threaded_sweep_stops_and_yields_nothing_more(tmp_path):
+    from bg_testing.dem import hills
+
+    dem_path = write_dem(tmp_path / "hills.tif", hills(n=200, seed=9), pixel=30.0)
+    posts = [coverage.Post(i, *cell_centre(100, 100, 30.0), 2000.0) for i in range(40)]
+    seen = []
+    with coverage.DemCoverage(dem_path) as dem:
+        for post, _ in dem.visible_many(posts, is_canceled=lambda: len(seen) >= 6, batch=4, threads=3):
+            seen.append(post)
+    assert 6 <= len(seen) < 40
+
+
 def test_rasterio_polygonize_fallback_gives_the_same_polygons(monkeypatch):
     from rasterio.transform import from_origin
 

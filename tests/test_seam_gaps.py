@@ -135,6 +135,25 @@ def test_many_tiles_match_one_union(qgis_app):
     assert tiled.gap_area_m2 == pytest.approx(sum(g.area() for g in direct), rel=1e-9)
 
 
+def test_the_number_of_threads_does_not_change_the_gaps_or_their_measures(busy_strip, monkeypatch):
+    from border_gaps.analysis import workers
+    from border_gaps.analysis.metrics import measure_gaps
+
+    control, coverage = busy_strip
+    force_a = [f.geometry() for f in control.getFeatures() if f["force"] == "Peshmerga"]
+    force_b = [f.geometry() for f in control.getFeatures() if f["force"] == "ISF"]
+    seam = seam_zones(force_a, force_b, 2500)
+    pieces = [f.geometry() for f in coverage.getFeatures()]
+    runs = []
+    for threads in (1, 3):
+        monkeypatch.setattr(workers, "THREADS", threads)
+        result = gap_zones(seam.unclaimed, pieces, 0, tile_pieces=32)
+        assert result.tiles > 20 and len(result.gaps) > 64  # enough gaps for the measures to go to threads too
+        runs.append(([g.asWkt(3) for g in result.gaps], measure_gaps(result.gaps, 2500, coverage=pieces)))
+    assert runs[0][0] == runs[1][0]  # the same parts, vertex for vertex, in the same order
+    assert runs[0][1] == runs[1][1]
+
+
 # --- cancel -----------------------------------------------------------------------------------------
 
 
@@ -175,7 +194,11 @@ def busy_strip(qgis_app):
     return strip_scenario(3000, seed=3, length_km=60)
 
 
-def test_cancel_is_honoured_within_a_second_at_every_stage(busy_strip):
+@pytest.mark.parametrize("threads", [1, 3])
+def test_cancel_is_honoured_within_a_second_at_every_stage(busy_strip, threads, monkeypatch):
+    from border_gaps.analysis import workers
+
+    monkeypatch.setattr(workers, "THREADS", threads)
     control, coverage = busy_strip
     counter = CancelAfter(calls=10**9)
     _analyse(control, coverage, counter)
