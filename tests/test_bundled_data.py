@@ -99,13 +99,6 @@ def test_no_duplicate_source_records(qgis_app):
     assert len(names) == len(set(names))
 
 
-def test_places_copy_matches_shared_places(qgis_app):
-    if not os.path.isfile(bundled.SHARED_PLACES):
-        pytest.skip("../shared/data/places.csv not beside this checkout (the build's copy is used)")
-    with open(bundled.SHARED_PLACES, encoding="utf-8") as a, open(bundled.PLACES_COPY, encoding="utf-8") as b:
-        assert a.read() == b.read(), "scripts/data/places.csv is stale: run `make data`"
-
-
 def test_border_ends_at_tripoints(qgis_app, border_geometry):
     line = border_geometry[0].asPolyline()
     places = bundled.places()

@@ -21,7 +21,6 @@ from qgis.core import (
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PLACES_COPY = os.path.join(ROOT, "scripts", "data", "places.csv")
-SHARED_PLACES = os.path.join(os.path.dirname(ROOT), "shared", "data", "places.csv")
 
 
 def distance_area() -> QgsDistanceArea:
