@@ -4,7 +4,6 @@ merged coverage and the count-of-posts raster. rasterio is needed only for the D
 import math
 import struct
 from collections import deque
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Callable, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
 
@@ -306,12 +305,9 @@ class DemCoverage:
         batch per thread waits in memory. With ``polygons``, each post's viewshed is also
         polygonised in the worker: (post, PostCoverage) instead of (post, DemWindow).
         """
-        threads = workers.THREADS if threads is None else max(1, threads)
-        pool = None
-        if threads > 1:
-            pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="border_gaps_viewshed")
+        threads = workers.count(threads)
         pending = deque()
-        try:
+        with workers.pool("viewshed", threads) as pool:  # also when the caller stops early
             for start in range(0, len(posts), batch):
                 if is_canceled():
                     return
@@ -327,9 +323,6 @@ class DemCoverage:
                 if is_canceled():
                     return
                 yield from pending.popleft().result()
-        finally:  # also when the caller stops early: batches not started are dropped
-            if pool is not None:
-                pool.shutdown(wait=True, cancel_futures=True)
 
     def _read_chunk(self, chunk: Sequence[Post]):
         """{i: SkippedPostError} and {range: [(i, request, window transform, window)]} of a batch."""

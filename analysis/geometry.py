@@ -1,7 +1,6 @@
 """The seam between two forces' districts, its unclaimed part, and the gap zones left in it
 by coverage: pure QgsGeometry/GEOS computations in a metric CRS (DESIGN.md, Definitions)."""
 
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Iterable, List, Optional, Sequence
 
@@ -269,7 +268,7 @@ def gap_zones(
     if region.isEmpty():
         return result
     tiler = _Tiler(coverage, result.region_area_m2, feedback, tile_pieces)
-    parts = tiler.gap_parts(region, workers.THREADS if threads is None else max(1, threads))
+    parts = tiler.gap_parts(region, threads)
     result.tiles = tiler.leaves
     for part in sorted(parts, key=_stable_key):
         (result.gaps if part.area() >= min_area else result.dropped).append(part)
@@ -309,17 +308,11 @@ class _Tiler:
         self._pool = None
         self._done_area = 0.0
 
-    def gap_parts(self, region: QgsGeometry, threads: int) -> List[QgsGeometry]:
+    def gap_parts(self, region: QgsGeometry, threads: Optional[int]) -> List[QgsGeometry]:
         ids = np.arange(len(self.pieces))
-        if threads > 1:
-            self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="border_gaps_merge")
-        try:
+        with workers.pool("merge", threads) as self._pool:
             # the leaves start in the workers while the rest of the tree is still being planned
             return self._collect(self._plan(region.boundingBox(), region, ids))
-        finally:  # on a cancel or an error, tiles not started are dropped and running ones finish
-            if self._pool is not None:
-                self._pool.shutdown(wait=True, cancel_futures=True)
-                self._pool = None
 
     def _collect(self, node) -> List[QgsGeometry]:
         """Gap parts of a (sub)tree: leaves' results, merged across each cut in tree order."""

@@ -2,7 +2,6 @@
 settlements inside) and the priority score that ranks them."""
 
 import math
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Sequence, Tuple
 
@@ -176,16 +175,17 @@ def _inner_circles(gaps, cover_index, coverage, feedback):
     """:func:`_inner_circle` of every gap, in order; in worker threads when there are several, 64 gaps
     per task (each gap is its own geometry and the spatial index is only read: nothing shared is
     written). Progress 0–50 % here, from the calling thread only."""
-    threads = workers.THREADS
-    if threads <= 1 or len(gaps) < 128:
-        return [_inner_circle(gap, cover_index, coverage, feedback) for gap in gaps]
 
-    def chunk(start):
-        return [_inner_circle(gap, cover_index, coverage, feedback) for gap in gaps[start : start + 64]]
+    def chunk(start, size=64):
+        return [_inner_circle(gap, cover_index, coverage, feedback) for gap in gaps[start : start + size]]
 
+    if len(gaps) < 128:
+        return chunk(0, len(gaps))
     circles = []
-    with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="border_gaps_measure") as pool:
-        for part in pool.map(chunk, range(0, len(gaps), 64)):
+    with workers.pool("measure") as executor:
+        if executor is None:
+            return chunk(0, len(gaps))
+        for part in executor.map(chunk, range(0, len(gaps), 64)):
             circles.extend(part)  # a worker's error or cancel is raised here
             if feedback is not None:
                 feedback.setProgress(50.0 * len(circles) / len(gaps))

@@ -7,6 +7,8 @@ depend on the number: work is split in a fixed way and put back together in a fi
 """
 
 import os
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 
 
 def _default() -> int:
@@ -18,6 +20,27 @@ def _default() -> int:
 
 #: Worker threads of each heavy step; read at call time (tests and benchmarks may change it).
 THREADS = _default()
+
+
+def count(threads=None) -> int:
+    """``threads`` if given (at least 1), else :data:`THREADS` as it is now."""
+    return THREADS if threads is None else max(1, int(threads))
+
+
+@contextmanager
+def pool(name: str, threads=None):
+    """A ThreadPoolExecutor of :func:`count` workers, or None when that is one (work in the calling
+    thread). On leaving, also on an error or a cancel, tasks not started are dropped and running
+    ones finish."""
+    workers = count(threads)
+    if workers <= 1:
+        yield None
+        return
+    executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix=f"border_gaps_{name}")
+    try:
+        yield executor
+    finally:
+        executor.shutdown(wait=True, cancel_futures=True)
 
 
 class Done:

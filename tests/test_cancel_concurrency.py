@@ -117,7 +117,13 @@ CONCURRENT = list(THREADED)
 # opens every input in prepareAlgorithm, in the thread that starts the run: every algorithm must pass.
 
 
-_LOADERS = ("parameterAsSource", "parameterAsVectorLayer", "parameterAsRasterLayer", "parameterAsLayer")
+_LOADERS = (
+    "parameterAsSource",
+    "parameterAsVectorLayer",
+    "parameterAsRasterLayer",
+    "parameterAsLayer",
+    "parameterAsLayerList",
+)
 
 
 @pytest.mark.timeout(120)
@@ -137,7 +143,7 @@ def test_a_task_opens_its_layers_in_the_thread_that_starts_it(alg_id, tmp_path, 
 
         return record
 
-    for name in (*_LOADERS, "parameterAsLayerList"):
+    for name in _LOADERS:
         monkeypatch.setattr(QgsProcessingAlgorithm, name, recorder(name, getattr(QgsProcessingAlgorithm, name)))
     monkeypatch.setattr(catalogue, "_open", recorder("bundled layer", catalogue._open))
     alg = QgsApplication.processingRegistry().algorithmById(alg_id)
