@@ -23,15 +23,7 @@ from qgis.PyQt.QtGui import QIcon
 
 from ..analysis.errors import BorderGapsError
 from ..layers import catalogue
-from .provider import ICON
-
-GROUPS = {
-    "gaps": "Gap analysis",
-    "coverage": "Coverage",
-    "corridors": "Corridors",
-    "region": "Border region",
-    "maps": "Maps",
-}
+from .constants import GROUPS, ICON
 
 GEOMETRY_NAMES = {
     QgsWkbTypes.GeometryType.PointGeometry: "point",

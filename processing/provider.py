@@ -1,36 +1,29 @@
 """The ``bordergaps`` Processing provider: registers every Border Gaps algorithm."""
 
-import os
+import importlib
 
 from qgis.core import QgsProcessingProvider
 from qgis.PyQt.QtGui import QIcon
 
-ICON = os.path.join(os.path.dirname(os.path.dirname(__file__)), "resources", "icons", "border_gaps.svg")
+from .constants import ICON
+
+# (module, class) of every algorithm, one line each: imported when the provider loads them,
+# so that loading the plugin stays cheap.
+ALGORITHMS = (
+    ("seamzones", "SeamZonesAlgorithm"),
+    ("gapzones", "GapZonesAlgorithm"),
+    ("exportmap", "ExportMapAlgorithm"),
+    ("corridors", "CorridorsAlgorithm"),
+    ("postcoverage", "PostCoverageAlgorithm"),
+    ("siteposts", "SitePostsAlgorithm"),
+    ("borderbands", "BorderBandsAlgorithm"),
+)
 
 
 def algorithm_classes():
-    """The algorithm classes, imported here so that loading the plugin stays cheap."""
-    classes = []
-    from .gapzones import GapZonesAlgorithm
-    from .seamzones import SeamZonesAlgorithm
-
-    classes += [SeamZonesAlgorithm, GapZonesAlgorithm]
-    from .exportmap import ExportMapAlgorithm
-
-    classes.append(ExportMapAlgorithm)
-    from .corridors import CorridorsAlgorithm
-
-    classes.append(CorridorsAlgorithm)
-    from .postcoverage import PostCoverageAlgorithm
-
-    classes.append(PostCoverageAlgorithm)
-    from .siteposts import SitePostsAlgorithm
-
-    classes.append(SitePostsAlgorithm)
-    from .borderbands import BorderBandsAlgorithm
-
-    classes.append(BorderBandsAlgorithm)
-    return classes
+    """The algorithm classes, in the order of ``ALGORITHMS``."""
+    package = __name__.rsplit(".", 1)[0]
+    return [getattr(importlib.import_module(f"{package}.{module}"), cls) for module, cls in ALGORITHMS]
 
 
 class BorderGapsProvider(QgsProcessingProvider):
