@@ -23,8 +23,11 @@ test-unit: deps
 test-e2e: deps
 	$(PY) -P -m pytest tests/e2e
 
+# A plain `make package` is an internal build (border_gaps-VERSION-internal.zip); to publish, stamp
+# the public home: make package REPOSITORY_URL=https://... TRACKER_URL=https://... HOMEPAGE_URL=https://... EMAIL=...
 package: deps
-	$(PY) -P scripts/package.py
+	$(PY) -P scripts/package.py --repository-url "$(REPOSITORY_URL)" --tracker-url "$(TRACKER_URL)" \
+	  --homepage-url "$(HOMEPAGE_URL)" --email "$(EMAIL)"
 
 demo: deps
 	bash scripts/demo.sh

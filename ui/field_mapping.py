@@ -89,7 +89,8 @@ def guess_mapping(layer: QgsVectorLayer) -> FieldMapping:
 
 def _settings_key(layer: QgsVectorLayer) -> str:
     # Sources hold '/' and ':' that QgsSettings would read as groups: key by a digest of provider and source.
-    digest = hashlib.sha1(f"{layer.providerType()}|{layer.source()}".encode()).hexdigest()[:20]
+    # usedforsecurity=False: a settings key, not a secret (the same digest as before, so nothing remembered is lost).
+    digest = hashlib.sha1(f"{layer.providerType()}|{layer.source()}".encode(), usedforsecurity=False).hexdigest()[:20]
     return f"{SETTINGS_GROUP}/{digest}"
 
 
