@@ -1,10 +1,13 @@
 """An agency's own plugin repository (``make repository``) in the real QGIS under Xvfb: a fresh
-profile adds it by its file:// URL, the plugin manager lists Border Gaps with its version and
-installs it from there, then the update the administrator publishes; uninstalling leaves nothing
-behind."""
+profile adds it by its file:// URL (a shared drive) or http:// URL (a web server); the plugin
+manager lists Border Gaps with its version and installs it from there, then the update the
+administrator publishes; uninstalling leaves nothing behind."""
 
+import functools
+import http.server
 import os
 import runpy
+import threading
 import xml.etree.ElementTree as ET
 import zipfile
 
@@ -15,10 +18,38 @@ from bg_testing.qgis_runner import E2E_DIR, ROOT, failed_checks, run_qgis
 pytestmark = pytest.mark.e2e
 
 
+def _build(folder, base_url=""):
+    return runpy.run_path(os.path.join(ROOT, "scripts", "repository.py"))["build_repository"](str(folder), base_url)
+
+
 @pytest.fixture(scope="module")
 def repository(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("agency") / "qgis plugins"  # a space, as on shared drives
-    return runpy.run_path(os.path.join(ROOT, "scripts", "repository.py"))["build_repository"](str(folder))
+    """Served from a shared drive: its file:// URL."""
+    return _build(tmp_path_factory.mktemp("agency") / "qgis plugins")  # a space, as on shared drives
+
+
+@pytest.fixture(params=["file", "http"])
+def served(request, repository, tmp_path_factory):
+    """The repository on a shared drive (file://) or on an intranet web server (http://, here a
+    server on 127.0.0.1 that serves the folder as any static web server would)."""
+    if request.param == "file":
+        yield repository
+        return
+    folder = tmp_path_factory.mktemp("webroot")
+    handler = functools.partial(_QuietHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield _build(folder, f"http://127.0.0.1:{server.server_address[1]}")
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
 
 
 def test_repository_folder(repository):
@@ -63,12 +94,13 @@ def _update(repository, folder):
     return folder
 
 
-def test_install_update_uninstall_from_the_agency_repository_in_real_qgis(repository, tmp_path):
+def test_install_update_uninstall_from_the_agency_repository_in_real_qgis(served, tmp_path):
+    repository = served
     version = runpy.run_path(os.path.join(ROOT, "scripts", "package.py"))["plugin_version"]()
     update_dir = _update(repository, str(tmp_path / "update"))
     code, report, output = run_qgis(
         os.path.join(E2E_DIR, "qgis_repository_script.py"),
-        "plugin_repository",
+        f"plugin_repository_{'http' if repository['base_url'].startswith('http') else 'file'}",
         tmp_path,
         {
             "BG_REPO_URL": repository["url"],
