@@ -73,7 +73,9 @@ class Finding:
     path: str
     line: int
     col: int
-    kind: str  # "enum", "renamed-enum", "exec_", "import", "qapp", "qvariant-null", "qvariant-type", "warning"
+    kind: (
+        str  # "enum", "renamed-enum", "exec_", "import", "qapp", "qvariant-null", "qvariant-type", "missing", "warning"
+    )
     text: str  # what is there
     fix: str | None  # what it becomes, None when not fixable automatically
     error: bool = True
@@ -382,6 +384,10 @@ class FileScan:
                 else:
                     self._add_canonical(head, link, obj, text)
                 return
+            if not self._has(obj, link.attr):
+                # e.g. an API of a later QGIS behind a hasattr() guard; on another version, a misspelt scope
+                self._add(link, "missing", f"{self._segment(link)} is not in this QGIS/Qt", error=False)
+                return
             obj = self.b.attribute(obj, link.attr)
             owner_name = link.attr
 
@@ -398,6 +404,13 @@ class FileScan:
             return
         self._need(module, outer)
         self._add(link, "enum", text, replacement, edit)
+
+    @staticmethod
+    def _has(obj, name):
+        try:
+            return hasattr(obj, name)
+        except Exception:
+            return True  # a property that raises on the class: it is there
 
     def _check_self(self, chain):
         """``self.Member`` inside one of our subclasses of a binding class."""
