@@ -18,6 +18,7 @@ ALGORITHMS = (
     ("siteposts", "SitePostsAlgorithm"),
     ("borderbands", "BorderBandsAlgorithm"),
     ("gaptimeline", "GapTimelineAlgorithm"),
+    ("controlchange", "ControlChangeAlgorithm"),
 )
 
 
