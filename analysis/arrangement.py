@@ -21,8 +21,8 @@ from . import workers
 from .geometry import SeamCoverage, _Split, _Tiler, check_canceled, polygon_parts, rectangle_geometry, union_all
 from .schedule import MINUTES
 
-#: Coverage pieces per tile of the arrangement: small tiles keep each tile's noding and tracing fast.
-ARRANGEMENT_TILE_PIECES = 96
+#: Coverage pieces per tile of the arrangement: few tiles, since each cut costs a merge in every slice.
+ARRANGEMENT_TILE_PIECES = 400
 
 
 def polygon_rings(geom: QgsGeometry) -> List[np.ndarray]:

@@ -26,7 +26,7 @@ CATEGORIES = QgsMapLayer.StyleCategory.Symbology | QgsMapLayer.StyleCategory.Lab
 TEMPORAL = CATEGORIES | QgsMapLayer.StyleCategory.Temporal
 
 
-def fill(colour, outline="#7a1f1f", width="0.26", style="solid"):
+def fill(colour, outline="122,31,31,255", width="0.26", style="solid"):
     return QgsFillSymbol.createSimple(
         {"color": colour, "outline_color": outline, "outline_width": width, "style": style}
     )
@@ -71,7 +71,7 @@ def main():
     always.setRenderer(
         QgsCategorizedSymbolRenderer(
             "'never watched'",
-            [QgsRendererCategory("never watched", fill("#b2182bb4", "#67001f", "0.4"), "Never watched")],
+            [QgsRendererCategory("never watched", fill("178,24,43,180", "103,0,31,255", "0.4"), "Never watched")],
         )
     )
     save(always, "always_gap.qml")
@@ -79,14 +79,14 @@ def main():
     hours = layer([("hours_unwatched", "double")])
     ranges = []
     for lower, upper, colour, label in (
-        (0.0, 0.0, "#ffffff00", "Watched all day"),
-        (0.0001, 6.0, "#fee08b96", "Up to 6 h unwatched"),
-        (6.0, 12.0, "#fdae61aa", "6–12 h"),
-        (12.0, 18.0, "#f46d43b4", "12–18 h"),
-        (18.0, 23.999, "#d73027be", "18–24 h"),
-        (23.999, 24.0, "#67001fc8", "Never watched"),
+        (0.0, 0.0, "255,255,255,0", "Watched all day"),
+        (0.0001, 6.0, "254,224,139,150", "Up to 6 h unwatched"),
+        (6.0, 12.0, "253,174,97,170", "6–12 h"),
+        (12.0, 18.0, "244,109,67,180", "12–18 h"),
+        (18.0, 23.999, "215,48,39,190", "18–24 h"),
+        (23.999, 24.0, "103,0,31,200", "Never watched"),
     ):
-        ranges.append(QgsRendererRange(lower, upper, fill(colour, "#80808080", "0.1"), label))
+        ranges.append(QgsRendererRange(lower, upper, fill(colour, "128,128,128,128", "0.1"), label))
     hours.setRenderer(QgsGraduatedSymbolRenderer("hours_unwatched", ranges))
     save(hours, "unwatched_hours.qml")
 
@@ -95,9 +95,9 @@ def main():
         QgsCategorizedSymbolRenderer(
             "change",
             [
-                QgsRendererCategory("opened", fill("#d7301fc8", "#7f0000"), "Opened (new gap)"),
-                QgsRendererCategory("closed", fill("#1a9850aa", "#00441b"), "Closed (covered or held now)"),
-                QgsRendererCategory("persisted", fill("#fdae61aa", "#7f3b08"), "Persisted"),
+                QgsRendererCategory("opened", fill("215,48,31,200", "127,0,0,255"), "Opened (new gap)"),
+                QgsRendererCategory("closed", fill("26,152,80,170", "0,68,27,255"), "Closed (covered or held now)"),
+                QgsRendererCategory("persisted", fill("253,174,97,170", "127,59,8,255"), "Persisted"),
             ],
         )
     )
@@ -107,7 +107,11 @@ def main():
     districts.setRenderer(
         QgsCategorizedSymbolRenderer(
             "'changed'",
-            [QgsRendererCategory("changed", fill("#6a3d9a55", "#6a3d9a", "0.8", "b_diagonal"), "Changed hands")],
+            [
+                QgsRendererCategory(
+                    "changed", fill("106,61,154,85", "106,61,154,255", "0.8", "b_diagonal"), "Changed hands"
+                )
+            ],
         )
     )
     save(districts, "changed_districts.qml")
