@@ -53,12 +53,14 @@ cleanup() {
   # before anything is deleted.
   if grep -qF " $run/" /proc/self/mountinfo; then umount -R -l "$run/merged" 2>/dev/null || true; fi
   local out="$run/upper$ROOT_CHECKOUT"
-  if [ -d "$out/tests/e2e/out" ] || [ -d "$out/demo/out" ]; then
-    rm -rf "$results" && mkdir -p "$results"
-    [ -d "$out/tests/e2e/out" ] && cp -a "$out/tests/e2e/out" "$results/e2e"
-    [ -d "$out/demo/out" ] && cp -a "$out/demo/out" "$results/demo"
-    echo "test-qgis: screenshots and maps of this run in $results"
-  fi
+  local pair from to copied=""
+  for pair in tests/e2e/out:e2e demo/out:demo; do  # what a run left: this run's replaces the last
+    from="$out/${pair%%:*}" to="$results/${pair##*:}"
+    if [ -d "$from" ]; then
+      rm -rf "$to" && mkdir -p "$results" && cp -a "$from" "$to" && copied="$copied ${to#"$src"/}"
+    fi
+  done
+  [ -n "$copied" ] && echo "test-qgis: screenshots and maps of this run in$copied"
   rm -rf --one-file-system "$run"
   echo "test-qgis: QGIS $version ($suite): '$cmd' exited $rc after $((SECONDS - started)) s"
   exit "$rc"
