@@ -23,6 +23,12 @@ test-unit: deps
 test-e2e: deps
 	$(PY) -P -m pytest tests/e2e
 
+# The whole suite on another QGIS release, in a cached minimal Debian root (as root):
+# make test-qgis VERSION=3.40 (Debian trixie) or VERSION=3.44 (Debian forky).
+.PHONY: test-qgis
+test-qgis:
+	bash scripts/test_qgis.sh $(VERSION)
+
 # A plain `make package` is an internal build (border_gaps-VERSION-internal.zip); to publish, stamp
 # the public home: make package REPOSITORY_URL=https://... TRACKER_URL=https://... HOMEPAGE_URL=https://... EMAIL=...
 package: deps

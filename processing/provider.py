@@ -15,6 +15,8 @@ ALGORITHMS = (
     ("postcoverage", "PostCoverageAlgorithm"),
     ("siteposts", "SitePostsAlgorithm"),
     ("borderbands", "BorderBandsAlgorithm"),
+    ("gaptimeline", "GapTimelineAlgorithm"),
+    ("controlchange", "ControlChangeAlgorithm"),
 )
 
 
