@@ -25,7 +25,7 @@ CANDIDATES = {
     "kind": ("kind", "type", "category", "feature_code", "fcode", "place"),
     "pair": ("pair", "opposite", "counterpart"),
     "status_date": ("status_date", "date", "updated"),
-    "population": ("population", "pop", "inhabitants", "people", "households"),
+    "population": ("population", "pop", "inhabitants", "people"),
     "district": ("district", "qada", "adm2", "admin2", "adm2_en", "nahiya"),
     "source_id": ("source_id", "id", "pcode", "geonameid", "ufi", "osm_id", "code"),
 }
