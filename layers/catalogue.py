@@ -17,6 +17,8 @@ SOURCES_MD = os.path.join(DATA_DIR, "SOURCES.md")
 
 GROUP_NAME = "Border region"
 LAYER_PROPERTY = "border_gaps/catalogue_name"  # custom property marking a layer added from here
+#: Custom property marking the output of bordergaps:importsettlements: the dock offers it as a source.
+IMPORTED_PROPERTY = "border_gaps/imported_settlements"
 
 #: Held while this plugin opens an OGR layer. QGIS 3.22's OGR provider can deadlock, or crash,
 #: when two threads create providers on layers of one GeoPackage at once (QGIS PRs #58337 and

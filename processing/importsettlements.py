@@ -59,8 +59,6 @@ FIELD_PARAMETERS = {
     "y": "Y_FIELD",
 }
 NUMERIC_OUTPUTS = ("SETTLEMENT_COUNT", "IRAQ_COUNT", "SYRIA_COUNT", "ABANDONED_COUNT", "MERGED_COUNT")
-#: Marks a layer written by this algorithm: the dock offers it as a settlements source.
-IMPORTED_PROPERTY = "border_gaps/imported_settlements"
 _TYPES = {"str": QVariant.String, "int": QVariant.Int, "float": QVariant.Double}
 
 
@@ -96,7 +94,7 @@ class _SettlementsOnLoad(QgsProcessingLayerPostProcessorInterface):
         meta.setLicenses([f"{s}: {catalogue.LICENCE[s]}" for s in known])
         meta.setCrs(layer.crs())
         layer.setMetadata(meta)
-        layer.setCustomProperty(IMPORTED_PROPERTY, "1")
+        layer.setCustomProperty(catalogue.IMPORTED_PROPERTY, "1")
         layer.triggerRepaint()
 
 
