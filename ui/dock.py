@@ -256,6 +256,7 @@ class SourceTab(QObject):
         self._pending_deleted = set()
         self._reload_pending = False
         self._gap_stale = False
+        self.district_key = None  # what the spatial district filter was last computed for
         self.load_generation = 0  # bumped by every read and by detach: only the latest read's records are shown
         self.gap_generation = 0  # bumped by every gap-filter request; a task's late result for an older one is dropped
         self._tasks = []
@@ -377,6 +378,7 @@ class SourceTab(QObject):
 
     def _geometry_changed(self, _fid, _geometry):
         self._gap_stale = True
+        self.district_key = None  # the district filter of a layer without a district field is spatial
         self._timer.start()
 
     def _reload_later(self):
@@ -407,6 +409,8 @@ class SourceTab(QObject):
         if self._gap_stale:
             self._gap_stale = False
             self.dock.update_gap_filter(self)
+            if self.district_key is None:
+                self.dock.apply_filters()
 
     # -- selection, zoom, form ------------------------------------------------
     def selected_fids(self) -> List[int]:
@@ -700,8 +704,13 @@ class BorderRegionDock(QgsDockWidget):
     def update_district_fids(self, tab: SourceTab, district: str):
         """A layer without a district field is filtered by the bundled district's polygon instead."""
         if not district or tab.layer is None or tab.model.has_role("district"):
+            tab.district_key = None
             tab.model.set_district_fids(None)
             return
+        key = (district, tab.layer.id(), tab.load_generation, tab.model.total_count())
+        if tab.district_key == key:
+            return  # another filter changed: the features in the district are the same
+        tab.district_key = key
         shapes = [geom for name, _side, geom in self.district_polygons() if name == district]
         polygons = QgsVectorLayer("MultiPolygon?crs=EPSG:4326", "district", "memory")
         features = []
