@@ -40,9 +40,8 @@ ATTRIBUTION = {
     "GeoNames": "GeoNames, www.geonames.org",
     "Wikipedia": "Wikipedia contributors",
     WOF: f"Data from Who's On First. License: {WOF_LICENSE_URL}",
-    "Quattroshapes": "Includes data from foursquare quattroshapes (https://github.com/foursquare/quattroshapes/)",
-    "Mesoshapes": "District shapes: Mesoshapes (Mapzen) for Who's On First; Iraq from Empirical Studies of Conflict "
-    "(ESOC), Syria from Art of the Mappable",
+    "Quattroshapes": "Includes data from foursquare quattroshapes (github.com/foursquare/quattroshapes)",
+    "Mesoshapes": "District shapes: Mesoshapes (Mapzen); Iraq from ESOC (Empirical Studies of Conflict)",
     "OpenStreetMap": "© OpenStreetMap contributors",
     "NGA GNS": "Toponymic information is based on the Geographic Names Database, containing official standard names "
     "approved by the United States Board on Geographic Names and maintained by the National Geospatial-Intelligence "
@@ -53,9 +52,9 @@ LICENCE = {
     "Natural Earth": "Public domain",
     "GeoNames": "CC BY 4.0",
     "Wikipedia": "CC BY-SA 4.0",
-    WOF: "CC0 (Who's On First's own work), with the licences of its sources",
+    WOF: "CC0, and its sources' licences",
     "Quattroshapes": "CC BY 2.0",
-    "Mesoshapes": "CC BY (Mesoshapes; the Syrian shapes CC0)",
+    "Mesoshapes": "CC BY (Syria: CC0)",
     "OpenStreetMap": "ODbL 1.0",
     "NGA GNS": "US Government work, no copyright in the US; the credit line above is requested",
     DEMO_SOURCE: "GPL-2.0-or-later (part of Border Gaps)",
