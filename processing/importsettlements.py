@@ -135,7 +135,10 @@ class ImportSettlementsAlgorithm(BorderGapsAlgorithm):
         self.addParameter(
             with_help(
                 QgsProcessingParameterMultipleLayers(
-                    INPUT, self.tr("Gazetteer files (GeoNames, GNS, OSM, CSV)"), QgsProcessing.TypeFile, optional=True
+                    INPUT,
+                    self.tr("Gazetteer files (GeoNames, GNS, OSM, CSV)"),
+                    QgsProcessing.SourceType.TypeFile,
+                    optional=True,
                 ),
                 self.tr(
                     "GeoNames dumps (.txt or .zip), NGA GNS country files, OpenStreetMap extracts (.osm, .osm.pbf) "
@@ -174,7 +177,7 @@ class ImportSettlementsAlgorithm(BorderGapsAlgorithm):
         self.addParameter(
             with_help(
                 QgsProcessingParameterMultipleLayers(
-                    SETTLEMENT_LAYERS, self.tr("Point layers"), QgsProcessing.TypeVectorPoint, optional=True
+                    SETTLEMENT_LAYERS, self.tr("Point layers"), QgsProcessing.SourceType.TypeVectorPoint, optional=True
                 ),
                 self.tr("Point layers with settlements (an agency spreadsheet, OCHA/HDX populated places…), any CRS."),
             )
@@ -223,14 +226,14 @@ class ImportSettlementsAlgorithm(BorderGapsAlgorithm):
             QgsProcessingParameterFeatureSource(
                 BORDER,
                 self.tr("Border line (empty: bundled Iraq–Syria border)"),
-                [QgsProcessing.TypeVectorLine],
+                [QgsProcessing.SourceType.TypeVectorLine],
                 optional=True,
             ),
             "Line for border_km; empty: the bundled Natural Earth Iraq–Syria border.",
             advanced=True,
         )
         self.addParameter(
-            QgsProcessingParameterFeatureSink(OUTPUT, self.tr("Settlements"), QgsProcessing.TypeVectorPoint)
+            QgsProcessingParameterFeatureSink(OUTPUT, self.tr("Settlements"), QgsProcessing.SourceType.TypeVectorPoint)
         )
         for key, label in zip(
             NUMERIC_OUTPUTS,

@@ -18,6 +18,8 @@ ALGORITHMS = (
     ("siteposts", "SitePostsAlgorithm"),
     ("borderbands", "BorderBandsAlgorithm"),
     ("importsettlements", "ImportSettlementsAlgorithm"),
+    ("gaptimeline", "GapTimelineAlgorithm"),
+    ("controlchange", "ControlChangeAlgorithm"),
 )
 
 

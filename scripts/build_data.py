@@ -902,6 +902,20 @@ DEMO_POSTS = [
     (0.88, "ISF", "observation post", 2500),
 ]
 POST_SETBACK_M = 600.0
+# Synthetic shift windows and sensor kinds (for bordergaps:gaptimeline): (active_from, active_to, sensor)
+# by post kind, empty = always; observation posts watch by eye in daylight, checkpoints are manned
+# 06:00–22:00, bases around the clock. Coverage: by name below.
+DEMO_POST_SHIFTS = {
+    "observation post": ("06:00", "18:00", "day"),
+    "checkpoint": ("06:00", "22:00", "any"),
+    "base": ("", "", "any"),
+}
+DEMO_COVERAGE_SHIFTS = {
+    "Drone orbit Zumar (synthetic)": ("20:00", "04:00", "night"),
+    "Rabia road patrol (synthetic)": ("08:00", "16:00", "any"),
+    "Camera sector Wana (synthetic)": ("", "", "day"),
+    "Thermal camera Faysh Khabur (synthetic)": ("", "", "night"),
+}
 
 
 class DemoFrame:
@@ -1052,6 +1066,8 @@ def demo_posts(frame: DemoFrame, places: Dict[str, dict]) -> List[dict]:
                 "_utm": point,
             }
         )
+    for post in posts:
+        post.update(zip(("active_from", "active_to", "sensor"), (v or None for v in DEMO_POST_SHIFTS[post["kind"]])))
     return posts
 
 
@@ -1089,10 +1105,13 @@ def demo_coverage(frame: DemoFrame, posts: List[dict]) -> List[dict]:
             sector(post_utm["Peshmerga post 3 (synthetic)"], 225.0, 80.0, 4000.0),
         ),
     ]
-    return [
+    rows = [
         {"_geometry": frame.lonlat(geom), "name": name, "kind": kind, "force": force}
         for name, kind, force, geom in coverage
     ]
+    for row in rows:
+        row.update(zip(("active_from", "active_to", "sensor"), (v or None for v in DEMO_COVERAGE_SHIFTS[row["name"]])))
+    return rows
 
 
 def _belt_half_width(front_m: QgsGeometry, distance: float) -> float:
