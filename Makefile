@@ -23,6 +23,12 @@ test-unit: deps
 test-e2e: deps
 	$(PY) -P -m pytest tests/e2e
 
+# The whole suite on another QGIS release, in a cached minimal Debian root (as root):
+# make test-qgis VERSION=3.40 (Debian trixie) or VERSION=3.44 (Debian forky).
+.PHONY: test-qgis
+test-qgis:
+	bash scripts/test_qgis.sh $(VERSION)
+
 package: deps
 	$(PY) -P scripts/package.py
 

@@ -53,7 +53,8 @@ from qgis.PyQt.QtCore import QRectF, Qt
 from qgis.PyQt.QtGui import QColor, QFont, QFontMetricsF
 from qgis.PyQt.QtXml import QDomDocument
 
-from .crs import metric_crs_for
+from .compat import layer_attribution
+from .crs import layer_extent, metric_crs_for
 from .errors import BorderGapsError
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -323,7 +324,7 @@ def layer_sources(layer: QgsMapLayer) -> List[str]:
         if len(licences) == len(rights):
             return [f"{r} – {lic}" if lic else r for r, lic in zip(rights, licences)]
         return rights
-    attribution = layer.attribution().strip() if hasattr(layer, "attribution") else ""
+    attribution = layer_attribution(layer).strip()
     if attribution:
         return [attribution]
     abstract = metadata.abstract().strip()
@@ -478,7 +479,7 @@ def _table(layout: QgsPrintLayout) -> QgsLayoutItemAttributeTable:
 
 def main_extent(gaps: QgsVectorLayer, crs: QgsCoordinateReferenceSystem, context) -> QgsRectangle:
     """The extent of ``gaps`` (or any layer) in ``crs`` with a margin on every side."""
-    extent = QgsCoordinateTransform(gaps.crs(), crs, context).transformBoundingBox(gaps.extent())
+    extent = QgsCoordinateTransform(gaps.crs(), crs, context).transformBoundingBox(layer_extent(gaps, gaps.name()))
     margin = max(MIN_MARGIN_M, MARGIN_FRACTION * max(extent.width(), extent.height()))
     return extent.buffered(margin)
 
@@ -506,7 +507,7 @@ def map_frame(layer: QgsVectorLayer, context) -> Tuple[QgsCoordinateReferenceSys
     margin. A layer whose coordinates do not fit its CRS gives a BorderGapsError."""
     problem = ""
     try:
-        crs = metric_crs_for(layer.extent(), layer.crs())
+        crs = metric_crs_for(layer_extent(layer, layer.name()), layer.crs(), layer.name())
         extent = main_extent(layer, crs, context)
         if (
             all(math.isfinite(v) for v in (extent.xMinimum(), extent.yMinimum(), extent.xMaximum(), extent.yMaximum()))

@@ -7,7 +7,6 @@ from qgis.core import (
     QgsFeature,
     QgsFeatureRequest,
     QgsFeatureSink,
-    QgsField,
     QgsFields,
     QgsGeometry,
     QgsPointXY,
@@ -31,7 +30,8 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QVariant
 
 from ..analysis import corridors
-from ..analysis.crs import WGS84, extent_in_wgs84, metric_crs_for
+from ..analysis.compat import new_field, null_rectangle
+from ..analysis.crs import WGS84, extent_in_wgs84, layer_extent, metric_crs_for
 from ..analysis.errors import BorderGapsError
 from ..analysis.inputs import read_features, source_crs
 from .base import BorderGapsAlgorithm, fields_of
@@ -477,8 +477,8 @@ class CorridorsAlgorithm(BorderGapsAlgorithm):
                 )
             if src.featureCount() == 0:
                 raise BorderGapsError(f"Layer {name} has no features: give at least one point.")
-        lonlat = extent_in_wgs84(origins_src.sourceExtent(), o_crs)
-        lonlat.combineExtentWith(extent_in_wgs84(destinations_src.sourceExtent(), d_crs))
+        lonlat = extent_in_wgs84(layer_extent(origins_src, "ORIGINS"), o_crs)
+        lonlat.combineExtentWith(extent_in_wgs84(layer_extent(destinations_src, "DESTINATIONS"), d_crs))
         metric = metric_crs_for(lonlat, WGS84)
         feedback.pushInfo(f"Computing in {metric.authid()} ({metric.description()}).")
         origins = self._points(
@@ -499,8 +499,7 @@ class CorridorsAlgorithm(BorderGapsAlgorithm):
         )
         if not origins or not destinations:
             raise BorderGapsError("ORIGINS and DESTINATIONS must each hold at least one point with a geometry.")
-        extent = QgsRectangle()
-        extent.setMinimal()
+        extent = null_rectangle()
         for _, _, x, y in origins + destinations:
             extent.combineExtentWith(x, y)
         limit = None
@@ -703,8 +702,8 @@ class CorridorsAlgorithm(BorderGapsAlgorithm):
         feedback.pushInfo(f"Density raster: {density_path} (most routes through one cell: {int(density.max())}).")
 
         pinch_fields = QgsFields()
-        pinch_fields.append(QgsField("rank", QVariant.Int))
-        pinch_fields.append(QgsField("routes", QVariant.Int))
+        pinch_fields.append(new_field("rank", QVariant.Int))
+        pinch_fields.append(new_field("routes", QVariant.Int))
         pinch_sink, pinch_id = self.parameterAsSink(
             parameters, self.PINCH_POINTS, context, pinch_fields, QgsWkbTypes.Type.Point, out_crs
         )
@@ -740,8 +739,7 @@ class CorridorsAlgorithm(BorderGapsAlgorithm):
 def _sample_extent(layer, limit=1000):
     """Bounding box of the first ``limit`` geometries (a layer's own extent can be empty when its
     coordinates are impossible for its CRS, which is what the caller looks for)."""
-    box = QgsRectangle()
-    box.setMinimal()
+    box = null_rectangle()
     request = QgsFeatureRequest().setNoAttributes().setLimit(limit)
     for feature in layer.getFeatures(request):
         if feature.hasGeometry():

@@ -22,7 +22,7 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QVariant
 
 from ..analysis import coverage
-from ..analysis.crs import metric_crs_for
+from ..analysis.crs import layer_extent, metric_crs_for
 from ..analysis.errors import BorderGapsError
 from ..analysis.inputs import read_features, source_crs
 from .base import BorderGapsAlgorithm, fields_of
@@ -269,7 +269,7 @@ class PostCoverageAlgorithm(BorderGapsAlgorithm):
         if bool(start_field) != bool(end_field):
             raise BorderGapsError("A sector needs both SECTOR_START_FIELD and SECTOR_END_FIELD.")
         dem_layer = self.parameterAsRasterLayer(parameters, self.DEM, context)
-        metric = metric_crs_for(source.sourceExtent(), crs)
+        metric = metric_crs_for(layer_extent(source, "POSTS"), crs, "POSTS")
 
         dem = None
         if dem_layer is not None:

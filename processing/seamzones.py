@@ -5,7 +5,6 @@ import os
 from qgis.core import (
     QgsFeature,
     QgsFeatureSink,
-    QgsField,
     QgsFields,
     QgsProcessing,
     QgsProcessingLayerPostProcessorInterface,
@@ -20,6 +19,7 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QVariant
 
+from ..analysis.compat import new_field
 from ..analysis.errors import BorderGapsError
 from ..analysis.gaps import check_control_areas, check_distances, compute_seam, force_values
 from ..analysis.geometry import to_crs
@@ -203,10 +203,10 @@ class SeamZonesAlgorithm(BorderGapsAlgorithm):
             log=feedback.pushInfo,
         )
         fields = QgsFields()
-        fields.append(QgsField("zone", QVariant.String))
-        fields.append(QgsField("area_km2", QVariant.Double))
-        fields.append(QgsField("area_m2", QVariant.Double))
-        fields.append(QgsField("distance_m", QVariant.Double))
+        fields.append(new_field("zone", QVariant.String))
+        fields.append(new_field("area_km2", QVariant.Double))
+        fields.append(new_field("area_m2", QVariant.Double))
+        fields.append(new_field("distance_m", QVariant.Double))
         sink, dest_id = self.parameterAsSink(
             parameters, OUTPUT, context, fields, QgsWkbTypes.Type.MultiPolygon, source.sourceCrs()
         )

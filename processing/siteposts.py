@@ -26,7 +26,7 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QVariant
 
 from ..analysis import coverage, siting
-from ..analysis.crs import metric_crs_for
+from ..analysis.crs import layer_extent, metric_crs_for
 from ..analysis.errors import BorderGapsError
 from ..analysis.inputs import read_features, source_crs
 from .base import BorderGapsAlgorithm, fields_of
@@ -330,7 +330,8 @@ class SitePostsAlgorithm(BorderGapsAlgorithm):
             )
         k = self.parameterAsInt(parameters, self.K, context)
         range_m = self.parameterAsDouble(parameters, self.RANGE, context)
-        metric = metric_crs_for(area_src.sourceExtent(), out_crs)
+        area_name = "GAPS" if parameters.get(self.GAPS) else "SEAM"
+        metric = metric_crs_for(layer_extent(area_src, area_name), out_crs, area_name)
         dem = None
         dem_layer = self.parameterAsRasterLayer(parameters, self.DEM, context)
         if dem_layer is not None:
