@@ -30,7 +30,7 @@ from .geometry import (
     seam_zones,
     union_all,
 )
-from .inputs import ReadResult, read_features, source_crs
+from .inputs import ReadResult, iter_features, read_features, source_crs
 from .metrics import GapMetrics, measure_gaps
 
 POLYGON = QgsWkbTypes.GeometryType.PolygonGeometry
@@ -227,7 +227,7 @@ def stream_geometries(
         or QgsWkbTypes.hasM(layer_wkb)
         or QgsWkbTypes.flatType(layer_wkb) in (QgsWkbTypes.Type.Unknown, QgsWkbTypes.Type.GeometryCollection)
     )
-    for n, feature in enumerate(source.getFeatures(request)):
+    for n, feature in enumerate(iter_features(source, request)):
         if n % 200 == 0:
             check_canceled(feedback)
             if feedback is not None:
@@ -304,10 +304,11 @@ def compute_seam(
     for line in districts.read.log_lines():
         log(line)
     if not districts.force_a or not districts.force_b:
-        side = "A" if not districts.force_a else "B"
+        side, values = ("A", force_a) if not districts.force_a else ("B", force_b)
         raise BorderGapsError(
-            f"Every feature of force {side} in layer '{control_name}' has an empty or unusable geometry. "
-            "Check the layer with 'Check validity'."
+            f"No district of force {side} (FORCE_{side} = '{', '.join(values)}') in layer '{control_name}' has a "
+            "usable geometry: each has no geometry (NULL or empty: a shape never drawn) or nothing polygonal "
+            "left after repair. Draw the districts' polygons, or check the layer with 'Check validity'."
         )
     study = None
     if study_area is not None:

@@ -15,6 +15,7 @@ from qgis.core import (
     QgsFeature,
     QgsFeatureRequest,
     QgsGeometry,
+    QgsProcessingFeatureSource,
     QgsProject,
     QgsWkbTypes,
 )
@@ -49,6 +50,29 @@ class ReadResult:
         return lines
 
 
+def iter_features(source, request: Optional[QgsFeatureRequest] = None):
+    """``source.getFeatures(request)`` without QGIS's own invalid-geometry check.
+
+    Every feature loop over a layer or a Processing feature source goes through here. A
+    ``QgsProcessingFeatureSource`` (what ``parameterAsSource`` returns) applies the Processing
+    setting "invalid features filtering" while iterating, and with its default, *stop the
+    algorithm*, its callback throws a C++ ``QgsProcessingException`` from inside
+    ``QgsFeatureIterator::nextFeature``. Called from Python (``for f in source.getFeatures()``)
+    that exception is not turned into a Python one: it unwinds straight through the Python
+    interpreter's own frames (the iterator's ``__next__`` has no ``catch`` and runs with the GIL
+    released) up to the ``catch`` in ``QgsProcessingAlgorithm::runPrepared``. The run ends with
+    a normal-looking error, but the interpreter is left with its frame stack pointing into
+    unwound C stack and the GIL state of a released thread, so later Python code fails with
+    ``SystemError: unknown opcode`` or a segfault. Skipping the check here is safe because we
+    repair (``makeValid``) or skip, and count, every feature ourselves.
+    """
+    request = QgsFeatureRequest(request) if request is not None else QgsFeatureRequest()
+    request.setInvalidGeometryCheck(QgsFeatureRequest.InvalidGeometryCheck.GeometryNoCheck)
+    if isinstance(source, QgsProcessingFeatureSource):
+        return source.getFeatures(request, QgsProcessingFeatureSource.Flag.FlagSkipGeometryValidityChecks)
+    return source.getFeatures(request)
+
+
 def source_crs(source) -> QgsCoordinateReferenceSystem:
     """The CRS of a QgsFeatureSource or QgsVectorLayer."""
     return source.sourceCrs() if hasattr(source, "sourceCrs") else source.crs()
@@ -79,8 +103,7 @@ def read_features(
         )
     context = transform_context or QgsProject.instance().transformContext()
     transform = QgsCoordinateTransform(crs, target_crs, context) if crs != target_crs else None
-    req = QgsFeatureRequest(request) if request is not None else QgsFeatureRequest()
-    for feature in source.getFeatures(req):
+    for feature in iter_features(source, request):
         if is_canceled():
             break
         geom = feature.geometry()
