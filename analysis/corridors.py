@@ -9,6 +9,7 @@ from typing import Callable, Dict, List, Optional, Sequence, Tuple
 import numpy as np
 from qgis.core import QgsGeometry, QgsPointXY, QgsRectangle, QgsSpatialIndex
 
+from . import memory
 from .errors import BorderGapsError
 
 try:  # optional on QGIS for Windows: the algorithm says what to install (STYLE.md)
@@ -137,6 +138,13 @@ def plan_grid(
             f"{math.ceil(needed):,} m here), a smaller MARGIN or EXTENT, or origins and destinations closer "
             "together; raise MAX_CELLS only if this computer has the memory."
         )
+    # MAX_CELLS can be raised past what the computer has: refuse before numpy allocates (or the
+    # system kills QGIS for taking it)
+    memory.require(
+        grid.cells * BYTES_PER_CELL,
+        f"The cost grid of {grid.cols:,} × {grid.rows:,} cells of {grid.cell:g} m",
+        "Use a larger CELL_SIZE, a smaller MARGIN or EXTENT, or origins and destinations closer together.",
+    )
     return grid
 
 
@@ -239,6 +247,30 @@ class Route:
 
     def geometry(self) -> QgsGeometry:
         return QgsGeometry.fromPolylineXY([QgsPointXY(float(x), float(y)) for x, y in self.vertices])
+
+
+def split_degenerate(routes: Sequence[Route], grid: Grid) -> Tuple[List[Route], List[Route]]:
+    """(kept, degenerate): a route is degenerate when its origin and destination fall in one cell of
+    ``grid`` (the same place, or nearer than a cell). No crossing lies between them, and the line
+    would be two coincident points (invalid for GEOS, cost 0) or a stub inside one cell: such routes
+    are left out of the output and reported. The kept routes of each destination are ranked again
+    from 1, in their order."""
+    kept: List[Route] = []
+    degenerate: List[Route] = []
+    for route in routes:
+        start, end = route.vertices[0], route.vertices[-1]
+        same_cell = grid.cell_of(float(start[0]), float(start[1])) == grid.cell_of(float(end[0]), float(end[1]))
+        line = route.geometry()
+        if same_cell or line.length() <= 0 or not line.isGeosValid():
+            degenerate.append(route)
+        else:
+            kept.append(route)
+    if degenerate:
+        rank: Dict[int, int] = {}
+        for route in kept:
+            rank[route.destination] = rank.get(route.destination, 0) + 1
+            route.rank = rank[route.destination]
+    return kept, degenerate
 
 
 def _polyline_samples(pts: np.ndarray) -> Tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:

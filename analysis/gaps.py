@@ -21,6 +21,7 @@ from .crs import metric_crs_for
 from .errors import BorderGapsError
 from .geometry import (
     BUFFER_SEGMENTS,
+    MAX_DISTANCE_M,
     GapResult,
     Seam,
     SeamCoverage,
@@ -133,6 +134,12 @@ def check_distances(seam_distance: float, default_range: float = 0.0, min_area: 
         raise BorderGapsError(f"DEFAULT_RANGE must be 0 m or more (got {default_range:g} m).")
     if min_area is not None and min_area < 0:
         raise BorderGapsError(f"MIN_AREA must be 0 m² or more (got {min_area:g} m²).")
+    for key, value in (("SEAM_DISTANCE", seam_distance), ("DEFAULT_RANGE", default_range)):
+        if value is not None and value > MAX_DISTANCE_M:
+            raise BorderGapsError(
+                f"{key} must be at most {MAX_DISTANCE_M:g} m (got {value:g} m): distances are computed in the UTM "
+                f"zone of the data, which is true to 1 % only within about {MAX_DISTANCE_M / 1000:g} km."
+            )
 
 
 @dataclass
@@ -363,11 +370,11 @@ def gather_coverage(
         if range_index >= 0:
             top = posts.maximumValue(range_index)
             try:
-                reach = max(reach, float(top))
+                reach = max(reach, min(float(top), MAX_DISTANCE_M))
             except (TypeError, ValueError):
                 pass
         post_box = box.buffered(reach + 1.0) if box is not None else None
-        discs = defaulted = 0
+        discs = defaulted = too_far = 0
         attributes = [range_field] if range_index >= 0 else []
         for geom, values in stream_geometries(
             posts, crs, read, post_box, StepFeedback(feedback, 100 * (steps - 1) / steps, 100), attributes
@@ -378,10 +385,13 @@ def gather_coverage(
                     radius = float(values[0]) if values[0] is not None and values[0] != NULL else None
                 except (TypeError, ValueError):
                     radius = None
-            if radius is None or radius <= 0:
+            if radius is None or not radius > 0:  # also NaN
                 radius = default_range
                 defaulted += 1
             if radius <= 0:
+                continue
+            if radius > MAX_DISTANCE_M:
+                too_far += 1
                 continue
             for part in geom.asGeometryCollection() if geom.isMultipart() else [geom]:
                 disc = part.buffer(radius, BUFFER_SEGMENTS)
@@ -394,6 +404,11 @@ def gather_coverage(
                 else "."
             )
         )
+        if too_far:
+            log(
+                f"{posts_name}: skipped {too_far} post(s) whose {range_field} is above "
+                f"{MAX_DISTANCE_M / 1000:g} km (the computation is true only within about that distance)."
+            )
         for line in read.log_lines():
             log(line)
     if gathered.repaired:
@@ -456,11 +471,7 @@ def analyse_gaps(
     region = seam.base(whole_seam)
     log(f"Seam: {seam.seam_area_m2 / 1e6:.3f} km², of which unclaimed {seam.unclaimed_area_m2 / 1e6:.3f} km².")
     if region.isEmpty():
-        log(
-            "The seam is empty: no land lies within SEAM_DISTANCE of both forces"
-            + ("" if whole_seam else " outside their districts")
-            + "."
-        )
+        log(seam.empty_reason(whole_seam))
     gathered = gather_coverage(
         region, crs, coverage_layers, posts, posts_name, range_field, default_range, StepFeedback(feedback, 10, 40), log
     )

@@ -33,8 +33,9 @@ from qgis.PyQt.QtCore import QVariant
 from ..analysis import corridors
 from ..analysis.crs import WGS84, extent_in_wgs84, metric_crs_for
 from ..analysis.errors import BorderGapsError
+from ..analysis.geometry import LINE_TYPE, MAX_DISTANCE_M, POINT_TYPE, valid_output
 from ..analysis.inputs import read_features, source_crs
-from .base import BorderGapsAlgorithm, fields_of
+from .base import BorderGapsAlgorithm, distance_parameter, fields_of
 
 POINT = QgsWkbTypes.GeometryType.PointGeometry
 LINE = QgsWkbTypes.GeometryType.LineGeometry
@@ -66,7 +67,10 @@ class CorridorsAlgorithm(BorderGapsAlgorithm):
         "against COUNTRIES when given, else against the BORDER line: the side most origins are on, and "
         "most destinations are not, is the origin side) are skipped with a warning naming each one; the "
         "run stops only when no origin or no destination is left. Without BORDER the bundled Iraq–Syria "
-        "border is used when it crosses the grid."
+        "border is used when it crosses the grid. A route whose origin and destination coincide, or fall "
+        "in one cell, is left out of ROUTES (no crossing lies between them) and named in the log; the "
+        "destination's other routes keep their ranks from 1. Distances are in metres, at most 500 km, and "
+        "a grid larger than the free memory is refused with the sizes."
     )
 
     ORIGINS = "ORIGINS"
@@ -105,7 +109,10 @@ class CorridorsAlgorithm(BorderGapsAlgorithm):
     def initAlgorithm(self, config=None):  # noqa: N802 (QGIS API name)
         add = self.add_parameter
 
-        def number(name, label, default, minimum, help_text, integer=False, maximum=None):
+        def number(name, label, default, minimum, help_text, integer=False, maximum=None, metres=False):
+            if metres:  # a metric distance (base.distance_parameter: metres in the dialog, at most 500 km)
+                add(distance_parameter(name, self.tr(label), default, minimum), help_text)
+                return
             kind = QgsProcessingParameterNumber.Integer if integer else QgsProcessingParameterNumber.Double
             param = QgsProcessingParameterNumber(name, self.tr(label), kind, defaultValue=default, minValue=minimum)
             if maximum is not None:
@@ -141,11 +148,12 @@ class CorridorsAlgorithm(BorderGapsAlgorithm):
         )
         number(
             self.CELL_SIZE,
-            "Cell size (m)",
+            "Cell size",
             100.0,
             1.0,
             "Side of a cost-raster cell in metres. Smaller cells follow terrain and roads more closely "
             "but the grid grows with the square: halving the cell size quadruples time and memory.",
+            metres=True,
         )
         number(
             self.K,
@@ -187,10 +195,11 @@ class CorridorsAlgorithm(BorderGapsAlgorithm):
         )
         number(
             self.DEFAULT_RANGE,
-            "Default post range (m)",
+            "Default post range",
             3000.0,
             0.0,
             "Range in metres of posts without a value in RANGE_FIELD.",
+            metres=True,
         )
         add(
             QgsProcessingParameterEnum(self.COVERAGE_MODE, self.tr("Inside coverage"), self.MODES, defaultValue=0),
@@ -274,10 +283,12 @@ class CorridorsAlgorithm(BorderGapsAlgorithm):
         )
         number(
             self.MARGIN,
-            "Margin around the points (m)",
+            "Margin around the points",
             10000.0,
             0.0,
-            "The grid covers the origins and destinations plus this margin, so routes can bend around obstacles.",
+            "The grid covers the origins and destinations plus this margin (metres), so routes can bend around "
+            "obstacles.",
+            metres=True,
         )
         number(
             self.MAX_CELLS,
@@ -290,11 +301,12 @@ class CorridorsAlgorithm(BorderGapsAlgorithm):
         number(self.PINCH_COUNT, "Number of pinch points", 20, 0, "How many pinch points to report.", integer=True)
         number(
             self.PINCH_SPACING,
-            "Pinch point spacing (m)",
+            "Pinch point spacing",
             2000.0,
             0.0,
-            "Pinch points are at least this far from each other and from every origin and destination "
+            "Pinch points are at least this far (metres) from each other and from every origin and destination "
             "(where routes gather trivially).",
+            metres=True,
         )
         add(
             QgsProcessingParameterFeatureSink(self.ROUTES, self.tr("Routes"), QgsProcessing.TypeVectorLine),
@@ -565,6 +577,13 @@ class CorridorsAlgorithm(BorderGapsAlgorithm):
         )
         if feedback.isCanceled():
             return {}
+        routes, degenerate = corridors.split_degenerate(routes, grid)
+        for route in degenerate:
+            feedback.pushWarning(
+                f"Destination '{destinations[route.destination][0]}' lies in the same {grid.cell:g} m cell as origin "
+                f"'{origins[route.origin][0]}' (at the same place or nearer than a cell): no crossing lies between "
+                "them, so that route is left out of ROUTES."
+            )
         for j in unreachable:
             feedback.pushWarning(
                 f"Destination '{destinations[j][0]}' cannot be reached from any origin: "
@@ -601,6 +620,11 @@ class CorridorsAlgorithm(BorderGapsAlgorithm):
                         f"POSTS field '{range_field}' holds '{value}' for feature "
                         f"{feature.id()}, which is not a range in metres."
                     ) from None
+                if reach > MAX_DISTANCE_M:
+                    raise BorderGapsError(
+                        f"POSTS field '{range_field}' holds {reach:g} m for feature {feature.id()}, above the "
+                        f"{MAX_DISTANCE_M / 1000:g} km within which distances are computed true: correct it."
+                    )
                 if reach > 0:
                     coverage.append(feature.geometry().buffer(reach, 16))
                     discs += 1
@@ -769,8 +793,10 @@ class CorridorsAlgorithm(BorderGapsAlgorithm):
                     lat,
                 ]
             )
-            out = QgsGeometry(line)
-            out.transform(to_out)
+            out = valid_output(line, to_out, LINE_TYPE, multi=False)
+            if out is None:
+                feedback.pushWarning(f"The route to '{destination[0]}' has no valid line in the output CRS: left out.")
+                continue
             feature.setGeometry(out)
             sink.addFeature(feature, QgsFeatureSink.FastInsert)
             feedback.setProgress(80 + 15 * n / max(1, len(routes)))
@@ -799,8 +825,9 @@ class CorridorsAlgorithm(BorderGapsAlgorithm):
         for rank, (x, y, count) in enumerate(pinches, start=1):
             feature = QgsFeature(pinch_fields)
             feature.setAttributes([rank, count])
-            point = QgsGeometry.fromPointXY(QgsPointXY(x, y))
-            point.transform(to_out)
+            point = valid_output(QgsGeometry.fromPointXY(QgsPointXY(x, y)), to_out, POINT_TYPE, multi=False)
+            if point is None:
+                continue
             feature.setGeometry(point)
             pinch_sink.addFeature(feature, QgsFeatureSink.FastInsert)
         feedback.setProgress(100)
