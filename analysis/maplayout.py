@@ -202,7 +202,7 @@ def label_gaps(layer: QgsVectorLayer) -> None:
     settings.isExpression = True
     settings.setFormat(text)
     settings.placement = (
-        Qgis.LabelPlacement.OverPoint if hasattr(Qgis, "LabelPlacement") else QgsPalLayerSettings.OverPoint
+        Qgis.LabelPlacement.OverPoint if hasattr(Qgis, "LabelPlacement") else QgsPalLayerSettings.Placement.OverPoint
     )
     settings.centroidInside = True
     settings.displayAll = True  # a gap without its number cannot be found in the table
@@ -370,7 +370,7 @@ def load_template(project: QgsProject, page: int) -> QgsPrintLayout:
     a4 = page_item.pageSize()
     sx, sy = width / a4.width(), height / a4.height()
     if abs(sx - 1) > 1e-6 or abs(sy - 1) > 1e-6:
-        page_item.setPageSize(QgsLayoutSize(width, height, QgsUnitTypes.LayoutMillimeters))
+        page_item.setPageSize(QgsLayoutSize(width, height, QgsUnitTypes.LayoutUnit.LayoutMillimeters))
         for item in layout.items():
             if not hasattr(item, "positionWithUnits") or isinstance(item, QgsLayoutItemPage):
                 continue
@@ -576,7 +576,7 @@ def build_layout(project: QgsProject, spec: MapSpec) -> QgsPrintLayout:
     arrow.setLinkedMap(main)
     bar = _item(layout, "scale_bar", QgsLayoutItemScaleBar)
     bar.setLinkedMap(main)
-    bar.setUnits(QgsUnitTypes.DistanceKilometers)
+    bar.setUnits(QgsUnitTypes.DistanceUnit.DistanceKilometers)
     bar.setUnitLabel("km")
     bar.update()
 
@@ -621,7 +621,7 @@ def export_layout(
         settings.exportMetadata = True
         settings.textRenderFormat = Qgis.TextRenderFormat.AlwaysText  # searchable text, not outlines
         result = exporter.exportToPdf(pdf_path, settings)
-        if result != QgsLayoutExporter.Success:
+        if result != QgsLayoutExporter.ExportResult.Success:
             raise BorderGapsError(
                 f"Could not write the PDF map '{pdf_path}' ({exporter.errorMessage() or result}). "
                 "Check the folder is writable and the file is not open in another program."
@@ -634,7 +634,7 @@ def export_layout(
         settings.generateWorldFile = False
         settings.exportMetadata = False
         result = exporter.exportToImage(png_path, settings)
-        if result != QgsLayoutExporter.Success:
+        if result != QgsLayoutExporter.ExportResult.Success:
             raise BorderGapsError(
                 f"Could not write the PNG map '{png_path}' ({exporter.errorMessage() or result}). "
                 "Check the folder is writable and the file is not open in another program."

@@ -113,7 +113,7 @@ class CorridorsAlgorithm(BorderGapsAlgorithm):
             if metres:  # a metric distance (base.distance_parameter: metres in the dialog, at most 500 km)
                 add(distance_parameter(name, self.tr(label), default, minimum), help_text)
                 return
-            kind = QgsProcessingParameterNumber.Integer if integer else QgsProcessingParameterNumber.Double
+            kind = QgsProcessingParameterNumber.Type.Integer if integer else QgsProcessingParameterNumber.Type.Double
             param = QgsProcessingParameterNumber(name, self.tr(label), kind, defaultValue=default, minValue=minimum)
             if maximum is not None:
                 param.setMaximum(maximum)
@@ -121,7 +121,7 @@ class CorridorsAlgorithm(BorderGapsAlgorithm):
 
         add(
             QgsProcessingParameterFeatureSource(
-                self.ORIGINS, self.tr("Origins (Syrian side)"), [QgsProcessing.TypeVectorPoint]
+                self.ORIGINS, self.tr("Origins (Syrian side)"), [QgsProcessing.SourceType.TypeVectorPoint]
             ),
             "Points where routes start: towns, crossings or staging areas on the Syrian side.",
         )
@@ -133,7 +133,7 @@ class CorridorsAlgorithm(BorderGapsAlgorithm):
         )
         add(
             QgsProcessingParameterFeatureSource(
-                self.DESTINATIONS, self.tr("Destinations (Iraqi side)"), [QgsProcessing.TypeVectorPoint]
+                self.DESTINATIONS, self.tr("Destinations (Iraqi side)"), [QgsProcessing.SourceType.TypeVectorPoint]
             ),
             "Points where routes end: villages and towns on the Iraqi side.",
         )
@@ -173,13 +173,13 @@ class CorridorsAlgorithm(BorderGapsAlgorithm):
         )
         add(
             QgsProcessingParameterMultipleLayers(
-                self.COVERAGE, self.tr("Coverage polygons"), QgsProcessing.TypeVectorPolygon, optional=True
+                self.COVERAGE, self.tr("Coverage polygons"), QgsProcessing.SourceType.TypeVectorPolygon, optional=True
             ),
             "Areas watched by posts, cameras, patrols or drones. See COVERAGE_MODE.",
         )
         add(
             QgsProcessingParameterFeatureSource(
-                self.POSTS, self.tr("Posts"), [QgsProcessing.TypeVectorPoint], optional=True
+                self.POSTS, self.tr("Posts"), [QgsProcessing.SourceType.TypeVectorPoint], optional=True
             ),
             "Observation posts; each covers a disc of its range (RANGE_FIELD or DEFAULT_RANGE).",
         )
@@ -188,7 +188,7 @@ class CorridorsAlgorithm(BorderGapsAlgorithm):
                 self.RANGE_FIELD,
                 self.tr("Post range field (m)"),
                 parentLayerParameterName=self.POSTS,
-                type=QgsProcessingParameterField.Numeric,
+                type=QgsProcessingParameterField.DataType.Numeric,
                 optional=True,
             ),
             "Numeric field of POSTS with each post's range in metres; empty values use DEFAULT_RANGE.",
@@ -215,7 +215,7 @@ class CorridorsAlgorithm(BorderGapsAlgorithm):
         )
         add(
             QgsProcessingParameterMultipleLayers(
-                self.ROADS, self.tr("Roads and tracks"), QgsProcessing.TypeVectorLine, optional=True
+                self.ROADS, self.tr("Roads and tracks"), QgsProcessing.SourceType.TypeVectorLine, optional=True
             ),
             "Lines along which moving is easier (roads, tracks, wadis used as conduits).",
         )
@@ -230,7 +230,7 @@ class CorridorsAlgorithm(BorderGapsAlgorithm):
         )
         add(
             QgsProcessingParameterFeatureSource(
-                self.GAPS, self.tr("Gap zones"), [QgsProcessing.TypeVectorPolygon], optional=True
+                self.GAPS, self.tr("Gap zones"), [QgsProcessing.SourceType.TypeVectorPolygon], optional=True
             ),
             "Unmonitored gap zones (output of Unmonitored gap zones): the km of each route inside them is "
             "reported (gaps_km), and GAP_FACTOR changes the cost inside them.",
@@ -244,14 +244,14 @@ class CorridorsAlgorithm(BorderGapsAlgorithm):
         )
         add(
             QgsProcessingParameterVectorLayer(
-                self.BORDER, self.tr("Border line"), [QgsProcessing.TypeVectorLine], optional=True
+                self.BORDER, self.tr("Border line"), [QgsProcessing.SourceType.TypeVectorLine], optional=True
             ),
             "The border the routes cross: gives each route's crossing point (cross_lon, cross_lat) and, "
             "without COUNTRIES, the side check. Empty: the bundled Iraq–Syria border, if it crosses the grid.",
         )
         add(
             QgsProcessingParameterVectorLayer(
-                self.COUNTRIES, self.tr("Countries"), [QgsProcessing.TypeVectorPolygon], optional=True
+                self.COUNTRIES, self.tr("Countries"), [QgsProcessing.SourceType.TypeVectorPolygon], optional=True
             ),
             "Country polygons (e.g. the bundled 'countries' layer) for checking that every origin lies in "
             "ORIGIN_COUNTRY and every destination in DESTINATION_COUNTRY.",
@@ -309,7 +309,7 @@ class CorridorsAlgorithm(BorderGapsAlgorithm):
             metres=True,
         )
         add(
-            QgsProcessingParameterFeatureSink(self.ROUTES, self.tr("Routes"), QgsProcessing.TypeVectorLine),
+            QgsProcessingParameterFeatureSink(self.ROUTES, self.tr("Routes"), QgsProcessing.SourceType.TypeVectorLine),
             "The K cheapest routes per destination: origin, destination, rank, cost, length_km, gaps_km, "
             "coverage_km, cross_lon, cross_lat.",
         )
@@ -319,7 +319,7 @@ class CorridorsAlgorithm(BorderGapsAlgorithm):
         )
         add(
             QgsProcessingParameterFeatureSink(
-                self.PINCH_POINTS, self.tr("Pinch points"), QgsProcessing.TypeVectorPoint
+                self.PINCH_POINTS, self.tr("Pinch points"), QgsProcessing.SourceType.TypeVectorPoint
             ),
             "Cells most routes pass through, ranked (fields rank, routes): candidate sites for new posts.",
         )
@@ -757,7 +757,7 @@ class CorridorsAlgorithm(BorderGapsAlgorithm):
             ("cross_lat", QVariant.Double),
         )
         sink, routes_id = self.parameterAsSink(
-            parameters, self.ROUTES, context, fields, QgsWkbTypes.LineString, out_crs
+            parameters, self.ROUTES, context, fields, QgsWkbTypes.Type.LineString, out_crs
         )
         if sink is None:
             raise QgsProcessingException(self.invalidSinkError(parameters, self.ROUTES))
@@ -798,7 +798,7 @@ class CorridorsAlgorithm(BorderGapsAlgorithm):
                 feedback.pushWarning(f"The route to '{destination[0]}' has no valid line in the output CRS: left out.")
                 continue
             feature.setGeometry(out)
-            sink.addFeature(feature, QgsFeatureSink.FastInsert)
+            sink.addFeature(feature, QgsFeatureSink.Flag.FastInsert)
             feedback.setProgress(80 + 15 * n / max(1, len(routes)))
 
         density = corridors.route_density(grid, routes, feedback.isCanceled)
@@ -810,7 +810,7 @@ class CorridorsAlgorithm(BorderGapsAlgorithm):
         pinch_fields.append(QgsField("rank", QVariant.Int))
         pinch_fields.append(QgsField("routes", QVariant.Int))
         pinch_sink, pinch_id = self.parameterAsSink(
-            parameters, self.PINCH_POINTS, context, pinch_fields, QgsWkbTypes.Point, out_crs
+            parameters, self.PINCH_POINTS, context, pinch_fields, QgsWkbTypes.Type.Point, out_crs
         )
         if pinch_sink is None:
             raise QgsProcessingException(self.invalidSinkError(parameters, self.PINCH_POINTS))
@@ -829,7 +829,7 @@ class CorridorsAlgorithm(BorderGapsAlgorithm):
             if point is None:
                 continue
             feature.setGeometry(point)
-            pinch_sink.addFeature(feature, QgsFeatureSink.FastInsert)
+            pinch_sink.addFeature(feature, QgsFeatureSink.Flag.FastInsert)
         feedback.setProgress(100)
         return {
             self.ROUTES: routes_id,

@@ -137,7 +137,9 @@ class PostCoverageAlgorithm(BorderGapsAlgorithm):
         add = self.add_parameter
 
         add(
-            QgsProcessingParameterFeatureSource(self.POSTS, self.tr("Posts"), [QgsProcessing.TypeVectorPoint]),
+            QgsProcessingParameterFeatureSource(
+                self.POSTS, self.tr("Posts"), [QgsProcessing.SourceType.TypeVectorPoint]
+            ),
             "Observation posts (points). Fields 'kind' and 'force', when present, are copied to the output.",
         )
         add(
@@ -145,7 +147,7 @@ class PostCoverageAlgorithm(BorderGapsAlgorithm):
                 self.RANGE_FIELD,
                 self.tr("Range field (m)"),
                 parentLayerParameterName=self.POSTS,
-                type=QgsProcessingParameterField.Numeric,
+                type=QgsProcessingParameterField.DataType.Numeric,
                 optional=True,
             ),
             "Numeric field with each post's range in metres; empty or non-positive values use DEFAULT_RANGE.",
@@ -159,7 +161,7 @@ class PostCoverageAlgorithm(BorderGapsAlgorithm):
                 self.SECTOR_START_FIELD,
                 self.tr("Sector start azimuth field (°)"),
                 parentLayerParameterName=self.POSTS,
-                type=QgsProcessingParameterField.Numeric,
+                type=QgsProcessingParameterField.DataType.Numeric,
                 optional=True,
             ),
             "Numeric field: azimuth where the post's field of view starts, degrees clockwise from north. "
@@ -170,7 +172,7 @@ class PostCoverageAlgorithm(BorderGapsAlgorithm):
                 self.SECTOR_END_FIELD,
                 self.tr("Sector end azimuth field (°)"),
                 parentLayerParameterName=self.POSTS,
-                type=QgsProcessingParameterField.Numeric,
+                type=QgsProcessingParameterField.DataType.Numeric,
                 optional=True,
             ),
             "Numeric field: azimuth where the post's field of view ends, degrees clockwise from north.",
@@ -195,14 +197,14 @@ class PostCoverageAlgorithm(BorderGapsAlgorithm):
         )
         add(
             QgsProcessingParameterFeatureSink(
-                self.OUTPUT_PER_POST, self.tr("Coverage per post"), QgsProcessing.TypeVectorPolygon
+                self.OUTPUT_PER_POST, self.tr("Coverage per post"), QgsProcessing.SourceType.TypeVectorPolygon
             ),
             "One (multi)polygon per post: post_id (the post's feature id), kind, force, range_m, sector, "
             "method (range or viewshed), area_km2.",
         )
         add(
             QgsProcessingParameterFeatureSink(
-                self.OUTPUT_MERGED, self.tr("Merged coverage"), QgsProcessing.TypeVectorPolygon
+                self.OUTPUT_MERGED, self.tr("Merged coverage"), QgsProcessing.SourceType.TypeVectorPolygon
             ),
             "The union of all posts' coverage as one feature (kind, posts, area_km2).",
         )
@@ -325,11 +327,11 @@ class PostCoverageAlgorithm(BorderGapsAlgorithm):
             ("area_km2", QVariant.Double),
         )
         per_sink, per_id = self.parameterAsSink(
-            parameters, self.OUTPUT_PER_POST, context, per_fields, QgsWkbTypes.MultiPolygon, crs
+            parameters, self.OUTPUT_PER_POST, context, per_fields, QgsWkbTypes.Type.MultiPolygon, crs
         )
         merged_fields = fields_of(("kind", QVariant.String), ("posts", QVariant.Int), ("area_km2", QVariant.Double))
         merged_sink, merged_id = self.parameterAsSink(
-            parameters, self.OUTPUT_MERGED, context, merged_fields, QgsWkbTypes.MultiPolygon, crs
+            parameters, self.OUTPUT_MERGED, context, merged_fields, QgsWkbTypes.Type.MultiPolygon, crs
         )
 
         count_path = (
@@ -388,7 +390,7 @@ class PostCoverageAlgorithm(BorderGapsAlgorithm):
                         round(covered.area_km2, 6),
                     ]
                 )
-                per_sink.addFeature(feature, QgsFeatureSink.FastInsert)
+                per_sink.addFeature(feature, QgsFeatureSink.Flag.FastInsert)
                 feedback.setProgress(90.0 * (i + 1) / len(posts))
         finally:
             if counter is not None:
@@ -416,7 +418,7 @@ class PostCoverageAlgorithm(BorderGapsAlgorithm):
             feature = QgsFeature(merged_fields)
             feature.setGeometry(geom)
             feature.setAttributes([method, len(done), round(merged_area, 6)])
-            merged_sink.addFeature(feature, QgsFeatureSink.FastInsert)
+            merged_sink.addFeature(feature, QgsFeatureSink.Flag.FastInsert)
         else:
             feedback.pushWarning("The merged coverage is empty: OUTPUT_MERGED has no feature.")
         feedback.setProgress(100)

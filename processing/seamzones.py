@@ -41,7 +41,9 @@ def add_control_parameters(alg, with_name_field: bool = False):
     alg.addParameter(
         with_help(
             QgsProcessingParameterFeatureSource(
-                CONTROL_AREAS, alg.tr("Control areas (districts held by each force)"), [QgsProcessing.TypeVectorPolygon]
+                CONTROL_AREAS,
+                alg.tr("Control areas (districts held by each force)"),
+                [QgsProcessing.SourceType.TypeVectorPolygon],
             ),
             alg.tr("Polygons of the districts held by each force; any CRS (areas are computed in its UTM zone)."),
         )
@@ -162,13 +164,13 @@ class SeamZonesAlgorithm(BorderGapsAlgorithm):
         self.addParameter(
             with_help(
                 QgsProcessingParameterFeatureSource(
-                    STUDY_AREA, self.tr("Study area"), [QgsProcessing.TypeVectorPolygon], optional=True
+                    STUDY_AREA, self.tr("Study area"), [QgsProcessing.SourceType.TypeVectorPolygon], optional=True
                 ),
                 self.tr("Optional polygons: the seam is clipped to them."),
             )
         )
         self.addParameter(
-            QgsProcessingParameterFeatureSink(OUTPUT, self.tr("Seam zones"), QgsProcessing.TypeVectorPolygon)
+            QgsProcessingParameterFeatureSink(OUTPUT, self.tr("Seam zones"), QgsProcessing.SourceType.TypeVectorPolygon)
         )
         self.addOutput(QgsProcessingOutputNumber("SEAM_AREA_KM2", self.tr("Seam area (km²)")))
         self.addOutput(QgsProcessingOutputNumber("UNCLAIMED_AREA_KM2", self.tr("Unclaimed seam area (km²)")))
