@@ -31,7 +31,7 @@ from .geometry import (
     seam_zones,
     union_all,
 )
-from .inputs import ReadResult, iter_features, read_features, source_crs
+from .inputs import ReadResult, flat_linear, iter_features, read_features, source_crs
 from .metrics import GapMetrics, measure_gaps
 
 POLYGON = QgsWkbTypes.GeometryType.PolygonGeometry
@@ -232,6 +232,7 @@ def stream_geometries(
     maybe_zm = (
         QgsWkbTypes.hasZ(layer_wkb)
         or QgsWkbTypes.hasM(layer_wkb)
+        or QgsWkbTypes.isCurvedType(layer_wkb)
         or QgsWkbTypes.flatType(layer_wkb) in (QgsWkbTypes.Type.Unknown, QgsWkbTypes.Type.GeometryCollection)
     )
     for n, feature in enumerate(iter_features(source, request)):
@@ -244,11 +245,8 @@ def stream_geometries(
             read.skipped_null += 1
             continue
         wkb = geom.wkbType() if maybe_zm else 0
-        if maybe_zm and (QgsWkbTypes.hasZ(wkb) or QgsWkbTypes.hasM(wkb)):
-            abstract = geom.constGet().clone()
-            abstract.dropZValue()
-            abstract.dropMValue()
-            geom = QgsGeometry(abstract)
+        if maybe_zm and (QgsWkbTypes.hasZ(wkb) or QgsWkbTypes.hasM(wkb) or QgsWkbTypes.isCurvedType(wkb)):
+            geom = flat_linear(geom)
         if transform is not None:
             try:
                 geom.transform(transform)

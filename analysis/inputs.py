@@ -73,6 +73,19 @@ def iter_features(source, request: Optional[QgsFeatureRequest] = None):
     return source.getFeatures(request)
 
 
+def flat_linear(geom: QgsGeometry) -> QgsGeometry:
+    """``geom`` in 2D and with straight segments only: Z and M dropped, circular arcs (CurvePolygon,
+    CompoundCurve, CircularString, MultiSurface…) replaced by their linear approximation (QGIS's
+    default tolerance), so that every computation downstream sees Polygons, LineStrings and Points."""
+    wkb = geom.wkbType()
+    if not (QgsWkbTypes.hasZ(wkb) or QgsWkbTypes.hasM(wkb) or QgsWkbTypes.isCurvedType(wkb)):
+        return geom
+    abstract = geom.constGet().segmentize() if QgsWkbTypes.isCurvedType(wkb) else geom.constGet().clone()
+    abstract.dropZValue()
+    abstract.dropMValue()
+    return QgsGeometry(abstract)  # takes ownership of the new abstract geometry
+
+
 def source_crs(source) -> QgsCoordinateReferenceSystem:
     """The CRS of a QgsFeatureSource or QgsVectorLayer."""
     return source.sourceCrs() if hasattr(source, "sourceCrs") else source.crs()
@@ -89,7 +102,7 @@ def read_features(
 ) -> ReadResult:
     """Features of ``source`` with geometries transformed to ``target_crs``.
 
-    Invalid geometries are repaired; null and empty ones are skipped. With
+    Invalid geometries are repaired; null and empty ones are skipped; curves are made linear. With
     ``geometry_type`` (a ``QgsWkbTypes.GeometryType``), parts of another type left by
     ``makeValid`` (e.g. lines from a collapsed polygon) are dropped, and a feature with
     nothing left is skipped. Z and M values are dropped: all computation is 2D.
@@ -110,12 +123,7 @@ def read_features(
         if geom is None or geom.isNull() or geom.isEmpty():
             result.skipped_null += 1
             continue
-        geom = QgsGeometry(geom)
-        if QgsWkbTypes.hasZ(geom.wkbType()) or QgsWkbTypes.hasM(geom.wkbType()):
-            abstract = geom.constGet().clone()
-            abstract.dropZValue()
-            abstract.dropMValue()
-            geom = QgsGeometry(abstract)
+        geom = flat_linear(QgsGeometry(geom))
         if transform is not None:
             try:
                 geom.transform(transform)

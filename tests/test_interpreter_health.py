@@ -17,6 +17,7 @@ import sys
 
 import pytest
 
+import border_gaps
 from bg_testing.algorithm_inputs import registered_algorithms
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -27,6 +28,7 @@ def run_health(alg_id, folder, timeout=300):
     env = dict(os.environ)
     env["QT_QPA_PLATFORM"] = "offscreen"
     env["PYTHONFAULTHANDLER"] = "1"
+    env["PYTHONPATH"] = os.path.dirname(os.path.dirname(os.path.abspath(border_gaps.__file__)))
     proc = subprocess.run(
         [sys.executable, "-P", RUNNER, alg_id, str(folder)],
         env=env,

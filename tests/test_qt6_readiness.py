@@ -39,7 +39,7 @@ def test_shipped_code_is_qt6_ready(qt6_check, bindings):
 
 
 SAMPLE = textwrap.dedent(
-    '''
+    """
     from PyQt5.QtWidgets import QDialog
     from qgis.core import Qgis, QgsCoordinateTransform, QgsFeatureSink, QgsProcessing, QgsProcessingAlgorithm
     from qgis.PyQt.QtCore import Qt
@@ -73,7 +73,7 @@ SAMPLE = textwrap.dedent(
 
     def show(dialog):
         return dialog.exec_()
-    '''
+    """
 )
 
 
