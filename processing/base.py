@@ -8,7 +8,6 @@ from typing import List, Optional, Tuple
 
 from qgis.core import (
     QgsDataSourceUri,
-    QgsField,
     QgsFields,
     QgsMapLayer,
     QgsProcessing,
@@ -28,6 +27,7 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QCoreApplication, QUrl
 from qgis.PyQt.QtGui import QIcon
 
+from ..analysis.compat import new_field
 from ..analysis.errors import BorderGapsError
 from ..analysis.geometry import MAX_DISTANCE_M
 from ..layers import catalogue
@@ -70,10 +70,11 @@ def with_help(param, text: str, advanced: bool = False):
 
 
 def fields_of(*spec) -> QgsFields:
-    """QgsFields from (name, QVariant type) pairs: the output schema of an algorithm."""
+    """QgsFields from (name, QVariant type) pairs: the output schema of an algorithm (typed for
+    the running QGIS: analysis.compat.new_field)."""
     fields = QgsFields()
     for name, kind in spec:
-        fields.append(QgsField(name, kind))
+        fields.append(new_field(name, kind))
     return fields
 
 
@@ -389,6 +390,8 @@ class BorderGapsAlgorithm(QgsProcessingAlgorithm):
             for definition in self.parameterDefinitions():
                 if definition.isDestination():
                     continue
+                if definition.type() == "multilayer" and definition.layerType() == QgsProcessing.SourceType.TypeFile:
+                    continue  # a list of files the algorithm reads itself: never opened as layers
                 for method in _LOADERS.get(definition.type(), ()):
                     cache[(method, definition.name())] = getattr(QgsProcessingAlgorithm, method)(
                         self, parameters, definition.name(), context
