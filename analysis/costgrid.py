@@ -12,6 +12,7 @@ import numpy as np
 from qgis.core import QgsGeometry, QgsPointXY, QgsRectangle
 
 from .errors import BorderGapsError
+from .memory import require as require_memory
 
 try:  # optional on QGIS for Windows: the algorithms say what to install (STYLE.md)
     from skimage.graph import MCP_Geometric
@@ -153,6 +154,13 @@ def plan_grid(
             f"{math.ceil(needed):,} m here), a smaller MARGIN or EXTENT, or {smaller_area_hint}; "
             "raise MAX_CELLS only if this computer has the memory."
         )
+    # MAX_CELLS can be raised past what the computer has: refuse before numpy allocates (or the
+    # system kills QGIS for taking it)
+    require_memory(
+        grid.cells * BYTES_PER_CELL,
+        f"The cost grid of {grid.cols:,} × {grid.rows:,} cells of {grid.cell:g} m",
+        f"Use a larger CELL_SIZE, a smaller MARGIN or EXTENT, or {smaller_area_hint}.",
+    )
     return grid
 
 

@@ -22,7 +22,7 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QDate, QDateTime, QMetaType, QTime
 
 from ..analysis.errors import BorderGapsError
-from ..analysis.geometry import to_crs
+from ..analysis.geometry import POLYGON_TYPE, output_geometry
 from ..analysis.timeline import DEFAULT_FIELDS, analyse_timeline, unwatched_fields
 from .base import fields_of
 from .gapzones import (
@@ -293,9 +293,8 @@ class GapTimelineAlgorithm(GapZonesAlgorithm):
         crs_out = source.sourceCrs()
 
         def out_geometry(geom):
-            out = to_crs(geom, analysis.crs, crs_out, context.transformContext())
-            out.convertToMultiType()
-            return out
+            # valid for GEOS in the output CRS, multi-part; None when nothing is left (not written)
+            return output_geometry(geom, analysis.crs, crs_out, context.transformContext(), POLYGON_TYPE)
 
         slice_fields = fields_of(
             ("slice_id", QMetaType.Type.Int),
@@ -312,8 +311,11 @@ class GapTimelineAlgorithm(GapZonesAlgorithm):
             for gap_id, (geom, m) in enumerate(zip(result.gaps, result.metrics), start=1):
                 if feedback.isCanceled():
                     break
+                out = out_geometry(geom)
+                if out is None:  # nothing to draw: never an empty feature
+                    continue
                 feature = QgsFeature(by_time_fields)
-                feature.setGeometry(out_geometry(geom))
+                feature.setGeometry(out)
                 feature.setAttributes([k, start, end, result.slice.label] + _gap_values(gap_id, m))
                 sink.addFeature(feature, QgsFeatureSink.Flag.FastInsert)
             areas = [g.area() for g in result.gaps]
@@ -344,8 +346,11 @@ class GapTimelineAlgorithm(GapZonesAlgorithm):
             if feedback.isCanceled():
                 break
             hours, windows = unwatched_fields(mask)
+            out = out_geometry(geom)
+            if out is None:  # nothing to draw: never an empty feature
+                continue
             feature = QgsFeature(hours_fields)
-            feature.setGeometry(out_geometry(geom))
+            feature.setGeometry(out)
             feature.setAttributes([part_id, hours, round(24.0 - hours, 4), windows, geom.area() / 1e6])
             sink_hours.addFeature(feature, QgsFeatureSink.Flag.FastInsert)
 
@@ -354,8 +359,11 @@ class GapTimelineAlgorithm(GapZonesAlgorithm):
         for gap_id, (geom, m) in enumerate(zip(analysis.always, analysis.always_metrics), start=1):
             if feedback.isCanceled():
                 break
+            out = out_geometry(geom)
+            if out is None:  # nothing to draw: never an empty feature
+                continue
             feature = QgsFeature(always_fields)
-            feature.setGeometry(out_geometry(geom))
+            feature.setGeometry(out)
             feature.setAttributes(_gap_values(gap_id, m))
             sink_always.addFeature(feature, QgsFeatureSink.Flag.FastInsert)
 
