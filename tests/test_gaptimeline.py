@@ -7,6 +7,7 @@ import math
 import numpy as np
 import pytest
 from qgis.core import (
+    Qgis,
     QgsDateTimeRange,
     QgsFeatureRequest,
     QgsProcessingException,
@@ -239,22 +240,84 @@ def test_the_temporal_controller_shows_one_slice(tmp_path, bordergaps_provider):
     set_temporal(vl, "slice_start", "slice_end")
     props = vl.temporalProperties()
     assert props.isActive()
+    assert props.mode() == Qgis.VectorTemporalMode.FeatureDateTimeStartAndEndFromExpressions
+    assert props.startExpression() == 'to_datetime("slice_start")'
+    assert props.endExpression() == 'to_datetime("slice_end")'
     assert props.startField() == "slice_start" and props.endField() == "slice_end"
-    context = QgsVectorLayerTemporalContext()
-    context.setLayer(vl)
+    assert props.limitMode() == Qgis.VectorTemporalLimitMode.IncludeBeginExcludeEnd
     frame = QgsDateTimeRange(QDateTime(DAY, QTime(20, 0)), QDateTime(DAY, QTime(21, 0)), True, False)
-    shown = list(vl.getFeatures(QgsFeatureRequest().setFilterExpression(props.createFilterString(context, frame))))
+    shown = list(vl.getFeatures(QgsFeatureRequest().setFilterExpression(temporal_filter(vl, frame))))
     assert [f["slice_id"] for f in shown] == [21]
     assert shown[0]["slice_start"] == QDateTime(DAY, QTime(20, 0))
     assert props.isVisibleInTemporalRange(frame)
     noon = QgsDateTimeRange(QDateTime(DAY, QTime(12, 0)), QDateTime(DAY, QTime(13, 0)), True, False)
-    assert list(vl.getFeatures(QgsFeatureRequest().setFilterExpression(props.createFilterString(context, noon)))) == []
+    assert list(vl.getFeatures(QgsFeatureRequest().setFilterExpression(temporal_filter(vl, noon)))) == []
+    # every hour of the day, as the controller steps through it: the gap (18:00–06:00) of that
+    # hour only, never the neighbouring slice that starts where the frame ends
+    assert hourly_frames(vl) == [[h + 1] if h < 6 or h >= 18 else [] for h in range(24)]
     # the bundled style carries the same temporal settings, for layers styled without this code
     styled = QgsVectorLayer(result["GAPS_BY_TIME"], "styled", "ogr")
     from border_gaps.processing.seamzones import STYLES
 
     styled.loadNamedStyle(f"{STYLES}/gaps_by_time.qml")
     assert styled.temporalProperties().isActive() and styled.temporalProperties().endField() == "slice_end"
+    assert styled.temporalProperties().startExpression() == 'to_datetime("slice_start")'
+    assert hourly_frames(styled) == hourly_frames(vl)
+
+
+def temporal_filter(vl, frame):
+    context = QgsVectorLayerTemporalContext()
+    context.setLayer(vl)
+    return vl.temporalProperties().createFilterString(context, frame)
+
+
+def hourly_frames(vl):
+    """The slice_id of the features the provider returns for each frame [h:00, h+1:00) of DAY."""
+    shown = []
+    for h in range(24):
+        start = QDateTime(DAY, QTime(0, 0)).addSecs(3600 * h)
+        frame = QgsDateTimeRange(start, start.addSecs(3600), True, False)
+        shown.append(
+            sorted(
+                f["slice_id"]
+                for f in vl.getFeatures(QgsFeatureRequest().setFilterExpression(temporal_filter(vl, frame)))
+            )
+        )
+    return shown
+
+
+@pytest.mark.parametrize("stored", ["yyyy-MM-ddTHH:mm:ss", "yyyy-MM-ddTHH:mm:ss.zzz"])
+def test_one_slice_per_frame_however_the_geopackage_stores_datetimes(tmp_path, bordergaps_provider, stored):
+    """GeoPackage datetimes are text: GDAL 3.13 writes '2026-03-01T21:00:00', older GDAL
+    '2026-03-01T21:00:00.000'. A filter compiled to SQL compares that text with QGIS's literal
+    ('…T21:00:00.000'), so with the first form the slice starting at 21:00 passed
+    slice_start < 21:00 (QGIS 3.44 showed two slices at once). Both forms must give one slice."""
+    import sqlite3
+
+    from osgeo import gdal
+
+    from border_gaps.processing.gaptimeline import set_temporal
+
+    result = run("bordergaps:gaptimeline", params(strip_control(), tmp_path))  # no coverage: a gap every hour
+    path = result["GAPS_BY_TIME"]
+    vl = QgsVectorLayer(path, "by time", "ogr")
+    table_name = vl.dataProvider().uri().param("layerName") or "by_time"
+    rows = [(f["slice_id"], f["slice_start"], f["slice_end"]) for f in vl.getFeatures()]
+    del vl
+    data = gdal.OpenEx(path, gdal.OF_VECTOR | gdal.OF_UPDATE)  # GDAL's SQLite has the GPKG triggers' functions
+    for sid, start, end in rows:
+        data.ExecuteSQL(
+            f"UPDATE \"{table_name}\" SET slice_start = '{start.toString(stored)}', "
+            f"slice_end = '{end.toString(stored)}' WHERE slice_id = {sid}"
+        )
+    data = None
+    with sqlite3.connect(path) as db:
+        text = db.execute(f'select slice_start from "{table_name}" where slice_id = 22').fetchone()[0]
+    assert text == QDateTime(DAY, QTime(21, 0)).toString(stored)
+    vl = QgsVectorLayer(path, "by time", "ogr")
+    assert vl.getFeature(1)["slice_start"].isValid()
+    set_temporal(vl, "slice_start", "slice_end")
+    assert hourly_frames(vl) == [[h + 1] for h in range(24)]
 
 
 def test_last_slice_ends_at_midnight_of_the_next_day(tmp_path, bordergaps_provider):
