@@ -3,6 +3,7 @@ cases), every slice against a gapzones run, the temporal controller, bad schedul
 
 import csv
 import math
+import re
 
 import numpy as np
 import pytest
@@ -10,6 +11,7 @@ from qgis.core import (
     Qgis,
     QgsDateTimeRange,
     QgsFeatureRequest,
+    QgsGeometry,
     QgsProcessingException,
     QgsVectorLayer,
     QgsVectorLayerTemporalContext,
@@ -379,3 +381,67 @@ def test_times_and_windows_parse_as_documented():
     assert schedule.parse_sensor("Thermal") == "night" and schedule.parse_sensor(None) == "any"
     with pytest.raises(BorderGapsError):
         schedule.day_slices(0)
+
+
+@pytest.mark.parametrize("tile_pieces", [7, 40])
+def test_a_tiled_arrangement_gives_the_gaps_of_an_untiled_one(qgis_app, tile_pieces):
+    """The arrangement is built in tiles (ARRANGEMENT_TILE_PIECES coverage pieces each); faces either
+    side of a cut are joined across it. Cut into many tiles, every slice's gaps, the unwatched parts
+    and the never-watched land must be those of the arrangement built in one piece."""
+    from border_gaps.analysis.timeline import analyse_timeline
+
+    control, coverage = strip_scenario(160, seed=5)
+    rng = np.random.default_rng(4)
+    rows = []
+    for feature in coverage.getFeatures():
+        start = int(rng.integers(0, 24))
+        rows.append(
+            (
+                feature.geometry(),
+                {
+                    "active_from": f"{start:02d}:00",
+                    "active_to": f"{(start + int(rng.choice([4, 8, 12, 16]))) % 24:02d}:30",
+                    "sensor": str(rng.choice(["day", "night", "any"])),
+                },
+            )
+        )
+    timed = layer("Polygon", "coverage", rows, fields={"active_from": str, "active_to": str, "sensor": str})
+
+    logs = {}
+
+    def analyse(pieces):
+        logs[pieces] = lines = []
+        return analyse_timeline(
+            control,
+            "control",
+            "force",
+            ["Peshmerga"],
+            ["ISF"],
+            3000.0,
+            [(timed, "coverage")],
+            log=lines.append,
+            tile_pieces=pieces,
+        )
+
+    whole, tiled = analyse(10_000), analyse(tile_pieces)
+    tiles = [int(re.search(r"in (\d+) tile", " ".join(logs[p])).group(1)) for p in (10_000, tile_pieces)]
+    assert tiles[0] == 1 and tiles[1] > 1, tiles
+    assert len(whole.slices) == len(tiled.slices) == 24
+    for one, other in zip(whole.slices, tiled.slices):
+        assert len(one.gaps) == len(other.gaps), one.slice
+        assert sorted(g.area() for g in other.gaps) == pytest.approx(sorted(g.area() for g in one.gaps), rel=1e-9)
+        assert all(g.isGeosValid() for g in other.gaps)
+        # the same land: nothing of one slice's gaps lies outside the other's
+        union = QgsGeometry.unaryUnion(one.gaps)
+        assert QgsGeometry.unaryUnion(other.gaps).symDifference(union).area() <= 1e-6 * max(union.area(), 1.0)
+    assert sum(g.area() for g, _ in tiled.unwatched) == pytest.approx(
+        sum(g.area() for g, _ in whole.unwatched), rel=1e-9
+    )
+    by_hours = {}
+    for g, mask in whole.unwatched:
+        by_hours[int(mask.sum())] = by_hours.get(int(mask.sum()), 0.0) + g.area()
+    for g, mask in tiled.unwatched:
+        by_hours[int(mask.sum())] -= g.area()
+    assert all(abs(v) <= 1e-3 for v in by_hours.values()), by_hours
+    assert sorted(g.area() for g in tiled.always) == pytest.approx(sorted(g.area() for g in whole.always), rel=1e-9)
+    assert tiled.faces >= whole.faces  # the cuts only add faces
