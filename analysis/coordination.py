@@ -464,22 +464,22 @@ class _Rounds:
                     wanted[k].append(g)
                     break
             for k in sorted(wanted, key=self._order):
-                self._search(k, [g for g in wanted[k] if self._candidate(g, k)], pending)
+                self._search(k, [g for g in sorted(pending) if self._candidate(g, k)])
                 if is_canceled():
                     return {}
             progress(1 - len(pending) / total)
         return {g: (s.best[0], s.best[2]) for g, s in self.state.items() if s.best[2] >= 0}
 
-    def _search(self, k: int, asked: List[int], pending: set) -> None:
-        """One search from candidate ``k`` alone, stopped once the key cells (hull vertices and
-        nearest-post worst point) of the gaps that ``asked`` for it are reached, and its worst
-        time offered on each of those, and on any other gap it is a candidate for that the search
-        happened to settle (see the class)."""
+    def _search(self, k: int, gaps: List[int]) -> None:
+        """One search from candidate ``k`` alone for the pending ``gaps`` it is a candidate for,
+        bounded by the worst answer any of them can have and stopped once the key cells (hull
+        vertices and nearest-post worst point) of all of them are reached; its worst time is
+        offered on each gap that search settles, and it goes on (a new run with more ends) only
+        for the gaps with points still in doubt (see the class)."""
+        if not gaps:  # an earlier search of this round left it no gap to answer for
+            return
         grid = self.grid
-        others = [g for g in sorted(pending) if g not in asked and self._candidate(g, k)]
-        gaps = list(asked)
         post = self.posts[self.ids[k]]
-        origin = (post.x, post.y)
         start = grid.cell_of(post.x, post.y)
         ends = set()
         for g in gaps:
@@ -498,36 +498,59 @@ class _Rounds:
             stop = min(float(cumulative[cells].max()) * grid.cell, limit)
             certain = stop * (1 + 1e-9) + 1e-6
             again = []
-            # the gaps that did not ask are given, once, what this search already knows
-            for g in gaps + others:
-                pts, state = self.points[g], self.state[g]
-                raw = cumulative[pts.cells] * grid.cell
-                base = self.offsets[k] + pts.offset
-                # tentative times beyond the stop are real paths too: an upper bound
-                upper = refined_worst(grid, self.cost, post, pts.xy, raw + base, pts.vertices)
-                unknown = np.flatnonzero(raw > certain)
-                if len(unknown):
-                    floor = stop + base[unknown]  # the grid time there is at least this
-                    uncertain = unknown[costgrid.straight_costs(grid, self.cost, origin, pts.xy[unknown]) > floor]
-                else:
-                    uncertain = unknown
-                if not len(uncertain):  # elsewhere the straight line is cheaper than any grid path
-                    self._offer(g, k, upper)
-                    continue
-                values = raw + base
-                values[uncertain] = 0.0
-                lower = max(
-                    refined_worst(grid, self.cost, post, pts.xy, values, pts.vertices),
-                    float((stop + base[uncertain]).max()),
-                )
-                if upper <= lower * (1 + 1e-9) + 1e-6:
-                    self._offer(g, k, upper)
-                elif lower >= min(state.best[0], state.ceiling):
-                    state.bound.pop(k, None)  # worse than the answer can be: cannot answer
-                elif g in asked:
-                    again.append(g)  # search on until these points are reached too
-                    ends.update(pts.cells[uncertain].tolist())
-            gaps, others = again, []
+            for g in gaps:
+                doubt = self._settle_from(g, k, cumulative, stop, certain)
+                if doubt is not None:
+                    again.append(g)  # search on until the points in doubt are reached too
+                    ends.update(doubt.tolist())
+            gaps = again
+
+    def _settle_from(self, g: int, k: int, cumulative: np.ndarray, stop: float, certain: float) -> Optional[np.ndarray]:
+        """Offer candidate ``k`` on gap ``g`` from a search that stopped at cost ``stop``, or drop it
+        (None); when neither can be decided yet, the cells in doubt, which the search must reach."""
+        grid, pts, state = self.grid, self.points[g], self.state[g]
+        post = self.posts[self.ids[k]]
+        origin = (post.x, post.y)
+        target = min(state.best[0], state.ceiling)
+        raw = cumulative[pts.cells] * grid.cell
+        base = self.offsets[k] + pts.offset
+        values = raw + base  # inf where the search did not reach
+        unknown = raw > certain
+        # first the cheap bound: a point's time is at least the smaller of its grid time (at least
+        # the stop where unknown) and c_min × its distance
+        floor = np.where(unknown, stop + base, values)
+        distance = np.hypot(pts.xy[:, 0] - post.x, pts.xy[:, 1] - post.y)
+        if float(np.max(np.minimum(floor, self.c_min * distance))) > target * (1 + 1e-9) + 1e-6:
+            state.bound.pop(k, None)  # worse than the answer can be somewhere: cannot answer
+            return None
+        # then the straight lines to the key points (hull vertices, nearest-post worst point) only
+        key = sorted(set(range(pts.vertices)) | {int(np.argmax(state.values))})
+        straight_key = costgrid.straight_costs(grid, self.cost, origin, pts.xy[key])
+        if float(np.max(np.minimum(floor[key], straight_key))) > target * (1 + 1e-9) + 1e-6:
+            state.bound.pop(k, None)
+            return None
+        upper = refined_worst(grid, self.cost, post, pts.xy, values, pts.vertices)
+        unknown = np.flatnonzero(unknown)
+        uncertain = unknown
+        if len(unknown):
+            straight = costgrid.straight_costs(grid, self.cost, origin, pts.xy[unknown])
+            uncertain = unknown[straight > stop + base[unknown]]
+        if not len(uncertain):  # where the grid time is unknown the straight line is cheaper
+            self._offer(g, k, upper)
+            return None
+        known = values.copy()
+        known[uncertain] = 0.0
+        lower = max(
+            refined_worst(grid, self.cost, post, pts.xy, known, pts.vertices),
+            float((stop + base[uncertain]).max()),
+        )
+        if upper <= lower * (1 + 1e-9) + 1e-6:
+            self._offer(g, k, upper)
+            return None
+        if lower >= target:
+            state.bound.pop(k, None)
+            return None
+        return pts.cells[uncertain]
 
 
 def grid_answers(
