@@ -7,7 +7,6 @@ from qgis.core import (
     QgsFeature,
     QgsFeatureRequest,
     QgsFeatureSink,
-    QgsField,
     QgsFields,
     QgsGeometry,
     QgsPointXY,
@@ -28,10 +27,11 @@ from qgis.core import (
     QgsRectangle,
     QgsWkbTypes,
 )
-from qgis.PyQt.QtCore import QVariant
+from qgis.PyQt.QtCore import QMetaType
 
 from ..analysis import corridors
-from ..analysis.crs import WGS84, extent_in_wgs84, metric_crs_for
+from ..analysis.compat import new_field, null_rectangle
+from ..analysis.crs import WGS84, extent_in_wgs84, layer_extent, metric_crs_for
 from ..analysis.errors import BorderGapsError
 from ..analysis.inputs import read_features, source_crs
 from .base import BorderGapsAlgorithm, fields_of
@@ -106,7 +106,7 @@ class CorridorsAlgorithm(BorderGapsAlgorithm):
         add = self.add_parameter
 
         def number(name, label, default, minimum, help_text, integer=False, maximum=None):
-            kind = QgsProcessingParameterNumber.Integer if integer else QgsProcessingParameterNumber.Double
+            kind = QgsProcessingParameterNumber.Type.Integer if integer else QgsProcessingParameterNumber.Type.Double
             param = QgsProcessingParameterNumber(name, self.tr(label), kind, defaultValue=default, minValue=minimum)
             if maximum is not None:
                 param.setMaximum(maximum)
@@ -114,7 +114,7 @@ class CorridorsAlgorithm(BorderGapsAlgorithm):
 
         add(
             QgsProcessingParameterFeatureSource(
-                self.ORIGINS, self.tr("Origins (Syrian side)"), [QgsProcessing.TypeVectorPoint]
+                self.ORIGINS, self.tr("Origins (Syrian side)"), [QgsProcessing.SourceType.TypeVectorPoint]
             ),
             "Points where routes start: towns, crossings or staging areas on the Syrian side.",
         )
@@ -126,7 +126,7 @@ class CorridorsAlgorithm(BorderGapsAlgorithm):
         )
         add(
             QgsProcessingParameterFeatureSource(
-                self.DESTINATIONS, self.tr("Destinations (Iraqi side)"), [QgsProcessing.TypeVectorPoint]
+                self.DESTINATIONS, self.tr("Destinations (Iraqi side)"), [QgsProcessing.SourceType.TypeVectorPoint]
             ),
             "Points where routes end: villages and towns on the Iraqi side.",
         )
@@ -165,13 +165,13 @@ class CorridorsAlgorithm(BorderGapsAlgorithm):
         )
         add(
             QgsProcessingParameterMultipleLayers(
-                self.COVERAGE, self.tr("Coverage polygons"), QgsProcessing.TypeVectorPolygon, optional=True
+                self.COVERAGE, self.tr("Coverage polygons"), QgsProcessing.SourceType.TypeVectorPolygon, optional=True
             ),
             "Areas watched by posts, cameras, patrols or drones. See COVERAGE_MODE.",
         )
         add(
             QgsProcessingParameterFeatureSource(
-                self.POSTS, self.tr("Posts"), [QgsProcessing.TypeVectorPoint], optional=True
+                self.POSTS, self.tr("Posts"), [QgsProcessing.SourceType.TypeVectorPoint], optional=True
             ),
             "Observation posts; each covers a disc of its range (RANGE_FIELD or DEFAULT_RANGE).",
         )
@@ -180,7 +180,7 @@ class CorridorsAlgorithm(BorderGapsAlgorithm):
                 self.RANGE_FIELD,
                 self.tr("Post range field (m)"),
                 parentLayerParameterName=self.POSTS,
-                type=QgsProcessingParameterField.Numeric,
+                type=QgsProcessingParameterField.DataType.Numeric,
                 optional=True,
             ),
             "Numeric field of POSTS with each post's range in metres; empty values use DEFAULT_RANGE.",
@@ -206,7 +206,7 @@ class CorridorsAlgorithm(BorderGapsAlgorithm):
         )
         add(
             QgsProcessingParameterMultipleLayers(
-                self.ROADS, self.tr("Roads and tracks"), QgsProcessing.TypeVectorLine, optional=True
+                self.ROADS, self.tr("Roads and tracks"), QgsProcessing.SourceType.TypeVectorLine, optional=True
             ),
             "Lines along which moving is easier (roads, tracks, wadis used as conduits).",
         )
@@ -221,7 +221,7 @@ class CorridorsAlgorithm(BorderGapsAlgorithm):
         )
         add(
             QgsProcessingParameterFeatureSource(
-                self.GAPS, self.tr("Gap zones"), [QgsProcessing.TypeVectorPolygon], optional=True
+                self.GAPS, self.tr("Gap zones"), [QgsProcessing.SourceType.TypeVectorPolygon], optional=True
             ),
             "Unmonitored gap zones (output of Unmonitored gap zones): the km of each route inside them is "
             "reported (gaps_km), and GAP_FACTOR changes the cost inside them.",
@@ -235,14 +235,14 @@ class CorridorsAlgorithm(BorderGapsAlgorithm):
         )
         add(
             QgsProcessingParameterVectorLayer(
-                self.BORDER, self.tr("Border line"), [QgsProcessing.TypeVectorLine], optional=True
+                self.BORDER, self.tr("Border line"), [QgsProcessing.SourceType.TypeVectorLine], optional=True
             ),
             "The border the routes cross: gives each route's crossing point (cross_lon, cross_lat) and, "
             "without COUNTRIES, the side check. Empty: the bundled Iraq–Syria border, if it crosses the grid.",
         )
         add(
             QgsProcessingParameterVectorLayer(
-                self.COUNTRIES, self.tr("Countries"), [QgsProcessing.TypeVectorPolygon], optional=True
+                self.COUNTRIES, self.tr("Countries"), [QgsProcessing.SourceType.TypeVectorPolygon], optional=True
             ),
             "Country polygons (e.g. the bundled 'countries' layer) for checking that every origin lies in "
             "ORIGIN_COUNTRY and every destination in DESTINATION_COUNTRY.",
@@ -297,7 +297,7 @@ class CorridorsAlgorithm(BorderGapsAlgorithm):
             "(where routes gather trivially).",
         )
         add(
-            QgsProcessingParameterFeatureSink(self.ROUTES, self.tr("Routes"), QgsProcessing.TypeVectorLine),
+            QgsProcessingParameterFeatureSink(self.ROUTES, self.tr("Routes"), QgsProcessing.SourceType.TypeVectorLine),
             "The K cheapest routes per destination: origin, destination, rank, cost, length_km, gaps_km, "
             "coverage_km, cross_lon, cross_lat.",
         )
@@ -307,7 +307,7 @@ class CorridorsAlgorithm(BorderGapsAlgorithm):
         )
         add(
             QgsProcessingParameterFeatureSink(
-                self.PINCH_POINTS, self.tr("Pinch points"), QgsProcessing.TypeVectorPoint
+                self.PINCH_POINTS, self.tr("Pinch points"), QgsProcessing.SourceType.TypeVectorPoint
             ),
             "Cells most routes pass through, ranked (fields rank, routes): candidate sites for new posts.",
         )
@@ -477,8 +477,8 @@ class CorridorsAlgorithm(BorderGapsAlgorithm):
                 )
             if src.featureCount() == 0:
                 raise BorderGapsError(f"Layer {name} has no features: give at least one point.")
-        lonlat = extent_in_wgs84(origins_src.sourceExtent(), o_crs)
-        lonlat.combineExtentWith(extent_in_wgs84(destinations_src.sourceExtent(), d_crs))
+        lonlat = extent_in_wgs84(layer_extent(origins_src, "ORIGINS"), o_crs)
+        lonlat.combineExtentWith(extent_in_wgs84(layer_extent(destinations_src, "DESTINATIONS"), d_crs))
         metric = metric_crs_for(lonlat, WGS84)
         feedback.pushInfo(f"Computing in {metric.authid()} ({metric.description()}).")
         origins = self._points(
@@ -499,8 +499,7 @@ class CorridorsAlgorithm(BorderGapsAlgorithm):
         )
         if not origins or not destinations:
             raise BorderGapsError("ORIGINS and DESTINATIONS must each hold at least one point with a geometry.")
-        extent = QgsRectangle()
-        extent.setMinimal()
+        extent = null_rectangle()
         for _, _, x, y in origins + destinations:
             extent.combineExtentWith(x, y)
         limit = None
@@ -642,20 +641,20 @@ class CorridorsAlgorithm(BorderGapsAlgorithm):
         self, parameters, context, feedback, metric, grid, routes, origins, destinations, model, border, out_crs
     ):
         fields = fields_of(
-            ("origin", QVariant.String),
-            ("destination", QVariant.String),
-            ("origin_fid", QVariant.LongLong),
-            ("destination_fid", QVariant.LongLong),
-            ("rank", QVariant.Int),
-            ("cost", QVariant.Double),
-            ("length_km", QVariant.Double),
-            ("gaps_km", QVariant.Double),
-            ("coverage_km", QVariant.Double),
-            ("cross_lon", QVariant.Double),
-            ("cross_lat", QVariant.Double),
+            ("origin", QMetaType.Type.QString),
+            ("destination", QMetaType.Type.QString),
+            ("origin_fid", QMetaType.Type.LongLong),
+            ("destination_fid", QMetaType.Type.LongLong),
+            ("rank", QMetaType.Type.Int),
+            ("cost", QMetaType.Type.Double),
+            ("length_km", QMetaType.Type.Double),
+            ("gaps_km", QMetaType.Type.Double),
+            ("coverage_km", QMetaType.Type.Double),
+            ("cross_lon", QMetaType.Type.Double),
+            ("cross_lat", QMetaType.Type.Double),
         )
         sink, routes_id = self.parameterAsSink(
-            parameters, self.ROUTES, context, fields, QgsWkbTypes.LineString, out_crs
+            parameters, self.ROUTES, context, fields, QgsWkbTypes.Type.LineString, out_crs
         )
         if sink is None:
             raise QgsProcessingException(self.invalidSinkError(parameters, self.ROUTES))
@@ -694,7 +693,7 @@ class CorridorsAlgorithm(BorderGapsAlgorithm):
             out = QgsGeometry(line)
             out.transform(to_out)
             feature.setGeometry(out)
-            sink.addFeature(feature, QgsFeatureSink.FastInsert)
+            sink.addFeature(feature, QgsFeatureSink.Flag.FastInsert)
             feedback.setProgress(80 + 15 * n / max(1, len(routes)))
 
         density = corridors.route_density(grid, routes, feedback.isCanceled)
@@ -703,10 +702,10 @@ class CorridorsAlgorithm(BorderGapsAlgorithm):
         feedback.pushInfo(f"Density raster: {density_path} (most routes through one cell: {int(density.max())}).")
 
         pinch_fields = QgsFields()
-        pinch_fields.append(QgsField("rank", QVariant.Int))
-        pinch_fields.append(QgsField("routes", QVariant.Int))
+        pinch_fields.append(new_field("rank", QMetaType.Type.Int))
+        pinch_fields.append(new_field("routes", QMetaType.Type.Int))
         pinch_sink, pinch_id = self.parameterAsSink(
-            parameters, self.PINCH_POINTS, context, pinch_fields, QgsWkbTypes.Point, out_crs
+            parameters, self.PINCH_POINTS, context, pinch_fields, QgsWkbTypes.Type.Point, out_crs
         )
         if pinch_sink is None:
             raise QgsProcessingException(self.invalidSinkError(parameters, self.PINCH_POINTS))
@@ -724,7 +723,7 @@ class CorridorsAlgorithm(BorderGapsAlgorithm):
             point = QgsGeometry.fromPointXY(QgsPointXY(x, y))
             point.transform(to_out)
             feature.setGeometry(point)
-            pinch_sink.addFeature(feature, QgsFeatureSink.FastInsert)
+            pinch_sink.addFeature(feature, QgsFeatureSink.Flag.FastInsert)
         feedback.setProgress(100)
         return {
             self.ROUTES: routes_id,
@@ -740,8 +739,7 @@ class CorridorsAlgorithm(BorderGapsAlgorithm):
 def _sample_extent(layer, limit=1000):
     """Bounding box of the first ``limit`` geometries (a layer's own extent can be empty when its
     coordinates are impossible for its CRS, which is what the caller looks for)."""
-    box = QgsRectangle()
-    box.setMinimal()
+    box = null_rectangle()
     request = QgsFeatureRequest().setNoAttributes().setLimit(limit)
     for feature in layer.getFeatures(request):
         if feature.hasGeometry():
