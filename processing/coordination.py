@@ -25,9 +25,10 @@ from qgis.core import (
     QgsUnitTypes,
     QgsWkbTypes,
 )
-from qgis.PyQt.QtCore import QVariant
+from qgis.PyQt.QtCore import QMetaType
 
 from ..analysis import coordination, costgrid
+from ..analysis.compat import new_field
 from ..analysis.crs import metric_crs_for
 from ..analysis.errors import BorderGapsError
 from ..analysis.gaps import force_values
@@ -520,15 +521,15 @@ class CoordinationAlgorithm(BorderGapsAlgorithm):
                 fields.append(QgsField(f))
         has_gap_id = fields.lookupField("gap_id") >= 0
         if not has_gap_id:
-            fields.append(QgsField("gap_id", QVariant.LongLong))
+            fields.append(new_field("gap_id", QMetaType.Type.LongLong))
         for field in fields_of(
-            ("a_post", QVariant.String),
-            ("a_minutes", QVariant.Double),
-            ("b_post", QVariant.String),
-            ("b_minutes", QVariant.Double),
-            ("first_force", QVariant.String),
-            ("joint", QVariant.Bool),
-            ("orphan", QVariant.Bool),
+            ("a_post", QMetaType.Type.QString),
+            ("a_minutes", QMetaType.Type.Double),
+            ("b_post", QMetaType.Type.QString),
+            ("b_minutes", QMetaType.Type.Double),
+            ("first_force", QMetaType.Type.QString),
+            ("joint", QMetaType.Type.Bool),
+            ("orphan", QMetaType.Type.Bool),
         ):
             fields.append(field)
         sink, gaps_id = self._sink(
@@ -567,10 +568,10 @@ class CoordinationAlgorithm(BorderGapsAlgorithm):
         feedback.setProgress(93)
 
         area_fields = fields_of(
-            ("post", QVariant.String),
-            ("force", QVariant.String),
-            ("max_minutes", QVariant.Double),
-            ("area_km2", QVariant.Double),
+            ("post", QMetaType.Type.QString),
+            ("force", QMetaType.Type.QString),
+            ("max_minutes", QMetaType.Type.Double),
+            ("area_km2", QMetaType.Type.Double),
         )
         sink, areas_id = self._sink(
             parameters, self.RESPONSIBILITY, context, area_fields, QgsWkbTypes.Type.MultiPolygon, out_crs
@@ -584,7 +585,7 @@ class CoordinationAlgorithm(BorderGapsAlgorithm):
             )
 
         line_fields = fields_of(
-            ("post_a", QVariant.String), ("post_b", QVariant.String), ("length_km", QVariant.Double)
+            ("post_a", QMetaType.Type.QString), ("post_b", QMetaType.Type.QString), ("length_km", QMetaType.Type.Double)
         )
         sink, handover_id = self._sink(
             parameters, self.HANDOVER, context, line_fields, QgsWkbTypes.Type.MultiLineString, out_crs
@@ -596,12 +597,12 @@ class CoordinationAlgorithm(BorderGapsAlgorithm):
             self._add(sink, line_fields, geometry, attributes, to_out)
 
         link_fields = fields_of(
-            ("post_a", QVariant.String),
-            ("post_b", QVariant.String),
-            ("gaps", QVariant.Int),
-            ("gap_ids", QVariant.String),
-            ("gap_km2", QVariant.Double),
-            ("distance_km", QVariant.Double),
+            ("post_a", QMetaType.Type.QString),
+            ("post_b", QMetaType.Type.QString),
+            ("gaps", QMetaType.Type.Int),
+            ("gap_ids", QMetaType.Type.QString),
+            ("gap_km2", QMetaType.Type.Double),
+            ("distance_km", QMetaType.Type.Double),
         )
         sink, links_id = self._sink(parameters, self.LINKS, context, link_fields, QgsWkbTypes.Type.LineString, out_crs)
         gap_ids = [self._gap_label(f).split(" ", 1)[1] for f in gap_features]
