@@ -587,7 +587,7 @@ BAND_REACH = 4  # cells: how far the nearest post of a force is looked for aroun
 
 
 def _refine_band(
-    grid: Grid, cost: np.ndarray, posts: Sequence[Post], fields: Sequence[ForceField]
+    grid: Grid, cost: np.ndarray, posts: Sequence[Post], order: Sequence[int], fields: Sequence[ForceField]
 ) -> Tuple[List[np.ndarray], List[np.ndarray]]:
     """Both sides' times and nearest posts (flat copies), refined near the handover.
 
@@ -596,7 +596,8 @@ def _refine_band(
     line from any post of that side nearest within BAND_REACH cells (the grid's boundaries
     between posts of one force follow 8-connected times, a few cells off the straight-line
     ones), and its nearest post the one that gives it. The handover line then follows true times
-    on open ground, also where it passes from one pair of posts to the next.
+    on open ground, also where it passes from one pair of posts to the next. Equal times go to
+    the post earlier in ``order`` (canonical_order), so the result does not depend on the layer's.
     """
     a, b = fields[0].metres, fields[1].metres
     flat_cost = cost.ravel()
@@ -612,6 +613,8 @@ def _refine_band(
     rows, cols = band // grid.cols, band % grid.cols
     xy = grid.xy_of(rows, cols)
     reach = range(-BAND_REACH, BAND_REACH + 1)
+    rank = np.empty(len(posts), dtype=np.int64)
+    rank[list(order)] = np.arange(len(order))
     for s in SIDES:
         # every (band cell, post nearest somewhere around it) pair, once
         around = [
@@ -629,9 +632,9 @@ def _refine_band(
         straight = costgrid.segment_costs(grid, cost, starts, xy[which])
         own = post == labels[s][band][which]
         straight[own] = np.minimum(straight[own], times[s][band][which][own])
-        # the cheapest per cell: sort by (cell, time) and take each cell's first
-        order = np.lexsort((straight, which))
-        first = order[np.r_[True, which[order][1:] != which[order][:-1]]]
+        # the cheapest per cell: sort by (cell, time, canonical rank) and take each cell's first
+        by = np.lexsort((rank[post], straight, which))
+        first = by[np.r_[True, which[by][1:] != which[by][:-1]]]
         cells = band[which[first]]
         better = straight[first] < times[s][cells]
         times[s][cells[better]] = straight[first][better]
@@ -690,7 +693,7 @@ def grid_areas(
     nearest post, polygonised and clipped to ``study``; farthest time refined as in
     refined_worst) and the handover lines (the zero line of the two sides' refined times)."""
     speed = metres_per_minute(speed_kmh)
-    times, nearest_post = _refine_band(grid, cost, posts, fields)
+    times, nearest_post = _refine_band(grid, cost, posts, order, fields)
     if is_canceled():
         return [], []
     with np.errstate(invalid="ignore"):

@@ -9,6 +9,7 @@ import math
 import numpy as np
 import pytest
 from qgis.core import (
+    NULL,
     QgsCoordinateReferenceSystem,
     QgsCoordinateTransform,
     QgsFeature,
@@ -78,6 +79,13 @@ def run(bordergaps_provider):
     return _run
 
 
+def assert_valid(out):
+    """Every output geometry, polygons, lines and all, is GEOS-valid and not empty."""
+    for key, features in out.items():
+        for f in features:
+            assert not f.geometry().isEmpty() and f.geometry().isGeosValid(), (key, f.attributes())
+
+
 def at(feature):
     """A feature's geometry back in scene metres."""
     geom = QgsGeometry(feature.geometry())
@@ -118,8 +126,7 @@ def test_two_posts_and_a_gap_midway_hand_solved(run):
     assert link["gap_km2"] == pytest.approx(4.0) and link["distance_km"] == pytest.approx(10.0)
     assert results["JOINT_GAPS"] == 1 and results["ORPHAN_GAPS"] == 0 and results["LINK_COUNT"] == 1
     assert results["WORST_MINUTES"] == pytest.approx(worst, abs=0.005)
-    for features in out.values():
-        assert all(f.geometry().isGeosValid() and not f.geometry().isEmpty() for f in features)
+    assert_valid(out)
 
 
 def test_a_gap_beyond_the_maximum_response_time_is_orphan(run):
@@ -135,6 +142,7 @@ def test_a_gap_beyond_the_maximum_response_time_is_orphan(run):
     assert row["orphan"] and not row["joint"] and row["first_force"] == "ISF"
     assert results["ORPHAN_GAPS"] == 1 and results["ORPHAN_KM2"] == pytest.approx(4.0)
     assert results["LINK_COUNT"] == 0  # no handover line crosses the gap, and it is nobody's within 60 min
+    assert_valid(out)
     _, out, _ = run(GAPS=gaps_layer([gap]), POSTS=posts_layer(posts), STUDY_AREA=study, MAX_RESPONSE_MIN=90)
     (row,) = out["GAP_RESPONSE"]
     assert not row["orphan"] and not row["joint"]  # B within 90 min, A not
@@ -199,6 +207,8 @@ def test_a_road_halves_the_time_along_it(run, tmp_path):
     # along the road at twice the speed: half, within a cell's time (0.4 min)
     assert on_road == pytest.approx(off_road / 2, abs=0.4)
     assert any("road line(s) at 30 km/h" in line for line in feedback.infos)
+    assert_valid(plain)
+    assert_valid(fast)
 
 
 def test_grid_agrees_with_straight_lines_within_a_cell_on_open_ground(run, tmp_path):
@@ -238,6 +248,8 @@ def test_grid_agrees_with_straight_lines_within_a_cell_on_open_ground(run, tmp_p
     assert sum(grid_areas.values()) == pytest.approx(400.0, abs=1e-6)  # a partition of the 20 × 20 km
     for post, km2 in exact_areas.items():
         assert grid_areas[post] == pytest.approx(km2, rel=0.05)
+    assert_valid(exact)
+    assert_valid(grid)
 
 
 def test_the_grid_minimax_equals_one_search_per_post():
@@ -275,6 +287,35 @@ def test_the_grid_minimax_equals_one_search_per_post():
             assert answer.post[side] == best
             assert answer.minutes[side] * M_PER_MIN == pytest.approx(worst[best, g], rel=1e-9)
     assert searches < len(gaps) * len(posts)  # far fewer single-post evaluations than pairs
+
+
+def test_grid_results_do_not_depend_on_post_order():
+    """Over a grid with roads: the answers, areas, handover lines and links of the posts in any
+    order are the same (ties go by canonical_order, never by the layer's order)."""
+    rng = np.random.default_rng(21)
+    box = QgsRectangle(0, 0, 16_000, 12_000)
+    grid = costgrid.plan_grid(box, 100.0, 0.0)
+    roads = [QgsGeometry.fromPolylineXY([QgsPointXY(*rng.uniform((0, 0), (16_000, 12_000))) for _ in range(3)])]
+    cost = costgrid.cost_surface(grid, costgrid.CostModel(roads=roads * 3, road_factor=0.3))
+    posts = [coordination.Post(f"p{i:02d}", "f", i % 2, *rng.uniform((500, 500), (15_500, 11_500))) for i in range(10)]
+    gaps = [
+        QgsGeometry.fromWkt(rectangle(x, y, x + w, y + h))
+        for x, y, w, h in rng.uniform((1_000, 1_000, 300, 300), (13_000, 9_000, 2_000, 2_000), (8, 4))
+    ]
+    study = QgsGeometry.fromRect(box)
+
+    def summary(ps):
+        result = coordination.coordinate(gaps, ps, study, 15.0, 60.0, grid, cost)
+        answers = [[(ps[a.post[s]].label, round(a.minutes[s], 9)) for s in (0, 1)] for a in result.answers]
+        areas = sorted((ps[a.post].label, round(a.geometry.area(), 3)) for a in result.areas)
+        lines = sorted((ps[h.post_a].label, ps[h.post_b].label, round(h.geometry.length(), 3)) for h in result.handover)
+        links = sorted((ps[k.post_a].label, ps[k.post_b].label, tuple(k.gaps)) for k in result.links)
+        return answers, areas, lines, links
+
+    first = summary(posts)
+    assert len(first[1]) == len(posts) and first[2] and first[3]  # every post has an area; lines and links exist
+    assert summary(posts[::-1]) == first
+    assert summary([posts[i] for i in rng.permutation(len(posts))]) == first
 
 
 # --- invariants ------------------------------------------------------------------------------------
@@ -316,6 +357,7 @@ def test_results_do_not_depend_on_post_order_or_input_crs(run):
     for a, b in zip(_answers(first), _answers(lonlat)):
         assert a[:2] == b[:2] and a[3] == b[3]
         assert b[2] == pytest.approx(a[2], rel=1e-3, abs=0.011) and b[4] == pytest.approx(a[4], rel=1e-3, abs=0.011)
+    assert_valid(lonlat)
 
 
 def test_areas_partition_the_study_area_and_touch_only_along_the_handover(run):
@@ -339,6 +381,7 @@ def test_areas_partition_the_study_area_and_touch_only_along_the_handover(run):
         a = next(g.geometry() for g in out["RESPONSIBILITY"] if g["post"] == f["post_a"])
         b = next(g.geometry() for g in out["RESPONSIBILITY"] if g["post"] == f["post_b"])
         assert a.buffer(0.01, 4).contains(f.geometry()) and b.buffer(0.01, 4).contains(f.geometry())
+    assert_valid(out)
 
 
 # --- bad inputs -------------------------------------------------------------------------------------
@@ -358,12 +401,32 @@ def test_posts_outside_the_study_area_are_skipped_by_name(run):
     _, out, feedback = run(GAPS=gaps_layer([MIDDLE_GAP]), POSTS=posts, STUDY_AREA=study)
     assert any("'Far outpost'" in w and "outside the study area" in w for w in feedback.warnings)
     assert {f["post"] for f in out["RESPONSIBILITY"]} == {"Tower A", "Checkpoint B"}
+    assert_valid(out)
+
+
+def test_gaps_outside_the_study_area_get_no_answer_and_are_named(run):
+    study = layer("Polygon", [rectangle(-2_000, -5_000, 12_000, 5_000)], "study")
+    far = rectangle(30_000, 0, 31_000, 1_000)
+    results, out, feedback = run(GAPS=gaps_layer([MIDDLE_GAP, far]), POSTS=posts_layer(TWO_POSTS), STUDY_AREA=study)
+    assert any("'gap 2'" in w and "outside the study area" in w for w in feedback.warnings), feedback.warnings
+    inside, outside = sorted(out["GAP_RESPONSE"], key=lambda f: f["gap_id"])
+    assert (inside["a_post"], inside["b_post"]) == ("Tower A", "Checkpoint B")
+    assert all(outside[key] in (None, NULL) for key in ("a_post", "a_minutes", "b_post", "b_minutes", "orphan"))
+    assert results["ORPHAN_GAPS"] == 0 and results["JOINT_GAPS"] == 1  # the gap left out is neither
+    assert_valid(out)
 
 
 @pytest.mark.parametrize("speed", [0, -5])
 def test_a_non_positive_speed_is_refused(run, speed):
     with pytest.raises(QgsProcessingException, match="SPEED_KMH"):
         run(GAPS=gaps_layer([MIDDLE_GAP]), POSTS=posts_layer(TWO_POSTS), SPEED_KMH=speed)
+
+
+@pytest.mark.parametrize("speed", [0, -30])
+def test_a_non_positive_road_speed_is_refused(run, speed):
+    road = layer("LineString", ["LINESTRING(-1000 0, 12000 0)"], "roads")
+    with pytest.raises(QgsProcessingException, match="ROAD_SPEED_KMH"):
+        run(GAPS=gaps_layer([MIDDLE_GAP]), POSTS=posts_layer(TWO_POSTS), ROADS=[road], ROAD_SPEED_KMH=speed)
 
 
 def test_a_misspelt_force_field_and_posts_as_gaps_are_refused(run):
