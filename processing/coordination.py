@@ -165,7 +165,8 @@ class CoordinationAlgorithm(BorderGapsAlgorithm):
             "A GDAL elevation raster in metres: slope slows movement (time × exp(3.5 × slope), as in "
             "Crossing corridors). Cells it does not cover count as flat.",
         )
-        cell = QgsProcessingParameterDistance(self.CELL_SIZE, self.tr("Cell size"), 100.0, self.GAPS, minValue=1.0)
+        # metres whatever the layers' CRS: not linked to GAPS, whose units the dialog would show (degrees)
+        cell = QgsProcessingParameterDistance(self.CELL_SIZE, self.tr("Cell size"), 100.0, minValue=1.0)
         cell.setDefaultUnit(QgsUnitTypes.DistanceUnit.DistanceMeters)
         add(
             cell,

@@ -300,6 +300,14 @@ def style_coverage(layer):
     layer.setRenderer(categorized("force", [(f, c, f) for f, c in FORCE_COLOURS.items()], symbol, other="#999999"))
 
 
+GAP_RESPONSE_TIP = (
+    '<b>Gap [% "gap_id" %]</b>: [% CASE WHEN "a_minutes" IS NULL THEN \'outside the study area, no answer\' '
+    "WHEN \"joint\" THEN 'joint' WHEN \"orphan\" THEN 'orphan' ELSE 'one force in time' END %]<br>"
+    "Force A: [% coalesce(\"a_post\", '–') %], [% coalesce(format_number(\"a_minutes\", 1), '–') %] min<br>"
+    "Force B: [% coalesce(\"b_post\", '–') %], [% coalesce(format_number(\"b_minutes\", 1), '–') %] min"
+)
+
+
 def style_gap_response(layer):
     """bordergaps:coordination GAP_RESPONSE: orphan gaps red and hatched, joint gaps green, gaps only
     one force reaches in time amber; labelled with both forces' minutes."""
@@ -328,6 +336,11 @@ def style_gap_response(layer):
         text_format(7.5, "#202020", bold=True),
         priority=8,
     )
+    # the two answering posts, where an analyst points at a gap (map tips) or identifies it
+    layer.setDisplayExpression(
+        "'gap ' || \"gap_id\" || ': ' || coalesce(\"a_post\", '–') || ' | ' || coalesce(\"b_post\", '–')"
+    )
+    layer.setMapTipTemplate(GAP_RESPONSE_TIP)
 
 
 def style_responsibility(layer):
@@ -374,7 +387,8 @@ OUTPUT_STYLERS = {
     "gap_response": (
         style_gap_response,
         "MultiPolygon",
-        "gap_id:integer&field=a_minutes:double&field=b_minutes:double&field=joint:boolean&field=orphan:boolean",
+        "gap_id:integer&field=a_post:string&field=a_minutes:double&field=b_post:string&field=b_minutes:double"
+        "&field=joint:boolean&field=orphan:boolean",
     ),
     "responsibility": (style_responsibility, "MultiPolygon", "post:string&field=force:string"),
     "handover": (style_handover, "MultiLineString", "post_a:string&field=post_b:string"),

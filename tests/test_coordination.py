@@ -129,6 +129,28 @@ def test_two_posts_and_a_gap_midway_hand_solved(run):
     assert_valid(out)
 
 
+def test_the_gap_response_style_names_both_answering_posts(run):
+    """Pointing at a gap (map tip) or identifying it (display name) shows its two answering posts."""
+    from qgis.core import QgsExpression, QgsExpressionContext, QgsExpressionContextUtils
+
+    from border_gaps.analysis import maplayout
+
+    _, layers, _ = run(GAPS=gaps_layer([MIDDLE_GAP]), POSTS=posts_layer(TWO_POSTS))
+    (feature,) = layers["GAP_RESPONSE"]
+    out = QgsVectorLayer(f"MultiPolygon?crs={CRS}", "gap_response", "memory")
+    out.dataProvider().addAttributes(feature.fields().toList())
+    out.updateFields()
+    out.dataProvider().addFeatures([feature])
+    assert maplayout.load_qml(out, "gap_response")
+    (feature,) = out.getFeatures()
+    expressions = QgsExpressionContext(QgsExpressionContextUtils.globalProjectLayerScopes(out))
+    expressions.setFeature(feature)
+    tip = QgsExpression.replaceExpressionText(out.mapTipTemplate(), expressions)
+    # √37 km at 250 m/min = 24.3 min from each post (the hand-solved case above)
+    assert tip == "<b>Gap 1</b>: joint<br>Force A: Tower A, 24.3 min<br>Force B: Checkpoint B, 24.3 min", tip
+    assert QgsExpression(out.displayExpression()).evaluate(expressions) == "gap 1: Tower A | Checkpoint B"
+
+
 def test_a_gap_beyond_the_maximum_response_time_is_orphan(run):
     posts = [("far A", "Peshmerga", -30_000, 0), ("B east", "ISF", 20_000, 0), ("B north", "ISF", 0, 25_000)]
     study = layer("Polygon", [rectangle(-40_000, -30_000, 40_000, 40_000)], "study")
@@ -434,3 +456,12 @@ def test_a_misspelt_force_field_and_posts_as_gaps_are_refused(run):
         run(GAPS=gaps_layer([MIDDLE_GAP]), POSTS=posts_layer(TWO_POSTS), FORCE_FIELD="forse")
     with pytest.raises(QgsProcessingException, match="GAPS layer 'posts' has point geometries"):
         run(GAPS=posts_layer(TWO_POSTS), POSTS=posts_layer(TWO_POSTS))
+
+
+def test_the_cell_size_is_metres_whatever_the_gaps_crs(bordergaps_provider):
+    # linked to GAPS, QGIS's dialog would show (and convert to) degrees for a lon/lat gap layer
+    from qgis.core import QgsApplication, QgsProcessingParameterDistance, QgsUnitTypes
+
+    param = QgsApplication.processingRegistry().algorithmById(ALG).parameterDefinition("CELL_SIZE")
+    assert isinstance(param, QgsProcessingParameterDistance) and not param.parentParameterName()
+    assert param.defaultUnit() == QgsUnitTypes.DistanceUnit.DistanceMeters
