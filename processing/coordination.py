@@ -2,6 +2,8 @@
 point of it soonest, and in how many minutes), the areas each post reaches first, the handover
 line between the two forces and the links between posts that share a gap."""
 
+from collections import defaultdict
+
 from qgis.core import (
     NULL,
     QgsCoordinateTransform,
@@ -319,6 +321,7 @@ class CoordinationAlgorithm(BorderGapsAlgorithm):
         fastest = max(speed, road_speed if self.parameterAsLayerList(parameters, self.ROADS, context) else 0.0)
         study = self._study_area(parameters, context, feedback, metric, gap_features, fastest, max_minutes)
         posts = self._posts_inside(posts, study, posts_name, feedback)
+        self._log_shared_places(posts, feedback)
         gaps = self._gaps_inside(gap_features, study, feedback)
         if feedback.isCanceled():
             return {}
@@ -433,6 +436,19 @@ class CoordinationAlgorithm(BorderGapsAlgorithm):
         return inside
 
     @staticmethod
+    def _log_shared_places(posts, feedback):
+        """Name the posts that stand at one place (a joint checkpoint): they share one area."""
+        places = defaultdict(list)
+        for post in posts:
+            places[(round(post.x, 3), round(post.y, 3))].append(post.label)
+        shared = [" = ".join(sorted(labels)) for labels in places.values() if len(labels) > 1]
+        if shared:
+            feedback.pushInfo(
+                f"POSTS: {len(shared)} place(s) hold more than one post, which share one responsibility area "
+                f"named after one of them: {coordination.named_list(shared)}."
+            )
+
+    @staticmethod
     def _gap_label(feature):
         index = feature.fields().lookupField("gap_id")
         value = feature.attribute(index) if index >= 0 else None
@@ -504,14 +520,22 @@ class CoordinationAlgorithm(BorderGapsAlgorithm):
 
     @staticmethod
     def _add(sink, fields, geometry, attributes, to_out):
+        """Write one feature, its geometry taken to the output CRS and valid for GEOS; False (nothing
+        written) when no geometry of the sink's type is left, e.g. a link between two posts at one place."""
         out = QgsGeometry(geometry)
         out.transform(to_out)
         if not out.isGeosValid():
             out = out.makeValid()
+            if geometry.type() == POLYGON:  # only the polygons a repair leaves
+                out = coordination.polygon_parts(out)
+            if geometry.isMultipart():
+                out.convertToMultiType()
+        if out.isEmpty() or out.type() != geometry.type() or not out.isGeosValid():
+            return False
         feature = QgsFeature(fields)
         feature.setGeometry(out)
         feature.setAttributes(attributes)
-        sink.addFeature(feature, QgsFeatureSink.Flag.FastInsert)
+        return sink.addFeature(feature, QgsFeatureSink.Flag.FastInsert)
 
     def _write(self, parameters, context, feedback, metric, out_crs, gap_features, gaps, posts, result, max_minutes):
         to_out = QgsCoordinateTransform(metric, out_crs, context.transformContext())
@@ -607,6 +631,7 @@ class CoordinationAlgorithm(BorderGapsAlgorithm):
         )
         sink, links_id = self._sink(parameters, self.LINKS, context, link_fields, QgsWkbTypes.Type.LineString, out_crs)
         gap_ids = [self._gap_label(f).split(" ", 1)[1] for f in gap_features]
+        links, at_one_place = 0, []
         for link in result.links:
             a, b = posts[link.post_a], posts[link.post_b]
             geometry = QgsGeometry.fromPolylineXY([QgsPointXY(a.x, a.y), QgsPointXY(b.x, b.y)])
@@ -618,12 +643,20 @@ class CoordinationAlgorithm(BorderGapsAlgorithm):
                 link.gap_m2 / 1e6,
                 link.distance_m / 1000,
             ]
-            self._add(sink, link_fields, geometry, attributes, to_out)
+            if self._add(sink, link_fields, geometry, attributes, to_out):
+                links += 1
+            else:
+                at_one_place.append(f"{a.label} | {b.label}")
+        if at_one_place:
+            feedback.pushWarning(
+                f"LINKS: {len(at_one_place)} pair(s) of posts share gaps but stand at one place, so no line can be "
+                f"drawn between them and they are not counted as links: {coordination.named_list(at_one_place)}."
+            )
 
         feedback.pushInfo(
             f"{len(gap_features)} gap(s): {joint_count} joint, {orphans} orphan (beyond {max_minutes:g} min for both "
             f"forces); {len(result.areas)} responsibility area(s), {len(result.handover)} handover line(s), "
-            f"{len(result.links)} link(s)."
+            f"{links} link(s)."
         )
         for key, qml in (
             (gaps_id, "gap_response.qml"),
@@ -641,6 +674,6 @@ class CoordinationAlgorithm(BorderGapsAlgorithm):
             "ORPHAN_GAPS": orphans,
             "ORPHAN_KM2": orphan_m2 / 1e6,
             "JOINT_GAPS": joint_count,
-            "LINK_COUNT": len(result.links),
+            "LINK_COUNT": links,
             "WORST_MINUTES": round(worst, 2) if worst is not None else None,
         }

@@ -406,6 +406,23 @@ def test_areas_partition_the_study_area_and_touch_only_along_the_handover(run):
     assert_valid(out)
 
 
+def test_a_joint_checkpoint_shares_its_area_and_draws_no_zero_length_link(run):
+    # a Peshmerga and an ISF post at one place: both answer the 1 × 1 km gap around them in
+    # √(0.5² + 0.5²) km / 250 m/min = 2.83 min; no line can join them, so no link is drawn or counted
+    posts = [("A here", "Peshmerga", 0, 0), ("B here", "ISF", 0, 0), ("B far", "ISF", 9_000, 0)]
+    results, out, feedback = run(GAPS=gaps_layer([rectangle(-500, -500, 500, 500)]), POSTS=posts_layer(posts))
+    (row,) = out["GAP_RESPONSE"]
+    assert (row["a_post"], row["b_post"]) == ("A here", "B here") and row["joint"]
+    assert row["a_minutes"] == pytest.approx(math.hypot(500, 500) / M_PER_MIN, abs=0.005) == row["b_minutes"]
+    assert out["LINKS"] == [] and results["LINK_COUNT"] == 0
+    assert any("'A here | B here'" in w and "stand at one place" in w for w in feedback.warnings), feedback.warnings
+    assert not any("could not be written" in w for w in feedback.warnings), feedback.warnings
+    assert any("'A here = B here'" in line for line in feedback.infos), feedback.infos
+    # the place's area is one, named after one of the two; B far's beyond the bisector x = 4.5 km
+    assert sorted(f["post"] for f in out["RESPONSIBILITY"]) == ["A here", "B far"]
+    assert_valid(out)
+
+
 # --- bad inputs -------------------------------------------------------------------------------------
 
 
