@@ -23,6 +23,7 @@ import numpy as np
 from qgis.core import QgsGeometry, QgsPointXY, QgsRectangle, QgsSpatialIndex, QgsWkbTypes
 
 from . import costgrid
+from .compat import null_rectangle
 from .costgrid import OCTILE_EXCESS, Grid, LeastCostSearch
 
 SIDES = (0, 1)  # force A, force B
@@ -875,8 +876,7 @@ def unique_labels(labels: Sequence[str], ids: Sequence[int]) -> List[str]:
 
 def default_study_area(gaps: Sequence[QgsGeometry], margin: float) -> QgsGeometry:
     """The gaps' bounding box grown by ``margin`` metres, as a polygon."""
-    box = QgsRectangle()
-    box.setMinimal()
+    box = null_rectangle()
     for gap in gaps:
         box.combineExtentWith(gap.boundingBox())
     box.grow(margin)
