@@ -18,6 +18,7 @@ ALGORITHMS = (
     ("importsettlements", "ImportSettlementsAlgorithm"),
     ("gaptimeline", "GapTimelineAlgorithm"),
     ("controlchange", "ControlChangeAlgorithm"),
+    ("coordination", "CoordinationAlgorithm"),
 )
 
 

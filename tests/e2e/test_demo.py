@@ -26,10 +26,16 @@ def test_make_demo_writes_gaps_pdf_and_png(tmp_path, qgis_app):
         "always_gap.gpkg",
         "border_gaps_map.pdf",
         "border_gaps_map.png",
+        "coordination_map.pdf",
+        "coordination_map.png",
         "gap_profile.csv",
         "gap_profile.png",
+        "gap_response.gpkg",
         "gaps.gpkg",
         "gaps_by_time.gpkg",
+        "handover.gpkg",
+        "links.gpkg",
+        "responsibility.gpkg",
         "unwatched_hours.gpkg",
     ]
     # the day's gap profile: 24 hourly rows, and more gap at night (day-only posts, cameras) than at noon
@@ -56,3 +62,16 @@ def test_make_demo_writes_gaps_pdf_and_png(tmp_path, qgis_app):
         assert expected in text, expected
     image = QImage(str(tmp_path / "border_gaps_map.png"))
     assert (abs(image.width() - 297 / 25.4 * 100) <= 1, abs(image.height() - 210 / 25.4 * 100) <= 1) == (True, True)
+
+    # who answers for each gap: every gap named with the post and minutes of each force, as printed
+    response = QgsVectorLayer(str(tmp_path / "gap_response.gpkg"), "gap_response", "ogr")
+    assert response.featureCount() == gaps.featureCount()
+    for feature in response.getFeatures():
+        assert feature["a_post"] and feature["b_post"] and feature["a_minutes"] > 0 and feature["b_minutes"] > 0
+        line = rf"gap\s+{feature['gap_id']}\s+{re.escape(feature['a_post'])}\s+{feature['a_minutes']:.1f} min \| "
+        assert re.search(line + re.escape(feature["b_post"]), proc.stdout), (line, proc.stdout)
+    for name in ("handover", "links", "responsibility"):
+        assert QgsVectorLayer(str(tmp_path / f"{name}.gpkg"), name, "ogr").featureCount() > 0, name
+    text = pdf_text(tmp_path / "coordination_map.pdf")
+    for expected in ("Who answers for each gap", "Handover", "Links", "Responsibility", "synthetic"):
+        assert expected in text, expected
