@@ -16,7 +16,6 @@ from qgis.core import (
     QgsPointXY,
     QgsProcessing,
     QgsProcessingOutputNumber,
-    QgsProcessingParameterDistance,
     QgsProcessingParameterFeatureSink,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterField,
@@ -24,7 +23,6 @@ from qgis.core import (
     QgsProcessingParameterNumber,
     QgsProcessingParameterRasterLayer,
     QgsProcessingParameterString,
-    QgsUnitTypes,
     QgsWkbTypes,
 )
 from qgis.PyQt.QtCore import QMetaType
@@ -35,7 +33,7 @@ from ..analysis.crs import metric_crs_for
 from ..analysis.errors import BorderGapsError
 from ..analysis.gaps import force_values
 from ..analysis.inputs import read_features, source_crs
-from .base import BorderGapsAlgorithm, fields_of
+from .base import BorderGapsAlgorithm, distance_parameter, fields_of
 from .postcoverage import dem_path
 from .seamzones import display_name, style_output
 
@@ -168,8 +166,7 @@ class CoordinationAlgorithm(BorderGapsAlgorithm):
             "Crossing corridors). Cells it does not cover count as flat.",
         )
         # metres whatever the layers' CRS: not linked to GAPS, whose units the dialog would show (degrees)
-        cell = QgsProcessingParameterDistance(self.CELL_SIZE, self.tr("Cell size"), 100.0, minValue=1.0)
-        cell.setDefaultUnit(QgsUnitTypes.DistanceUnit.DistanceMeters)
+        cell = distance_parameter(self.CELL_SIZE, self.tr("Cell size"), 100.0, minimum=1.0)
         add(
             cell,
             "Side of a grid cell in metres, used only with ROADS or a DEM. Halving it quadruples time and memory.",
