@@ -5,6 +5,7 @@ choice of sorties (analysis/drone_sorties.py), and the flown paths, lanes and sw
 Everything is in one metric CRS (metres); the caller reprojects.
 """
 
+import math
 from dataclasses import dataclass, field
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
@@ -17,6 +18,8 @@ from .drone_transit import NoFlyTransit
 from .errors import BorderGapsError
 
 CHUNK_FRACTION = 0.25  # a chunk holds at most this share of the endurance in lane length
+MAX_LANES = 20_000  # lanes over all gaps: more would take minutes and gigabytes
+MAX_KEY_POINTS = 6_000  # transit distances are a dense matrix of these (288 MB at 6,000)
 
 
 @dataclass
@@ -170,6 +173,12 @@ class SurveyPlanner:
     # -- the problem -------------------------------------------------------------------------------
     def build(self) -> drone_sorties.Problem:
         blocked = self.transit.blocked
+        lanes = sum(math.ceil(min(g.geometry.orientedMinimumBoundingBox()[3:5]) / self.swath - 1e-9) for g in self.gaps)
+        if lanes > MAX_LANES:
+            raise BorderGapsError(
+                f"SWATH_M = {self.swath:g} m would need about {lanes:,} survey lanes over the {len(self.gaps)} gap(s), "
+                f"more than the {MAX_LANES:,} this tool plans at once: give a wider SWATH_M or fewer gaps."
+            )
         self.targets, self.frames, self.pieces, self.blocked_gaps = [], [], [], []
         for index, gap in enumerate(self.gaps):
             target = gap.geometry
@@ -233,6 +242,13 @@ class SurveyPlanner:
             weight[c] = row[0][1].sum()
             paths.append(row)
         self.coords = np.array(keys.coords, dtype=float)
+        if len(self.coords) > MAX_KEY_POINTS:
+            raise BorderGapsError(
+                f"The {len(self.gaps)} gap(s) make {chunks:,} groups of lanes with {len(self.coords):,} entry and exit "
+                f"points, more than the {MAX_KEY_POINTS:,} this tool plans over at once (memory): plan a part of "
+                "the gaps at a time, drop the smallest (MIN_AREA of Unmonitored gap zones), or give a longer "
+                "ENDURANCE_KM (longer groups)."
+            )
         self.base_ids = base_ids
         dist = key_point_distances(self.coords, base_ids, self.endurance, self.transit, self.is_canceled)
         self.progress(0.35)

@@ -516,6 +516,12 @@ def test_non_positive_endurance_swath_or_speed_is_refused(run, key, value, messa
         run(**params)
 
 
+def test_a_swath_too_narrow_for_the_gaps_is_refused_before_any_lane_is_made(run):
+    # 2 km across at 0.05 m: 40,000 lanes, over the 20,000 the tool plans at once
+    with pytest.raises(QgsProcessingException, match=r"SWATH_M = 0.05 m would need about 40,000 survey lanes"):
+        run(GAPS=polygon_layer([box(0, 0, 10, 2)]), BASES=point_layer([(-5, 0)]), SWATH_M=0.05)
+
+
 def test_empty_gaps_are_refused_with_the_layer_named(run):
     empty = polygon_layer([], name="no gaps here")
     with pytest.raises(QgsProcessingException, match=r"GAPS layer 'no gaps here' has no polygon to survey"):
