@@ -2,7 +2,9 @@
 # The Border Gaps demo (`make demo`): gap zones on the bundled, synthetic demo scenario
 # around Sinjar, Rabia, Zumar and Tal Afar, then the briefing map, both through
 # qgis_process exactly as an analyst would run them. Writes demo/out/gaps.gpkg,
-# demo/out/border_gaps_map.pdf and demo/out/border_gaps_map.png and prints the numbers.
+# demo/out/border_gaps_map.pdf and demo/out/border_gaps_map.png and prints the numbers; then drone
+# sorties from the posts over those gaps (demo/out/sorties.gpkg, lanes.gpkg, surveyed.gpkg) and their
+# map (demo/out/drone_sorties_map.png).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -18,8 +20,9 @@ for f in "$scenario" "$region"; do
   fi
 done
 mkdir -p "$out"
-# Only our own three outputs are replaced.
+# Only our own outputs are replaced.
 rm -f "$out/gaps.gpkg" "$out/border_gaps_map.pdf" "$out/border_gaps_map.png"
+rm -f "$out/sorties.gpkg" "$out/lanes.gpkg" "$out/surveyed.gpkg" "$out/drone_sorties_map.png"
 log="$(mktemp -d)"
 trap 'rm -rf "$log"' EXIT
 
@@ -34,7 +37,7 @@ run() {  # run ALGORITHM KEY=VALUE...: qgis_process --json, the JSON saved in $l
   sed -n '/^{/,$p' "$log/$name.out" >"$log/$name.json"
 }
 
-echo "demo: 1/2 bordergaps:gapzones (Peshmerga | ISF seam, synthetic control areas, posts and coverage)"
+echo "demo: 1/4 bordergaps:gapzones (Peshmerga | ISF seam, synthetic control areas, posts and coverage)"
 run bordergaps:gapzones \
   "CONTROL_AREAS=$scenario|layername=control_areas|option:IMMUTABLE=YES" FORCE_FIELD=force FORCE_A=Peshmerga FORCE_B=ISF \
   "COVERAGE=$scenario|layername=coverage|option:IMMUTABLE=YES" "POSTS=$scenario|layername=posts|option:IMMUTABLE=YES" RANGE_FIELD=range_m \
@@ -42,7 +45,7 @@ run bordergaps:gapzones \
   "SETTLEMENTS=$region|layername=settlements|option:IMMUTABLE=YES" "BORDER=$region|layername=border|option:IMMUTABLE=YES" \
   "OUTPUT=$out/gaps.gpkg"
 
-echo "demo: 2/2 bordergaps:exportmap"
+echo "demo: 2/4 bordergaps:exportmap"
 run bordergaps:exportmap \
   "GAPS=$out/gaps.gpkg" \
   "EXTRA_LAYERS=$scenario|layername=posts|option:IMMUTABLE=YES" "EXTRA_LAYERS=$scenario|layername=coverage|option:IMMUTABLE=YES" \
@@ -52,7 +55,23 @@ run bordergaps:exportmap \
   PAGE=0 SORT_KEY=0 "DPI=$dpi" INCLUDE_BORDER_REGION=true \
   "OUTPUT_PDF=$out/border_gaps_map.pdf" "OUTPUT_PNG=$out/border_gaps_map.png"
 
-/usr/bin/env python3 - "$log/gapzones.json" "$out" <<'PY'
+echo "demo: 3/4 bordergaps:dronesorties (6 sorties from the posts, 120 km endurance, 800 m swath, staying in Iraq)"
+run bordergaps:dronesorties \
+  "GAPS=$out/gaps.gpkg" "BASES=$scenario|layername=posts|option:IMMUTABLE=YES" BASE_NAME_FIELD=name \
+  ENDURANCE_KM=120 SWATH_M=800 MAX_SORTIES=6 MAX_PER_BASE=0 BORDER_NO_FLY=true WEIGHT=1 SPEED_KMH=100 \
+  "SORTIES=$out/sorties.gpkg" "LANES=$out/lanes.gpkg" "SURVEYED=$out/surveyed.gpkg"
+
+echo "demo: 4/4 bordergaps:exportmap (the sorties)"
+run bordergaps:exportmap \
+  "GAPS=$out/gaps.gpkg" \
+  "EXTRA_LAYERS=$scenario|layername=posts|option:IMMUTABLE=YES" "EXTRA_LAYERS=$out/surveyed.gpkg" \
+  "EXTRA_LAYERS=$out/lanes.gpkg" "EXTRA_LAYERS=$out/sorties.gpkg" \
+  "EXTRA_LAYERS=$scenario|layername=control_areas|option:IMMUTABLE=YES" \
+  "TITLE=Drone sorties over the gap zones: Sinjar – Rabia – Zumar" \
+  "SUBTITLE=Six sorties from the posts, at most 120 km each, lanes 800 m apart, never across the border. DEMO: synthetic." \
+  PAGE=0 SORT_KEY=0 "DPI=$dpi" INCLUDE_BORDER_REGION=true "OUTPUT_PNG=$out/drone_sorties_map.png"
+
+/usr/bin/env python3 - "$log/gapzones.json" "$out" "$log/dronesorties.json" <<'PY'
 import json
 import os
 import sys
@@ -73,8 +92,14 @@ print(f"  covered             {number('COVERED_PCT'):>10} %   ({number('COVERED_
 print(f"  gap zones           {number('GAP_COUNT', 0):>10}")
 print(f"  gap area            {number('GAP_AREA_KM2'):>10} km²")
 print(f"  largest gap         {number('LARGEST_GAP_KM2'):>10} km²")
+drones = json.load(open(sys.argv[3], encoding="utf-8"))["results"]
 print()
-for name in ("gaps.gpkg", "border_gaps_map.pdf", "border_gaps_map.png"):
+print("Drone sorties from the posts (120 km, 800 m swath, 6 sorties, staying in Iraq)")
+print(f"  sorties             {float(drones['SORTIE_COUNT']):>10,.0f}")
+print(f"  gap area surveyed   {float(drones['SURVEYED_KM2']):>10,.1f} km²  ({float(drones['SURVEYED_PCT']):.1f} % of the gaps)")
+print(f"  weight surveyed     {float(drones['WEIGHTED_PCT']):>10,.1f} %   (km² × priority)")
+print()
+for name in ("gaps.gpkg", "border_gaps_map.pdf", "border_gaps_map.png", "sorties.gpkg", "drone_sorties_map.png"):
     path = os.path.join(out, name)
     print(f"  wrote {path} ({os.path.getsize(path) / 1024:,.0f} KiB)")
 PY
