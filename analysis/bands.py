@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Callable, List, Optional, Sequence, Tuple
 
 from qgis.core import (
+    Qgis,
     QgsCoordinateReferenceSystem,
     QgsCoordinateTransform,
     QgsCoordinateTransformContext,
@@ -108,7 +109,7 @@ def nearest_border_point(point: QgsPointXY, border_wgs84: QgsGeometry) -> QgsPoi
     line = QgsGeometry(border_wgs84)
     line.transform(transform)
     nearest = line.nearestPoint(QgsGeometry.fromPointXY(QgsPointXY(0.0, 0.0))).asPoint()
-    return transform.transform(nearest, QgsCoordinateTransform.ReverseTransform)
+    return transform.transform(nearest, Qgis.TransformDirection.Reverse)
 
 
 def parse_band_ranges(text: str, parameter: str) -> List[Tuple[float, float]]:
@@ -217,7 +218,7 @@ def border_bands(
             geom = _polygons_only(geom)
             if geom is None:
                 continue
-            geom.transform(transform, QgsCoordinateTransform.ReverseTransform)
+            geom.transform(transform, Qgis.TransformDirection.Reverse)
             if not geom.isGeosValid():
                 geom = _polygons_only(geom.makeValid()) or geom
             bands.append(Band(side, low, high, geom, da.measureArea(geom) / 1e6))

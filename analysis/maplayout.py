@@ -53,7 +53,8 @@ from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtGui import QColor, QFont
 from qgis.PyQt.QtXml import QDomDocument
 
-from .crs import metric_crs_for
+from .compat import layer_attribution
+from .crs import layer_extent, metric_crs_for
 from .errors import BorderGapsError
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -202,7 +203,7 @@ def label_gaps(layer: QgsVectorLayer) -> None:
     settings.isExpression = True
     settings.setFormat(text)
     settings.placement = (
-        Qgis.LabelPlacement.OverPoint if hasattr(Qgis, "LabelPlacement") else QgsPalLayerSettings.OverPoint
+        Qgis.LabelPlacement.OverPoint if hasattr(Qgis, "LabelPlacement") else QgsPalLayerSettings.Placement.OverPoint
     )
     settings.centroidInside = True
     settings.displayAll = True  # a gap without its number cannot be found in the table
@@ -323,7 +324,7 @@ def layer_sources(layer: QgsMapLayer) -> List[str]:
         if len(licences) == len(rights):
             return [f"{r} – {lic}" if lic else r for r, lic in zip(rights, licences)]
         return rights
-    attribution = layer.attribution().strip() if hasattr(layer, "attribution") else ""
+    attribution = layer_attribution(layer).strip()
     if attribution:
         return [attribution]
     abstract = metadata.abstract().strip()
@@ -370,7 +371,7 @@ def load_template(project: QgsProject, page: int) -> QgsPrintLayout:
     a4 = page_item.pageSize()
     sx, sy = width / a4.width(), height / a4.height()
     if abs(sx - 1) > 1e-6 or abs(sy - 1) > 1e-6:
-        page_item.setPageSize(QgsLayoutSize(width, height, QgsUnitTypes.LayoutMillimeters))
+        page_item.setPageSize(QgsLayoutSize(width, height, QgsUnitTypes.LayoutUnit.LayoutMillimeters))
         for item in layout.items():
             if not hasattr(item, "positionWithUnits") or isinstance(item, QgsLayoutItemPage):
                 continue
@@ -421,7 +422,7 @@ def _table(layout: QgsPrintLayout) -> QgsLayoutItemAttributeTable:
 
 def main_extent(gaps: QgsVectorLayer, crs: QgsCoordinateReferenceSystem, context) -> QgsRectangle:
     """The extent of ``gaps`` (or any layer) in ``crs`` with a margin on every side."""
-    extent = QgsCoordinateTransform(gaps.crs(), crs, context).transformBoundingBox(gaps.extent())
+    extent = QgsCoordinateTransform(gaps.crs(), crs, context).transformBoundingBox(layer_extent(gaps, gaps.name()))
     margin = max(MIN_MARGIN_M, MARGIN_FRACTION * max(extent.width(), extent.height()))
     return extent.buffered(margin)
 
@@ -449,7 +450,7 @@ def map_frame(layer: QgsVectorLayer, context) -> Tuple[QgsCoordinateReferenceSys
     margin. A layer whose coordinates do not fit its CRS gives a BorderGapsError."""
     problem = ""
     try:
-        crs = metric_crs_for(layer.extent(), layer.crs())
+        crs = metric_crs_for(layer_extent(layer, layer.name()), layer.crs(), layer.name())
         extent = main_extent(layer, crs, context)
         if (
             all(math.isfinite(v) for v in (extent.xMinimum(), extent.yMinimum(), extent.xMaximum(), extent.yMaximum()))
@@ -576,7 +577,7 @@ def build_layout(project: QgsProject, spec: MapSpec) -> QgsPrintLayout:
     arrow.setLinkedMap(main)
     bar = _item(layout, "scale_bar", QgsLayoutItemScaleBar)
     bar.setLinkedMap(main)
-    bar.setUnits(QgsUnitTypes.DistanceKilometers)
+    bar.setUnits(QgsUnitTypes.DistanceUnit.DistanceKilometers)
     bar.setUnitLabel("km")
     bar.update()
 
@@ -621,7 +622,7 @@ def export_layout(
         settings.exportMetadata = True
         settings.textRenderFormat = Qgis.TextRenderFormat.AlwaysText  # searchable text, not outlines
         result = exporter.exportToPdf(pdf_path, settings)
-        if result != QgsLayoutExporter.Success:
+        if result != QgsLayoutExporter.ExportResult.Success:
             raise BorderGapsError(
                 f"Could not write the PDF map '{pdf_path}' ({exporter.errorMessage() or result}). "
                 "Check the folder is writable and the file is not open in another program."
@@ -634,7 +635,7 @@ def export_layout(
         settings.generateWorldFile = False
         settings.exportMetadata = False
         result = exporter.exportToImage(png_path, settings)
-        if result != QgsLayoutExporter.Success:
+        if result != QgsLayoutExporter.ExportResult.Success:
             raise BorderGapsError(
                 f"Could not write the PNG map '{png_path}' ({exporter.errorMessage() or result}). "
                 "Check the folder is writable and the file is not open in another program."

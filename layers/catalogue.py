@@ -102,8 +102,20 @@ FIELDS: Dict[str, List[Tuple[str, str]]] = {
         ("force", "str"),
         ("synthetic", "int"),
         ("source", "str"),
+        ("active_from", "str"),
+        ("active_to", "str"),
+        ("sensor", "str"),
     ],
-    "coverage": [("name", "str"), ("kind", "str"), ("force", "str"), ("synthetic", "int"), ("source", "str")],
+    "coverage": [
+        ("name", "str"),
+        ("kind", "str"),
+        ("force", "str"),
+        ("synthetic", "int"),
+        ("source", "str"),
+        ("active_from", "str"),
+        ("active_to", "str"),
+        ("sensor", "str"),
+    ],
 }
 
 FORCES = ("Peshmerga", "ISF", "PMF", "YBS")
@@ -209,7 +221,8 @@ DEMO: Tuple[CatalogueEntry, ...] = (
         0,
         DEMO_SCENARIO_GPKG,
         (DEMO_SOURCE,),
-        _SYNTHETIC + "Posts with their range (range_m) and force.",
+        _SYNTHETIC + "Posts with their range (range_m) and force, and invented shift windows (active_from, "
+        "active_to; empty = always manned) and sensor kinds (sensor: day, night, any).",
     ),
     CatalogueEntry(
         "coverage",
@@ -218,7 +231,8 @@ DEMO: Tuple[CatalogueEntry, ...] = (
         1,
         DEMO_SCENARIO_GPKG,
         (DEMO_SOURCE,),
-        _SYNTHETIC + "Areas watched by patrols, cameras and drones (kind, force).",
+        _SYNTHETIC + "Areas watched by patrols, cameras and drones (kind, force), with invented shift windows "
+        "(active_from, active_to) and sensor kinds (sensor: day, night, any).",
     ),
     CatalogueEntry(
         "control_areas",

@@ -68,7 +68,7 @@ class BorderBandsAlgorithm(BorderGapsAlgorithm):
                 QgsProcessingParameterFeatureSource(
                     BORDER,
                     self.tr("Border line (empty: bundled Iraq–Syria border)"),
-                    [QgsProcessing.TypeVectorLine],
+                    [QgsProcessing.SourceType.TypeVectorLine],
                     optional=True,
                 ),
                 self.tr(
@@ -82,7 +82,7 @@ class BorderBandsAlgorithm(BorderGapsAlgorithm):
                 QgsProcessingParameterFeatureSource(
                     COUNTRIES,
                     self.tr("Country polygons (empty: bundled countries)"),
-                    [QgsProcessing.TypeVectorPolygon],
+                    [QgsProcessing.SourceType.TypeVectorPolygon],
                     optional=True,
                 ),
                 self.tr(
@@ -119,7 +119,9 @@ class BorderBandsAlgorithm(BorderGapsAlgorithm):
             )
         )
         self.addParameter(
-            QgsProcessingParameterFeatureSink(OUTPUT, self.tr("Border bands"), QgsProcessing.TypeVectorPolygon)
+            QgsProcessingParameterFeatureSink(
+                OUTPUT, self.tr("Border bands"), QgsProcessing.SourceType.TypeVectorPolygon
+            )
         )
 
     def _ranges(self, parameters, context):

@@ -17,6 +17,8 @@ ALGORITHMS = (
     ("postcoverage", "PostCoverageAlgorithm"),
     ("siteposts", "SitePostsAlgorithm"),
     ("borderbands", "BorderBandsAlgorithm"),
+    ("gaptimeline", "GapTimelineAlgorithm"),
+    ("controlchange", "ControlChangeAlgorithm"),
     ("dronesorties", "DroneSortiesAlgorithm"),
 )
 

@@ -663,6 +663,20 @@ DEMO_POSTS = [
     (0.88, "ISF", "observation post", 2500),
 ]
 POST_SETBACK_M = 600.0
+# Synthetic shift windows and sensor kinds (for bordergaps:gaptimeline): (active_from, active_to, sensor)
+# by post kind, empty = always; observation posts watch by eye in daylight, checkpoints are manned
+# 06:00–22:00, bases around the clock. Coverage: by name below.
+DEMO_POST_SHIFTS = {
+    "observation post": ("06:00", "18:00", "day"),
+    "checkpoint": ("06:00", "22:00", "any"),
+    "base": ("", "", "any"),
+}
+DEMO_COVERAGE_SHIFTS = {
+    "Drone orbit Zumar (synthetic)": ("20:00", "04:00", "night"),
+    "Rabia road patrol (synthetic)": ("08:00", "16:00", "any"),
+    "Camera sector Wana (synthetic)": ("", "", "day"),
+    "Thermal camera Faysh Khabur (synthetic)": ("", "", "night"),
+}
 
 
 def demo_layout(iraq: QgsGeometry, places: Dict[str, dict]) -> Dict[str, List[dict]]:
@@ -824,6 +838,9 @@ def demo_layout(iraq: QgsGeometry, places: Dict[str, dict]) -> Dict[str, List[di
     ]
     for post in posts:
         post.pop("_utm")
+        post.update(zip(("active_from", "active_to", "sensor"), (v or None for v in DEMO_POST_SHIFTS[post["kind"]])))
+    for row in cover_rows:
+        row.update(zip(("active_from", "active_to", "sensor"), (v or None for v in DEMO_COVERAGE_SHIFTS[row["name"]])))
     return {"control_areas": control, "posts": posts, "coverage": cover_rows}
 
 

@@ -2,9 +2,11 @@
 # The Border Gaps demo (`make demo`): gap zones on the bundled, synthetic demo scenario
 # around Sinjar, Rabia, Zumar and Tal Afar, then the briefing map, both through
 # qgis_process exactly as an analyst would run them. Writes demo/out/gaps.gpkg,
-# demo/out/border_gaps_map.pdf and demo/out/border_gaps_map.png and prints the numbers; then drone
-# sorties from the posts over those gaps (demo/out/sorties.gpkg, lanes.gpkg, surveyed.gpkg) and their
-# map (demo/out/drone_sorties_map.png).
+# demo/out/border_gaps_map.pdf and demo/out/border_gaps_map.png and prints the numbers; then the
+# gaps through the day from the posts' and coverage's (synthetic) shift windows and sensor kinds:
+# demo/out/gaps_by_time.gpkg, unwatched_hours.gpkg, always_gap.gpkg, gap_profile.csv and the
+# chart gap_profile.png (gap km² per hour); then drone sorties from the posts over the gaps
+# (demo/out/sorties.gpkg, lanes.gpkg, surveyed.gpkg) and their map (demo/out/drone_sorties_map.png).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -22,6 +24,7 @@ done
 mkdir -p "$out"
 # Only our own outputs are replaced.
 rm -f "$out/gaps.gpkg" "$out/border_gaps_map.pdf" "$out/border_gaps_map.png"
+rm -f "$out/gaps_by_time.gpkg" "$out/unwatched_hours.gpkg" "$out/always_gap.gpkg" "$out/gap_profile.csv" "$out/gap_profile.png"
 rm -f "$out/sorties.gpkg" "$out/lanes.gpkg" "$out/surveyed.gpkg" "$out/drone_sorties_map.png"
 log="$(mktemp -d)"
 trap 'rm -rf "$log"' EXIT
@@ -37,7 +40,7 @@ run() {  # run ALGORITHM KEY=VALUE...: qgis_process --json, the JSON saved in $l
   sed -n '/^{/,$p' "$log/$name.out" >"$log/$name.json"
 }
 
-echo "demo: 1/4 bordergaps:gapzones (Peshmerga | ISF seam, synthetic control areas, posts and coverage)"
+echo "demo: 1/5 bordergaps:gapzones (Peshmerga | ISF seam, synthetic control areas, posts and coverage)"
 run bordergaps:gapzones \
   "CONTROL_AREAS=$scenario|layername=control_areas|option:IMMUTABLE=YES" FORCE_FIELD=force FORCE_A=Peshmerga FORCE_B=ISF \
   "COVERAGE=$scenario|layername=coverage|option:IMMUTABLE=YES" "POSTS=$scenario|layername=posts|option:IMMUTABLE=YES" RANGE_FIELD=range_m \
@@ -45,7 +48,7 @@ run bordergaps:gapzones \
   "SETTLEMENTS=$region|layername=settlements|option:IMMUTABLE=YES" "BORDER=$region|layername=border|option:IMMUTABLE=YES" \
   "OUTPUT=$out/gaps.gpkg"
 
-echo "demo: 2/4 bordergaps:exportmap"
+echo "demo: 2/5 bordergaps:exportmap"
 run bordergaps:exportmap \
   "GAPS=$out/gaps.gpkg" \
   "EXTRA_LAYERS=$scenario|layername=posts|option:IMMUTABLE=YES" "EXTRA_LAYERS=$scenario|layername=coverage|option:IMMUTABLE=YES" \
@@ -55,13 +58,25 @@ run bordergaps:exportmap \
   PAGE=0 SORT_KEY=0 "DPI=$dpi" INCLUDE_BORDER_REGION=true \
   "OUTPUT_PDF=$out/border_gaps_map.pdf" "OUTPUT_PNG=$out/border_gaps_map.png"
 
-echo "demo: 3/4 bordergaps:dronesorties (6 sorties from the posts, 120 km endurance, 800 m swath, staying in Iraq)"
+echo "demo: 3/5 bordergaps:gaptimeline (the same seam through the day: shift windows and day/night sensors)"
+run bordergaps:gaptimeline \
+  "CONTROL_AREAS=$scenario|layername=control_areas|option:IMMUTABLE=YES" FORCE_FIELD=force FORCE_A=Peshmerga FORCE_B=ISF \
+  "COVERAGE=$scenario|layername=coverage|option:IMMUTABLE=YES" "POSTS=$scenario|layername=posts|option:IMMUTABLE=YES" RANGE_FIELD=range_m \
+  DEFAULT_RANGE=3000 SEAM_DISTANCE=5000 MODE=0 MIN_AREA=100000 ACTIVE_FROM_FIELD=active_from ACTIVE_TO_FIELD=active_to \
+  SENSOR_FIELD=sensor DAY_START=06:00 DAY_END=18:00 TIME_STEP_MIN=60 \
+  "BORDER=$region|layername=border|option:IMMUTABLE=YES" \
+  "GAPS_BY_TIME=$out/gaps_by_time.gpkg" "UNWATCHED_HOURS=$out/unwatched_hours.gpkg" "ALWAYS_GAP=$out/always_gap.gpkg" \
+  "SLICE_TABLE=$out/gap_profile.csv"
+/usr/bin/python3 scripts/gap_profile_chart.py "$out/gap_profile.csv" "$out/gap_profile.png" \
+  "Unmonitored gap area through the day, Peshmerga | ISF seam (synthetic demo)"
+
+echo "demo: 4/5 bordergaps:dronesorties (6 sorties from the posts, 120 km endurance, 800 m swath, staying in Iraq)"
 run bordergaps:dronesorties \
   "GAPS=$out/gaps.gpkg" "BASES=$scenario|layername=posts|option:IMMUTABLE=YES" BASE_NAME_FIELD=name \
   ENDURANCE_KM=120 SWATH_M=800 MAX_SORTIES=6 MAX_PER_BASE=0 BORDER_NO_FLY=true WEIGHT=1 SPEED_KMH=100 \
   "SORTIES=$out/sorties.gpkg" "LANES=$out/lanes.gpkg" "SURVEYED=$out/surveyed.gpkg"
 
-echo "demo: 4/4 bordergaps:exportmap (the sorties)"
+echo "demo: 5/5 bordergaps:exportmap (the sorties)"
 run bordergaps:exportmap \
   "GAPS=$out/gaps.gpkg" \
   "EXTRA_LAYERS=$scenario|layername=posts|option:IMMUTABLE=YES" "EXTRA_LAYERS=$out/surveyed.gpkg" \
@@ -71,7 +86,7 @@ run bordergaps:exportmap \
   "SUBTITLE=Six sorties from the posts, at most 120 km each, lanes 800 m apart, never across the border. DEMO: synthetic." \
   PAGE=0 SORT_KEY=0 "DPI=$dpi" INCLUDE_BORDER_REGION=true "OUTPUT_PNG=$out/drone_sorties_map.png"
 
-/usr/bin/env python3 - "$log/gapzones.json" "$out" "$log/dronesorties.json" <<'PY'
+/usr/bin/env python3 - "$log/gapzones.json" "$out" "$log/gaptimeline.json" "$log/dronesorties.json" <<'PY'
 import json
 import os
 import sys
@@ -92,14 +107,30 @@ print(f"  covered             {number('COVERED_PCT'):>10} %   ({number('COVERED_
 print(f"  gap zones           {number('GAP_COUNT', 0):>10}")
 print(f"  gap area            {number('GAP_AREA_KM2'):>10} km²")
 print(f"  largest gap         {number('LARGEST_GAP_KM2'):>10} km²")
-drones = json.load(open(sys.argv[3], encoding="utf-8"))["results"]
+print()
+timeline = json.load(open(sys.argv[3], encoding="utf-8"))["results"]
+print("  through the day (shift windows, day/night sensors):")
+print(f"  worst hour          {timeline.get('WORST_SLICE_LABEL', 'n/a'):>10}   ({float(timeline['WORST_GAP_KM2']):,.1f} km² of gaps)")
+print(f"  never watched       {float(timeline['ALWAYS_GAP_KM2']):>10,.1f} km²")
+drones = json.load(open(sys.argv[4], encoding="utf-8"))["results"]
 print()
 print("Drone sorties from the posts (120 km, 800 m swath, 6 sorties, staying in Iraq)")
 print(f"  sorties             {float(drones['SORTIE_COUNT']):>10,.0f}")
 print(f"  gap area surveyed   {float(drones['SURVEYED_KM2']):>10,.1f} km²  ({float(drones['SURVEYED_PCT']):.1f} % of the gaps)")
 print(f"  weight surveyed     {float(drones['WEIGHTED_PCT']):>10,.1f} %   (km² × priority)")
 print()
-for name in ("gaps.gpkg", "border_gaps_map.pdf", "border_gaps_map.png", "sorties.gpkg", "drone_sorties_map.png"):
+for name in (
+    "gaps.gpkg",
+    "border_gaps_map.pdf",
+    "border_gaps_map.png",
+    "gaps_by_time.gpkg",
+    "unwatched_hours.gpkg",
+    "always_gap.gpkg",
+    "gap_profile.csv",
+    "gap_profile.png",
+    "sorties.gpkg",
+    "drone_sorties_map.png",
+):
     path = os.path.join(out, name)
     print(f"  wrote {path} ({os.path.getsize(path) / 1024:,.0f} KiB)")
 PY

@@ -10,6 +10,7 @@ import pytest
 from qgis.core import QgsGeometry, QgsPointXY, QgsVectorLayer, QgsWkbTypes
 
 from bg_testing import bundled
+from border_gaps.analysis.compat import new_field
 from border_gaps.layers import catalogue
 
 DESIGN_SETTLEMENT_FIELDS = [
@@ -215,11 +216,11 @@ def test_arabic_names_round_trip(qgis_app, tmp_path):
     for feature in with_arabic:
         assert re.search(r"[\u0600-\u06FF]", feature["name_ar"]), feature["name"]
     # Arabic written to a GeoPackage and read back unchanged.
-    from qgis.core import QgsFeature, QgsField, QgsVectorFileWriter
+    from qgis.core import QgsFeature, QgsVectorFileWriter
     from qgis.PyQt.QtCore import QVariant
 
     memory = QgsVectorLayer("Point?crs=EPSG:4326", "ar", "memory")
-    memory.dataProvider().addAttributes([QgsField("name_ar", QVariant.String)])
+    memory.dataProvider().addAttributes([new_field("name_ar", QVariant.String)])
     memory.updateFields()
     feat = QgsFeature(memory.fields())
     feat.setAttributes(["مخيم الهول"])

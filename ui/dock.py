@@ -751,7 +751,7 @@ class BorderRegionDock(QgsDockWidget):
         if path:
             count = export_csv(tab.model, path)
             self.iface.messageBar().pushMessage(
-                "Border Gaps", tr("Wrote {} rows to {}").format(count, path), Qgis.Info, 5
+                "Border Gaps", tr("Wrote {} rows to {}").format(count, path), Qgis.MessageLevel.Info, 5
             )
 
     def export_current_geopackage(self):
@@ -764,7 +764,7 @@ class BorderRegionDock(QgsDockWidget):
         try:
             layer = export_geopackage(tab.layer, tab.model.visible_fids(), path, f"{tab.kind}_list")
         except OSError as err:
-            self.iface.messageBar().pushMessage("Border Gaps", str(err), Qgis.Critical)
+            self.iface.messageBar().pushMessage("Border Gaps", str(err), Qgis.MessageLevel.Critical)
             return
         QgsProject.instance().addMapLayer(layer)
 

@@ -1,5 +1,6 @@
 """`make demo`: gap zones and the briefing map of the bundled demo through qgis_process."""
 
+import csv
 import os
 import re
 import subprocess
@@ -21,7 +22,23 @@ def test_make_demo_writes_gaps_pdf_and_png(tmp_path, qgis_app):
         ["make", "-s", "demo"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=900, check=False
     )
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
-    assert sorted(os.listdir(tmp_path)) == ["border_gaps_map.pdf", "border_gaps_map.png", "gaps.gpkg"]
+    assert sorted(os.listdir(tmp_path)) == [
+        "always_gap.gpkg",
+        "border_gaps_map.pdf",
+        "border_gaps_map.png",
+        "gap_profile.csv",
+        "gap_profile.png",
+        "gaps.gpkg",
+        "gaps_by_time.gpkg",
+        "unwatched_hours.gpkg",
+    ]
+    # the day's gap profile: 24 hourly rows, and more gap at night (day-only posts, cameras) than at noon
+    with open(tmp_path / "gap_profile.csv", encoding="utf-8") as fh:
+        profile = list(csv.DictReader(fh))
+    assert len(profile) == 24
+    assert float(profile[2]["gap_km2"]) > float(profile[12]["gap_km2"])
+    assert re.search(r"worst hour\s+\d\d:\d\d–\d\d:\d\d", proc.stdout), proc.stdout
+    assert QImage(str(tmp_path / "gap_profile.png")).width() == 1200
 
     gaps = QgsVectorLayer(str(tmp_path / "gaps.gpkg"), "gaps", "ogr")
     assert gaps.isValid() and gaps.featureCount() > 0

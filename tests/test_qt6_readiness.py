@@ -1,0 +1,138 @@
+"""Qt6 / QGIS 4 readiness: no unscoped enum, exec_() or PyQt5 import in the code the ZIP ships.
+
+The check is scripts/qt6_check.py (what QGIS's plugin repository flags with its pyqt5_to_pyqt6
+migration script), run against the enums of the QGIS and PyQt bindings of this test run.
+"""
+
+import importlib.util
+import os
+import sys
+import textwrap
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+@pytest.fixture(scope="module")
+def qt6_check():
+    spec = importlib.util.spec_from_file_location("qt6_check", os.path.join(ROOT, "scripts", "qt6_check.py"))
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["qt6_check"] = module
+    spec.loader.exec_module(module)
+    yield module
+    sys.modules.pop("qt6_check", None)
+
+
+@pytest.fixture(scope="module")
+def bindings(qt6_check):
+    return qt6_check.Bindings()
+
+
+def test_shipped_code_is_qt6_ready(qt6_check, bindings):
+    paths = qt6_check.shipped_files()
+    assert any(p.endswith(os.path.join("processing", "gapzones.py")) for p in paths), paths
+    assert any(p.endswith("plugin.py") for p in paths)
+    findings, _ = qt6_check.scan_files(paths, bindings)
+    errors = [str(f) for f in findings if f.error]
+    assert not errors, "run `make qt6-fix` (scripts/qt6_check.py --fix):\n" + "\n".join(errors)
+
+
+SAMPLE = textwrap.dedent(
+    '''
+    from PyQt5.QtWidgets import QDialog
+    from qgis.core import Qgis, QgsCoordinateTransform, QgsFeatureSink, QgsProcessing, QgsProcessingAlgorithm
+    from qgis.PyQt.QtCore import Qt
+    from qgis.PyQt.QtWidgets import QSizePolicy
+
+
+    class Alg(QgsProcessingAlgorithm):
+        OUTPUT = "OUTPUT"
+
+        def flags(self):
+            return self.FlagNoThreading
+
+
+    def values():
+        label = "قرية"; role = Qt.UserRole  # a rewrite after Arabic text on the same line
+        return [
+            QgsProcessing.TypeVectorPolygon,
+            QgsFeatureSink.FastInsert,
+            Qgis.Critical,
+            Qt.AlignLeft,
+            QSizePolicy.Expanding,
+            QgsCoordinateTransform.ReverseTransform,
+            Alg.FlagCanCancel,
+            Alg().flags(),
+            Alg.OUTPUT,
+            Qt.AlignmentFlag.AlignRight,
+            role,
+            label,
+        ]
+
+
+    def show(dialog):
+        return dialog.exec_()
+    '''
+)
+
+
+def test_finds_each_kind_and_fixes_to_the_same_values(qt6_check, bindings, tmp_path):
+    path = tmp_path / "sample.py"
+    path.write_text(SAMPLE, encoding="utf-8")
+    findings, _ = qt6_check.scan_files([str(path)], bindings)
+    found = {f.text for f in findings if f.error}
+    # 11 errors: every unscoped use, the PyQt5 import and exec_(); the scoped ones and OUTPUT are not flagged
+    assert found == {
+        "from PyQt5.QtWidgets import",
+        "self.FlagNoThreading",
+        "Qt.UserRole",
+        "QgsProcessing.TypeVectorPolygon",
+        "QgsFeatureSink.FastInsert",
+        "Qgis.Critical",
+        "Qt.AlignLeft",
+        "QSizePolicy.Expanding",
+        "QgsCoordinateTransform.ReverseTransform",
+        "Alg.FlagCanCancel",
+        "dialog.exec_()",
+    }, found
+    before = _values(path)
+
+    findings, changed = qt6_check.scan_files([str(path)], bindings, fix=True)
+    assert changed == [str(path)]
+    fixed = path.read_text(encoding="utf-8")
+    for scoped in (
+        "QgsProcessing.SourceType.TypeVectorPolygon",
+        "QgsFeatureSink.Flag.FastInsert",
+        "Qgis.MessageLevel.Critical",
+        "Qt.AlignmentFlag.AlignLeft",
+        "QSizePolicy.Policy.Expanding",
+        "Qgis.TransformDirection.Reverse",  # the enum QgsCoordinateTransform only aliases on 3.22
+        "self.Flag.FlagNoThreading",
+        "Alg.Flag.FlagCanCancel",
+        'label = "قرية"; role = Qt.ItemDataRole.UserRole',
+        "from qgis.PyQt.QtWidgets import QDialog",
+        "dialog.exec()",
+    ):
+        assert scoped in fixed, (scoped, fixed)
+    assert _values(path) == before  # the same enum values, scoped or not
+
+    findings, changed = qt6_check.scan_files([str(path)], bindings, fix=True)
+    assert changed == [] and not [f for f in findings if f.error]  # idempotent
+    assert path.read_text(encoding="utf-8") == fixed
+
+
+def _values(path):
+    namespace = {}
+    exec(compile(path.read_text(encoding="utf-8"), str(path), "exec"), namespace)
+    return [(type(v).__name__, getattr(v, "value", v if isinstance(v, str) else int(v))) for v in namespace["values"]()]
+
+
+def test_qvariant_field_types_are_warnings_unless_strict(qt6_check, bindings, tmp_path):
+    path = tmp_path / "fields.py"
+    path.write_text("from qgis.PyQt.QtCore import QVariant\nTYPES = [QVariant.Int, QVariant()]\n", encoding="utf-8")
+    findings, _ = qt6_check.scan_files([str(path)], bindings)
+    kinds = {(f.kind, f.error) for f in findings}
+    assert kinds == {("qvariant-type", False), ("qvariant-null", True)}, kinds
+    findings, _ = qt6_check.scan_files([str(path)], bindings, strict_qvariant=True)
+    assert all(f.error for f in findings)
