@@ -2,8 +2,6 @@
 lanes within the drone's endurance, flying around no-fly zones (by default the far side of the
 border), chosen to survey the most (priority-weighted) gap area."""
 
-import math
-
 from qgis.core import (
     QgsCoordinateTransform,
     QgsFeature,
@@ -28,7 +26,8 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QVariant
 
 from ..analysis import drone_plan
-from ..analysis.crs import metric_crs_for
+from ..analysis.compat import new_field
+from ..analysis.crs import layer_extent, metric_crs_for
 from ..analysis.drone_transit import NO_FLY_MARGIN_M, NoFlyTransit
 from ..analysis.errors import BorderGapsError
 from ..analysis.inputs import read_features, source_crs
@@ -281,7 +280,7 @@ class DroneSortiesAlgorithm(BorderGapsAlgorithm):
             gaps.append(drone_plan.Gap(feature.geometry(), gap_id, factor))
         if no_priority:
             feedback.pushWarning(f"{no_priority} gap(s) have no priority value and weigh 0: they are not surveyed.")
-        id_field = source.fields().field("gap_id") if has_id else QgsField("gap_id", QVariant.Int)
+        id_field = source.fields().field("gap_id") if has_id else new_field("gap_id", QVariant.Int)
         return gaps, name, id_field
 
     def _bases(self, parameters, context, feedback, metric):
@@ -346,17 +345,15 @@ class DroneSortiesAlgorithm(BorderGapsAlgorithm):
                 "The GAPS layer has no coordinate reference system. Set its CRS in the layer properties "
                 "(Source → Assigned CRS) and run again."
             )
-        extent = gaps_source.sourceExtent()
-        finite = all(
-            math.isfinite(v) for v in (extent.xMinimum(), extent.yMinimum(), extent.xMaximum(), extent.yMaximum())
-        )
-        if extent.isNull() or not finite:
-            name = self._layer_name(parameters, self.GAPS, context, gaps_source)
+        name = self._layer_name(parameters, self.GAPS, context, gaps_source)
+        try:
+            extent = layer_extent(gaps_source, name)
+        except BorderGapsError as err:
             raise BorderGapsError(
                 f"GAPS layer '{name}' has no polygon to survey (it is empty, or its geometries are null): "
                 "choose a gap layer, e.g. the output of Unmonitored gap zones."
-            )
-        metric = metric_crs_for(extent, out_crs)
+            ) from err
+        metric = metric_crs_for(extent, out_crs, "GAPS")
         feedback.pushInfo(f"Computing in {metric.authid()}.")
         weight_mode = self.parameterAsEnum(parameters, self.WEIGHT, context)
         gaps, gaps_name, id_field = self._gaps(parameters, context, feedback, metric, weight_mode)
@@ -484,7 +481,7 @@ class DroneSortiesAlgorithm(BorderGapsAlgorithm):
                 if name == "gap_id":
                     fields.append(gap_field)
                 else:
-                    fields.append(QgsField(name, kind))
+                    fields.append(new_field(name, kind))
             return fields
 
         sortie_fields = fields_of(
