@@ -27,7 +27,7 @@ from qgis.core import (
     QgsRectangle,
     QgsWkbTypes,
 )
-from qgis.PyQt.QtCore import QVariant
+from qgis.PyQt.QtCore import QMetaType
 
 from ..analysis import corridors
 from ..analysis.compat import new_field, null_rectangle
@@ -641,17 +641,17 @@ class CorridorsAlgorithm(BorderGapsAlgorithm):
         self, parameters, context, feedback, metric, grid, routes, origins, destinations, model, border, out_crs
     ):
         fields = fields_of(
-            ("origin", QVariant.String),
-            ("destination", QVariant.String),
-            ("origin_fid", QVariant.LongLong),
-            ("destination_fid", QVariant.LongLong),
-            ("rank", QVariant.Int),
-            ("cost", QVariant.Double),
-            ("length_km", QVariant.Double),
-            ("gaps_km", QVariant.Double),
-            ("coverage_km", QVariant.Double),
-            ("cross_lon", QVariant.Double),
-            ("cross_lat", QVariant.Double),
+            ("origin", QMetaType.Type.QString),
+            ("destination", QMetaType.Type.QString),
+            ("origin_fid", QMetaType.Type.LongLong),
+            ("destination_fid", QMetaType.Type.LongLong),
+            ("rank", QMetaType.Type.Int),
+            ("cost", QMetaType.Type.Double),
+            ("length_km", QMetaType.Type.Double),
+            ("gaps_km", QMetaType.Type.Double),
+            ("coverage_km", QMetaType.Type.Double),
+            ("cross_lon", QMetaType.Type.Double),
+            ("cross_lat", QMetaType.Type.Double),
         )
         sink, routes_id = self.parameterAsSink(
             parameters, self.ROUTES, context, fields, QgsWkbTypes.Type.LineString, out_crs
@@ -702,8 +702,8 @@ class CorridorsAlgorithm(BorderGapsAlgorithm):
         feedback.pushInfo(f"Density raster: {density_path} (most routes through one cell: {int(density.max())}).")
 
         pinch_fields = QgsFields()
-        pinch_fields.append(new_field("rank", QVariant.Int))
-        pinch_fields.append(new_field("routes", QVariant.Int))
+        pinch_fields.append(new_field("rank", QMetaType.Type.Int))
+        pinch_fields.append(new_field("routes", QMetaType.Type.Int))
         pinch_sink, pinch_id = self.parameterAsSink(
             parameters, self.PINCH_POINTS, context, pinch_fields, QgsWkbTypes.Type.Point, out_crs
         )

@@ -19,7 +19,7 @@ from qgis.core import (
     QgsProcessingParameterRasterLayer,
     QgsWkbTypes,
 )
-from qgis.PyQt.QtCore import QVariant
+from qgis.PyQt.QtCore import QMetaType
 
 from ..analysis import coverage
 from ..analysis.crs import layer_extent, metric_crs_for
@@ -327,18 +327,20 @@ class PostCoverageAlgorithm(BorderGapsAlgorithm):
         to_output = QgsCoordinateTransform(metric, crs, context.transformContext())
 
         per_fields = fields_of(
-            ("post_id", QVariant.LongLong),
-            ("kind", QVariant.String),
-            ("force", QVariant.String),
-            ("range_m", QVariant.Double),
-            ("sector", QVariant.String),
-            ("method", QVariant.String),
-            ("area_km2", QVariant.Double),
+            ("post_id", QMetaType.Type.LongLong),
+            ("kind", QMetaType.Type.QString),
+            ("force", QMetaType.Type.QString),
+            ("range_m", QMetaType.Type.Double),
+            ("sector", QMetaType.Type.QString),
+            ("method", QMetaType.Type.QString),
+            ("area_km2", QMetaType.Type.Double),
         )
         per_sink, per_id = self.parameterAsSink(
             parameters, self.OUTPUT_PER_POST, context, per_fields, QgsWkbTypes.Type.MultiPolygon, crs
         )
-        merged_fields = fields_of(("kind", QVariant.String), ("posts", QVariant.Int), ("area_km2", QVariant.Double))
+        merged_fields = fields_of(
+            ("kind", QMetaType.Type.QString), ("posts", QMetaType.Type.Int), ("area_km2", QMetaType.Type.Double)
+        )
         merged_sink, merged_id = self.parameterAsSink(
             parameters, self.OUTPUT_MERGED, context, merged_fields, QgsWkbTypes.Type.MultiPolygon, crs
         )

@@ -17,7 +17,7 @@ from qgis.core import (
     QgsVectorLayer,
     QgsWkbTypes,
 )
-from qgis.PyQt.QtCore import QVariant
+from qgis.PyQt.QtCore import QMetaType
 
 from ..analysis.compat import new_field
 from ..analysis.errors import BorderGapsError
@@ -203,10 +203,10 @@ class SeamZonesAlgorithm(BorderGapsAlgorithm):
             log=feedback.pushInfo,
         )
         fields = QgsFields()
-        fields.append(new_field("zone", QVariant.String))
-        fields.append(new_field("area_km2", QVariant.Double))
-        fields.append(new_field("area_m2", QVariant.Double))
-        fields.append(new_field("distance_m", QVariant.Double))
+        fields.append(new_field("zone", QMetaType.Type.QString))
+        fields.append(new_field("area_km2", QMetaType.Type.Double))
+        fields.append(new_field("area_m2", QMetaType.Type.Double))
+        fields.append(new_field("distance_m", QMetaType.Type.Double))
         sink, dest_id = self.parameterAsSink(
             parameters, OUTPUT, context, fields, QgsWkbTypes.Type.MultiPolygon, source.sourceCrs()
         )
