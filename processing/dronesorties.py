@@ -23,7 +23,7 @@ from qgis.core import (
     QgsUnitTypes,
     QgsWkbTypes,
 )
-from qgis.PyQt.QtCore import QVariant
+from qgis.PyQt.QtCore import QMetaType
 
 from ..analysis import drone_plan
 from ..analysis.compat import new_field
@@ -280,7 +280,7 @@ class DroneSortiesAlgorithm(BorderGapsAlgorithm):
             gaps.append(drone_plan.Gap(feature.geometry(), gap_id, factor))
         if no_priority:
             feedback.pushWarning(f"{no_priority} gap(s) have no priority value and weigh 0: they are not surveyed.")
-        id_field = source.fields().field("gap_id") if has_id else new_field("gap_id", QVariant.Int)
+        id_field = source.fields().field("gap_id") if has_id else new_field("gap_id", QMetaType.Type.Int)
         return gaps, name, id_field
 
     def _bases(self, parameters, context, feedback, metric):
@@ -475,7 +475,7 @@ class DroneSortiesAlgorithm(BorderGapsAlgorithm):
         gap_field = QgsField(id_field)
         gap_field.setName("gap_id")
 
-        def schema(*spec):
+        def schema(*spec):  # (name, QMetaType.Type) pairs; the gaps' own gap_id field where None
             fields = QgsFields()
             for name, kind in spec:
                 if name == "gap_id":
@@ -485,27 +485,27 @@ class DroneSortiesAlgorithm(BorderGapsAlgorithm):
             return fields
 
         sortie_fields = fields_of(
-            ("sortie", QVariant.Int),
-            ("base", QVariant.String),
-            ("length_km", QVariant.Double),
-            ("surveyed_km2", QVariant.Double),
-            ("weighted", QVariant.Double),
-            ("gaps", QVariant.String),
-            ("minutes", QVariant.Double),
+            ("sortie", QMetaType.Type.Int),
+            ("base", QMetaType.Type.QString),
+            ("length_km", QMetaType.Type.Double),
+            ("surveyed_km2", QMetaType.Type.Double),
+            ("weighted", QMetaType.Type.Double),
+            ("gaps", QMetaType.Type.QString),
+            ("minutes", QMetaType.Type.Double),
         )
         lane_fields = schema(
-            ("sortie", QVariant.Int),
+            ("sortie", QMetaType.Type.Int),
             ("gap_id", None),
-            ("seq", QVariant.Int),
-            ("length_km", QVariant.Double),
-            ("partial", QVariant.Int),
+            ("seq", QMetaType.Type.Int),
+            ("length_km", QMetaType.Type.Double),
+            ("partial", QMetaType.Type.Int),
         )
         swath_fields = schema(
-            ("sortie", QVariant.Int),
+            ("sortie", QMetaType.Type.Int),
             ("gap_id", None),
-            ("area_km2", QVariant.Double),
-            ("weighted", QVariant.Double),
-            ("gap_pct", QVariant.Double),
+            ("area_km2", QMetaType.Type.Double),
+            ("weighted", QMetaType.Type.Double),
+            ("gap_pct", QMetaType.Type.Double),
         )
         sorties_sink, sorties_id = self.parameterAsSink(
             parameters, self.SORTIES, context, sortie_fields, QgsWkbTypes.Type.LineString, out_crs
