@@ -5,12 +5,16 @@ beside a no-fly zone (the far side of a winding border), all in one process:
 - weight surveyed by our heuristic (greedy insertion + 2-opt + lane order + ruin and recreate,
   then partial lanes) against a plain nearest-neighbour tour from each base in turn (ratio);
 - on small instances cut from the same scenario (8 gaps near one base, 2 sorties), the heuristic's
-  weight (whole chunks, no partial lanes) against the exact optimum (dynamic programming over subsets).
+  weight (whole chunks, no partial lanes) against the exact optimum (dynamic programming over subsets);
+- on random 8-gap instances (the generator of tests/test_dronesorties.py, seeds 0 to N - 1, in the three
+  settings the test uses: 1 base 1 sortie, 2 bases 2 sorties, 1 base 2 sorties round a no-fly block),
+  the same comparison: the figures the algorithm's help and the README quote.
 
 Seeded (``SEED``). Environment: BENCH_DRONES_GAPS (500), BENCH_DRONES_SORTIES (40), BENCH_DRONES_ROUNDS
-(best-of, 3).
+(best-of, 3), BENCH_DRONES_RANDOM (random instances per setting, 100; 0 skips them).
 """
 
+import math
 import os
 import resource
 import sys
@@ -24,6 +28,7 @@ from common import print_table, start_qgis  # noqa: E402
 GAPS = int(os.environ.get("BENCH_DRONES_GAPS", "500"))
 SORTIES = int(os.environ.get("BENCH_DRONES_SORTIES", "40"))
 ROUNDS = int(os.environ.get("BENCH_DRONES_ROUNDS", "3"))
+RANDOM = int(os.environ.get("BENCH_DRONES_RANDOM", "100"))
 BASES = 10
 ENDURANCE = 120_000.0
 SWATH = 800.0
@@ -163,6 +168,93 @@ def main():
         f"{sum(r > 1 - 1e-9 for r in ratios)}; nearest neighbour / optimum mean {np.mean(nn_ratios):.4f}, worst "
         f"{min(nn_ratios):.4f}; heuristic {1000 * np.mean(times):.0f} ms each"
     )
+    if RANDOM > 0:
+        random_instances()
+
+
+def _box(x0, y0, x1, y1):
+    """A rectangle in metres, its ring as tests/test_dronesorties.py box() draws it."""
+    from qgis.core import QgsGeometry
+
+    return QgsGeometry.fromWkt(f"POLYGON(({x0} {y0},{x1} {y0},{x1} {y1},{x0} {y1},{x0} {y0}))")
+
+
+def _rect(x, y, w, h, angle):
+    """A w x h m rectangle centred on (x, y), turned by ``angle`` radians."""
+    from qgis.core import QgsPointXY
+
+    g = _box(x - w / 2, y - h / 2, x + w / 2, y + h / 2)
+    g.rotate(math.degrees(angle), QgsPointXY(x, y))
+    return g
+
+
+def _random_instance(seed, bases, sorties, endurance, zones):
+    """As tests/test_dronesorties.py _instance: 8 rotated rectangles in 30 x 30 km, bases within
+    10 km of the centre (outside the no-fly zone), lanes 800 m apart, one chunk per gap."""
+    from border_gaps.analysis import drone_plan
+    from border_gaps.analysis.drone_transit import NoFlyTransit
+
+    rng = np.random.default_rng(seed)
+    gaps = [
+        drone_plan.Gap(
+            _rect(*rng.uniform(-15000, 15000, 2), rng.uniform(1000, 4000), rng.uniform(500, 2000), rng.uniform(0, 3.1)),
+            i + 1,
+            float(rng.uniform(10, 100)),
+        )
+        for i in range(8)
+    ]
+    transit = NoFlyTransit(zones)
+    points = []
+    while len(points) < bases:
+        x, y = rng.uniform(-10000, 10000, 2)
+        if not transit.inside_blocked([(x, y)])[0]:
+            points.append(drone_plan.Base(x, y, f"b{len(points)}"))
+    return drone_plan.SurveyPlanner(gaps, points, transit, SWATH, endurance, sorties, chunk_limit=endurance).build()
+
+
+def random_instances():
+    from border_gaps.analysis import drone_sorties
+
+    block = _box(-2000, -6000, 2000, 6000)
+    settings = [(1, 1, 50_000.0, None), (2, 2, 40_000.0, None), (1, 2, 45_000.0, block)]
+    print(f"\nrandom 8-gap instances, seeds 0-{RANDOM - 1} in each setting, whole chunks (heuristic / exact optimum):")
+    rows, ours_all, nn_all = [], [], []
+    for bases, sorties, endurance, zones in settings:
+        ours, nn, times = [], [], []
+        for seed in range(RANDOM):
+            problem = _random_instance(seed, bases, sorties, endurance, zones)
+            best, _ = drone_sorties.exact(problem)
+            t = time.perf_counter()
+            weight = drone_sorties.plan(problem, partial=False).weight
+            times.append(time.perf_counter() - t)
+            ours.append(weight / best if best else 1.0)
+            nn.append(drone_sorties.nearest_neighbour(problem).weight / best if best else 1.0)
+        ours_all += ours
+        nn_all += nn
+        rows.append(
+            [
+                f"{bases} base(s), {sorties} sortie(s) of {endurance / 1000:g} km"
+                + (", no-fly block" if zones else ""),
+                f"{sum(r > 1 - 1e-9 for r in ours)} / {len(ours)}",
+                f"{np.mean(ours):.4f}",
+                f"{min(ours):.4f}",
+                f"{np.mean(nn):.4f}",
+                f"{min(nn):.4f}",
+                f"{1000 * np.mean(times):.0f} ms",
+            ]
+        )
+    rows.append(
+        [
+            "all",
+            f"{sum(r > 1 - 1e-9 for r in ours_all)} / {len(ours_all)}",
+            f"{np.mean(ours_all):.4f}",
+            f"{min(ours_all):.4f}",
+            f"{np.mean(nn_all):.4f}",
+            f"{min(nn_all):.4f}",
+            "",
+        ]
+    )
+    print_table(["setting", "optimal", "ours mean", "ours worst", "NN mean", "NN worst", "ours time"], rows)
 
 
 def _line(points):
