@@ -69,6 +69,7 @@ class SurveyPlan:
     nodes: int
     unreachable: List[Tuple[int, int, float]] = field(default_factory=list)  # (gap, base, straight m)
     blocked_gaps: List[int] = field(default_factory=list)  # gaps wholly inside the no-fly zones
+    no_fly_m2: Dict[int, float] = field(default_factory=dict)  # gap -> area in the zones (with the margin)
 
 
 class _KeyPoints:
@@ -180,10 +181,14 @@ class SurveyPlanner:
                 f"more than the {MAX_LANES:,} this tool plans at once: give a wider SWATH_M or fewer gaps."
             )
         self.targets, self.frames, self.pieces, self.blocked_gaps = [], [], [], []
+        self.no_fly_m2: Dict[int, float] = {}
         for index, gap in enumerate(self.gaps):
             target = gap.geometry
             if blocked is not None and target.intersects(blocked):
                 target = target.difference(blocked)
+                lost = gap.geometry.area() - (0.0 if target.isEmpty() else target.area())
+                if lost > 0:
+                    self.no_fly_m2[index] = lost
             if target.isEmpty() or target.area() <= 0:
                 self.targets.append(None)
                 self.frames.append(None)
@@ -377,6 +382,7 @@ class SurveyPlanner:
             len(self.coords),
             len(self.transit.nodes),
             blocked_gaps=list(self.blocked_gaps),
+            no_fly_m2=dict(self.no_fly_m2),
         )
         out.unreachable = self._unreachable(surveyed_m2)
         return out

@@ -82,7 +82,8 @@ class DroneSortiesAlgorithm(BorderGapsAlgorithm):
         "(sortie, gap_id, seq, length_km, partial); SURVEYED, the swath each sortie watches over each gap "
         "(sortie, gap_id, area_km2, weighted, gap_pct). Numeric outputs SURVEYED_KM2, SURVEYED_PCT (of the "
         "gap area), WEIGHTED_PCT (of the gaps' weight) and SORTIE_COUNT. Distances in the UTM zone of the "
-        "gaps; outputs in the gaps' CRS. Gaps out of reach are named in the log with their distance."
+        "gaps; outputs in the gaps' CRS. Gaps out of reach are named in the log with their distance, and "
+        "the gap area inside the no-fly zones (which no sortie surveys) with its km²."
     )
 
     GAPS = "GAPS"
@@ -390,6 +391,17 @@ class DroneSortiesAlgorithm(BorderGapsAlgorithm):
                 f"{len(survey.blocked_gaps)} gap(s) lie wholly in the no-fly zones and are not surveyed: gap_id "
                 + ", ".join(str(gaps[g].gap_id) for g in survey.blocked_gaps[:10])
                 + ("…" if len(survey.blocked_gaps) > 10 else "")
+            )
+        lost_m2 = survey.no_fly_m2
+        partly = sorted((g for g in lost_m2 if g not in survey.blocked_gaps), key=lambda g: -lost_m2[g])
+        if partly:
+            lost = sum(lost_m2[g] for g in partly) / 1e6
+            feedback.pushInfo(
+                f"{len(partly)} gap(s) lie partly in the no-fly zones (or within {NO_FLY_MARGIN_M:g} m of them): "
+                f"{lost:,.3f} km² of the gap area cannot be surveyed ("
+                + ", ".join(f"gap {gaps[g].gap_id}: {lost_m2[g] / 1e6:,.3f} km²" for g in partly[:10])
+                + ("…" if len(partly) > 10 else "")
+                + ")."
             )
         self._report_unreachable(survey, gaps, bases, endurance, feedback)
         self._check_paths(survey, zones, named, endurance)

@@ -540,6 +540,27 @@ def test_a_gap_inside_the_no_fly_zone_is_not_surveyed(run):
     assert result["SURVEYED_PCT"] == pytest.approx(50.0, abs=0.01)
 
 
+def test_the_part_of_a_gap_in_the_no_fly_zone_is_reported_and_not_surveyed(run):
+    # The 10 x 2 km gap [0, 10] x [0, 2] with the zone [5, 12] x [-1, 3] over its east half: the zone and
+    # its 100 m margin take x >= 4.9 (the zone's corners, where the margin is rounded, lie 1 km off the
+    # gap), so (10 - 4.9) x 2 = 10.2 km² cannot be flown and at most 4.9 x 2 = 9.8 km² is surveyed.
+    feedback = Recorder()
+    zone = polygon_layer([box(5, -1, 12, 3)], name="closed")
+    result, layers = run(
+        feedback=feedback,
+        GAPS=polygon_layer([box(0, 0, 10, 2)]),
+        BASES=point_layer([(-5, 1)]),
+        NO_FLY=[zone],
+        SWATH_M=1000.0,
+        MAX_SORTIES=1,
+    )
+    assert "1 gap(s) lie partly in the no-fly zones (or within 100 m of them): 10.200 km²" in feedback.text
+    assert "gap 1: 10.200 km²" in feedback.text
+    assert 9.5 <= result["SURVEYED_KM2"] <= 9.8 + 1e-3
+    for swath in features(layers["SURVEYED"]):
+        assert not swath.geometry().intersects(box(5, -1, 12, 3))
+
+
 def test_outputs_are_styled_by_their_names():
     from border_gaps.analysis import maplayout
 
