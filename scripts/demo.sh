@@ -129,6 +129,8 @@ for name in (
     "gap_profile.csv",
     "gap_profile.png",
     "sorties.gpkg",
+    "lanes.gpkg",
+    "surveyed.gpkg",
     "drone_sorties_map.png",
 ):
     path = os.path.join(out, name)
