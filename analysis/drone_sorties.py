@@ -579,13 +579,24 @@ def _partial_visits(problem, sorties, available, quota, is_canceled):
             if left > _TOL:
                 remaining.limit[c] = (int(problem.reverse[c, part.way]), left)
 
-    for sortie in sorties:
-        if is_canceled():
-            return
-        part = best_partial(problem, sortie.base, sortie.visits, problem.endurance - sortie.length, remaining)
-        if part is not None:
-            sortie.partial = part
-            take(part)
+    # best first: the sortie whose spare endurance adds the most takes its part, then the others
+    # whose best part was in that chunk look again (a part taken leaves at most the rest of its chunk,
+    # flown from the far end: no option grows, so the other sorties' best parts stay the best)
+    def best_for(sortie):
+        return best_partial(problem, sortie.base, sortie.visits, problem.endurance - sortie.length, remaining)
+
+    parts = {i: best_for(sortie) for i, sortie in enumerate(sorties)}
+    while not is_canceled():
+        found = [(part.weight, i) for i, part in parts.items() if part is not None]
+        if not found:
+            break
+        _weight, i = max(found)
+        part = parts.pop(i)
+        sorties[i].partial = part
+        take(part)
+        for j, other in parts.items():
+            if other is not None and other.chunk == part.chunk:
+                parts[j] = best_for(sorties[j])
     # sorties left over: one partial flight each from the base where it adds most
     while len(sorties) < problem.sorties and not is_canceled():
         best = None

@@ -323,6 +323,31 @@ def test_partial_coverage_when_the_endurance_runs_out(run):
     assert lane["partial"] == 1 and lane["length_km"] == pytest.approx(4.99, abs=0.01)
 
 
+def test_spare_endurance_goes_to_the_sortie_that_flies_most_of_a_shared_lane(run):
+    # Base (0, 0), endurance 40 km, swath 1 km, 2 sorties. H (priority 100) = 2 x 1 km at x 14..16, M
+    # (priority 60) = 2 x 1 km at x -6..-4, each one 2 km lane along y = 0; L (priority 50) = a 1 x 30 km
+    # strip at x = -1, y 2..32: one 30 km lane, too long to fly whole (≥ 2 + 30 + 32 km). H and M
+    # together need 14 + 2 + 20 + 2 + 6 = 44 > 40 km: sortie 1 flies H (32 km, 8 spare), sortie 2 M
+    # (12 km, 28 spare). Either can fly the south end of L on its way out (the rest only from its north
+    # end, 32 km away), then its gap. From H's sortie at best (H entered at its far end, x = 16):
+    # 2.236 + ℓ + √(17² + (2 + ℓ)²) + 2 + 14 = 40 → ℓ = 3.801 km; from M's (entered at x = -6):
+    # 2.236 + ℓ + √(5² + (2 + ℓ)²) + 2 + 4 = 40 → ℓ = 14.512 km. Giving L to the first sortie (the
+    # heavier) would survey at most 2 + 2 + 3.801 = 7.801 km²; the spare endurance goes where it flies
+    # most: 2 + 2 + 14.512 = 18.512 km².
+    gaps = polygon_layer(
+        [box(14, -0.5, 16, 0.5), box(-6, -0.5, -4, 0.5), box(-1.5, 2, -0.5, 32)], priorities=[100, 60, 50]
+    )
+    result, layers = run(GAPS=gaps, BASES=point_layer([(0, 0)]), ENDURANCE_KM=40.0, SWATH_M=1000.0, MAX_SORTIES=2)
+    assert result["SORTIE_COUNT"] == 2
+    assert result["SURVEYED_KM2"] == pytest.approx(2 + 2 + 14.512, abs=0.01)
+    by_gaps = {f["gaps"]: f for f in features(layers["SORTIES"])}
+    assert sorted(by_gaps) == ["1", "3, 2"]  # M's sortie flies the part of L on its way out
+    assert all(f["length_km"] <= 40 + 1e-6 for f in by_gaps.values())
+    assert by_gaps["3, 2"]["length_km"] == pytest.approx(40.0, abs=0.01)
+    (partial,) = [f for f in features(layers["LANES"]) if f["partial"]]
+    assert partial["gap_id"] == 3 and partial["length_km"] == pytest.approx(14.512, abs=0.01)
+
+
 def test_the_heavier_of_two_gaps_is_chosen(run):
     # Base at (0, 0); gap A (priority 30) 14 km east, gap B (priority 90) 16 km west, both 2 x 2 km
     # (2 lanes of 2 km). One sortie of 45 km reaches either (≈ 14 + 5 + 14 or 16 + 5 + 16) but not both
