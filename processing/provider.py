@@ -19,6 +19,7 @@ ALGORITHMS = (
     ("gaptimeline", "GapTimelineAlgorithm"),
     ("controlchange", "ControlChangeAlgorithm"),
     ("coordination", "CoordinationAlgorithm"),
+    ("dronesorties", "DroneSortiesAlgorithm"),
 )
 
 

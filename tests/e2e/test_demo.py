@@ -9,7 +9,7 @@ import pytest
 from qgis.core import QgsVectorLayer
 from qgis.PyQt.QtGui import QImage
 
-from bg_testing.maps import pdf_pages, pdf_text
+from bg_testing.maps import count_colour, pdf_pages, pdf_text
 
 pytestmark = pytest.mark.e2e
 
@@ -28,14 +28,18 @@ def test_make_demo_writes_gaps_pdf_and_png(tmp_path, qgis_app):
         "border_gaps_map.png",
         "coordination_map.pdf",
         "coordination_map.png",
+        "drone_sorties_map.png",
         "gap_profile.csv",
         "gap_profile.png",
         "gap_response.gpkg",
         "gaps.gpkg",
         "gaps_by_time.gpkg",
         "handover.gpkg",
+        "lanes.gpkg",
         "links.gpkg",
         "responsibility.gpkg",
+        "sorties.gpkg",
+        "surveyed.gpkg",
         "unwatched_hours.gpkg",
     ]
     # the day's gap profile: 24 hourly rows, and more gap at night (day-only posts, cameras) than at noon
@@ -75,3 +79,19 @@ def test_make_demo_writes_gaps_pdf_and_png(tmp_path, qgis_app):
     text = pdf_text(tmp_path / "coordination_map.pdf")
     for expected in ("Who answers for each gap", "Handover", "Links", "Responsibility", "synthetic"):
         assert expected in text, expected
+    # the drone sorties from the posts: the count printed is the layer's, each within the 120 km
+    sorties = QgsVectorLayer(str(tmp_path / "sorties.gpkg"), "sorties", "ogr")
+    printed = re.search(r"^\s+sorties\s+(\d+)\s*$", proc.stdout, re.MULTILINE)
+    assert printed, proc.stdout
+    assert sorties.isValid() and 1 <= sorties.featureCount() == int(printed.group(1)) <= 6
+    assert all(f["length_km"] <= 120 + 1e-6 for f in sorties.getFeatures())
+    lanes = QgsVectorLayer(str(tmp_path / "lanes.gpkg"), "lanes", "ogr")
+    assert lanes.isValid() and lanes.featureCount() > 0
+    assert {f["sortie"] for f in lanes.getFeatures()} == {f["sortie"] for f in sorties.getFeatures()}
+    assert re.search(r"gap area surveyed\s+[\d,.]+ km²", proc.stdout), proc.stdout
+    drones_map = QImage(str(tmp_path / "drone_sorties_map.png"))
+    assert abs(drones_map.width() - 297 / 25.4 * 100) <= 1
+    # the map export draws the sorties in their style's purple (resources/styles/sorties.qml, 106,27,154):
+    # thousands of pixels on the sortie map, next to none (the colour is no other layer's) on the gap map
+    assert count_colour(tmp_path / "drone_sorties_map.png", "#6a1b9a", tolerance=40) > 1000
+    assert count_colour(tmp_path / "border_gaps_map.png", "#6a1b9a", tolerance=40) < 200
