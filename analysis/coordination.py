@@ -22,7 +22,7 @@ from typing import Callable, Dict, List, Optional, Sequence, Tuple
 import numpy as np
 from qgis.core import QgsGeometry, QgsPointXY, QgsRectangle, QgsSpatialIndex, QgsWkbTypes
 
-from . import costgrid
+from . import costgrid, geometry
 from .compat import null_rectangle
 from .costgrid import OCTILE_EXCESS, Grid, LeastCostSearch
 
@@ -174,8 +174,7 @@ def polygon_parts(geom: QgsGeometry) -> QgsGeometry:
         geom.type() != QgsWkbTypes.GeometryType.PolygonGeometry
         or QgsWkbTypes.flatType(geom.wkbType()) == QgsWkbTypes.Type.GeometryCollection
     ):
-        parts = [QgsGeometry(p.clone()) for p in geom.constParts()]
-        parts = [p for p in parts if p.type() == QgsWkbTypes.GeometryType.PolygonGeometry and not p.isEmpty()]
+        parts = geometry.polygon_parts(geom)
         geom = QgsGeometry.collectGeometry(parts) if parts else QgsGeometry()
     if not geom.isEmpty() and not geom.isGeosValid():
         geom = polygon_parts(geom.makeValid())
