@@ -35,6 +35,7 @@ import ast
 import enum
 import importlib
 import os
+import re
 import runpy
 import shutil
 import subprocess
@@ -123,6 +124,7 @@ class Bindings:
         sip_enum = type(Qt.AlignmentFlag)
         self._sip_enum = None if issubclass(sip_enum, enum.EnumMeta) else sip_enum
         self._scoped_cache: dict[tuple[int, str], str | None] = {}
+        self.minimum_qgis = minimum_qgis_version()
 
     def is_enum_type(self, obj) -> bool:
         return isinstance(obj, enum.EnumMeta) or (self._sip_enum is not None and isinstance(obj, self._sip_enum))
@@ -184,6 +186,20 @@ class Bindings:
         )
         return parts[0], f"{parts[0]}.{parts[1]}.{name}", module
 
+    def added_in(self, enum_type) -> tuple[int, ...] | None:
+        """The QGIS release that added ``enum_type``, from its docstring's first ``.. versionadded::``
+        (before the list of members, whose own notes say when each member came), or None."""
+        doc = getattr(enum_type, "__doc__", None) or ""
+        head = doc.split("\n* ``", 1)[0]
+        found = re.search(r"\.\. versionadded:: *(\d+(?:\.\d+)*)", head)
+        return tuple(int(p) for p in found.group(1).split(".")) if found else None
+
+    def usable_on_minimum(self, enum_type) -> bool:
+        """Whether ``enum_type`` exists on the oldest QGIS the plugin supports (metadata.txt's
+        qgisMinimumVersion): an enum with no "versionadded" note is older than the note."""
+        added = self.added_in(enum_type)
+        return added is None or self.minimum_qgis is None or added <= self.minimum_qgis
+
     def metatype_name(self, value, member: str) -> str | None:
         """The QMetaType.Type member of the same type id as ``QVariant.<member>`` (String: QString)."""
         from qgis.PyQt.QtCore import QMetaType
@@ -203,6 +219,21 @@ class Bindings:
             return getattr(obj, name)
         except Exception:
             return None
+
+
+def minimum_qgis_version(root: str = ROOT) -> tuple[int, ...] | None:
+    """metadata.txt's qgisMinimumVersion as a tuple ((3, 22)), or None when it does not say."""
+    try:
+        with open(os.path.join(root, "metadata.txt"), encoding="utf-8") as fh:
+            text = fh.read()
+    except OSError:
+        return None
+    found = re.search(r"^qgisMinimumVersion\s*=\s*(\d+(?:\.\d+)*)\s*$", text, re.MULTILINE)
+    return tuple(int(p) for p in found.group(1).split(".")) if found else None
+
+
+def _dotted_version(version) -> str:
+    return ".".join(str(p) for p in version) if version else "?"
 
 
 def _dotted(node: ast.AST) -> list[ast.AST] | None:
@@ -399,13 +430,21 @@ class FileScan:
             if self.b.member_enum(obj, link.attr) is not None:
                 text = self._segment(link)
                 canonical = self.b.canonical(obj, link.attr)
-                if canonical is not None and canonical[0] != owner_name:
-                    # the member belongs to another class's enum (QgsCoordinateTransform.ReverseTransform is
-                    # Qgis.TransformDirection.Reverse): name that one, not the alias a QGIS may keep under
-                    # the owner (3.40 has QgsCoordinateTransform.TransformDirection.ReverseTransform)
+                scoped = self.b.scoped(obj, link.attr)
+                if (
+                    canonical is not None
+                    and canonical[0] != owner_name
+                    and (scoped is None or self.b.usable_on_minimum(type(getattr(obj, link.attr))))
+                ):
+                    # The member belongs to another class's enum. When that enum exists on the oldest
+                    # QGIS we support, name it (QgsCoordinateTransform.ReverseTransform is
+                    # Qgis.TransformDirection.Reverse since 3.22; the alias 3.40 adds,
+                    # QgsCoordinateTransform.TransformDirection.ReverseTransform, is not on 3.22).
+                    # When it came later, keep the owner's scoped alias, which the older QGIS has as
+                    # the original (QgsProcessing.SourceType.TypeVectorPolygon on 3.22; on 3.36+
+                    # an alias of Qgis.ProcessingSourceType.VectorPolygon, which 3.22 lacks).
                     self._add_canonical(head, link, obj, text)
                     return
-                scoped = self.b.scoped(obj, link.attr)
                 if scoped:
                     fixed = text[: len(text) - len(link.attr)] + scoped
                     self._add(link, "enum", text, fixed, self._insert_scope(link, scoped.rsplit(".", 1)[0]))
@@ -426,6 +465,10 @@ class FileScan:
             self._add(link, "enum", text)
             return
         outer, replacement, module = canonical
+        if not self.b.usable_on_minimum(type(getattr(owner, link.attr))):
+            # the only scoped form is newer than the oldest QGIS we support: report, do not rewrite
+            self._add(link, "enum", text, f"{replacement} (not on QGIS {_dotted_version(self.b.minimum_qgis)})")
+            return
         edit = _Edit(head.lineno, head.col_offset, link.end_col_offset, replacement)
         if self._resolve_name(outer) is not self.b.names[outer] or outer in self.local_classes:
             self._add(link, "enum", text, f"{replacement} (needs: from {module} import {outer})")

@@ -42,6 +42,7 @@ SAMPLE = textwrap.dedent(
     """
     from PyQt5.QtWidgets import QDialog
     from qgis.core import Qgis, QgsCoordinateTransform, QgsFeatureSink, QgsProcessing, QgsProcessingAlgorithm
+    from qgis.core import QgsWkbTypes
     from qgis.PyQt.QtCore import Qt
     from qgis.PyQt.QtWidgets import QSizePolicy
 
@@ -62,6 +63,7 @@ SAMPLE = textwrap.dedent(
             Qt.AlignLeft,
             QSizePolicy.Expanding,
             QgsCoordinateTransform.ReverseTransform,
+            QgsWkbTypes.Point,
             Alg.FlagCanCancel,
             Alg().flags(),
             Alg.OUTPUT,
@@ -82,7 +84,7 @@ def test_finds_each_kind_and_fixes_to_the_same_values(qt6_check, bindings, tmp_p
     path.write_text(SAMPLE, encoding="utf-8")
     findings, _ = qt6_check.scan_files([str(path)], bindings)
     found = {f.text for f in findings if f.error}
-    # 11 errors: every unscoped use, the PyQt5 import and exec_(); the scoped ones and OUTPUT are not flagged
+    # 12 errors: every unscoped use, the PyQt5 import and exec_(); the scoped ones and OUTPUT are not flagged
     assert found == {
         "from PyQt5.QtWidgets import",
         "self.FlagNoThreading",
@@ -93,6 +95,7 @@ def test_finds_each_kind_and_fixes_to_the_same_values(qt6_check, bindings, tmp_p
         "Qt.AlignLeft",
         "QSizePolicy.Expanding",
         "QgsCoordinateTransform.ReverseTransform",
+        "QgsWkbTypes.Point",
         "Alg.FlagCanCancel",
         "dialog.exec_()",
     }, found
@@ -107,7 +110,14 @@ def test_finds_each_kind_and_fixes_to_the_same_values(qt6_check, bindings, tmp_p
         "Qgis.MessageLevel.Critical",
         "Qt.AlignmentFlag.AlignLeft",
         "QSizePolicy.Policy.Expanding",
-        "Qgis.TransformDirection.Reverse",  # the enum QgsCoordinateTransform only aliases on 3.22
+        # The same rewrite on every QGIS, valid on 3.22 (metadata.txt's minimum): where the enum a
+        # member really belongs to exists on 3.22, that one (QgsCoordinateTransform only aliases
+        # Qgis.TransformDirection on 3.22; 3.40's TransformDirection.ReverseTransform is not on 3.22);
+        # where it came later (Qgis.ProcessingSourceType 3.36, Qgis.WkbType 3.30), the owner's own
+        # scoped name, the original on 3.22 and an alias since.
+        "Qgis.TransformDirection.Reverse",
+        "QgsProcessing.SourceType.TypeVectorPolygon,",
+        "QgsWkbTypes.Type.Point,",
         "self.Flag.FlagNoThreading",
         "Alg.Flag.FlagCanCancel",
         'label = "قرية"; role = Qt.ItemDataRole.UserRole',
@@ -120,6 +130,30 @@ def test_finds_each_kind_and_fixes_to_the_same_values(qt6_check, bindings, tmp_p
     findings, changed = qt6_check.scan_files([str(path)], bindings, fix=True)
     assert changed == [] and not [f for f in findings if f.error]  # idempotent
     assert path.read_text(encoding="utf-8") == fixed
+
+
+def test_an_enum_newer_than_the_minimum_qgis_is_never_the_fix(qt6_check, bindings):
+    """QGIS documents when an enum came (its docstring's first ``versionadded``, before the notes
+    on its members); the fixer names an enum only if metadata.txt's qgisMinimumVersion has it."""
+
+    class Moved:
+        __doc__ = (
+            "Processing data source types.\n\n.. note::\n\n   Prior to QGIS 3.36 this was available as "
+            ":py:class:`QgsProcessing`.SourceType\n\n.. versionadded:: 3.36\n\n* ``MapLayer``: Any map layer"
+            "\n\n  .. versionadded:: 3.6\n"
+        )
+
+    class MembersOnly:
+        __doc__ = "Types.\n\n* ``Plugin``: a plugin\n\n  .. versionadded:: 3.22\n"
+
+    assert bindings.minimum_qgis == (3, 22)  # metadata.txt
+    assert bindings.added_in(Moved) == (3, 36) and not bindings.usable_on_minimum(Moved)
+    assert bindings.added_in(MembersOnly) is None and bindings.usable_on_minimum(MembersOnly)
+    from qgis.core import Qgis
+
+    if hasattr(Qgis, "ProcessingSourceType"):  # QGIS >= 3.36: the real docstring says so too
+        assert bindings.added_in(Qgis.ProcessingSourceType) == (3, 36)
+    assert bindings.usable_on_minimum(Qgis.TransformDirection)  # 3.22
 
 
 def _values(path):
