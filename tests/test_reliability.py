@@ -413,7 +413,7 @@ def test_every_metric_distance_is_a_distance_in_metres_not_linked_to_a_layer(bor
 
 def test_the_dialog_shows_metres_beside_a_lon_lat_layer_and_converts_kilometres(bordergaps_provider, qgis_app):
     from qgis.core import QgsApplication
-    from qgis.gui import QgsGui, QgsProcessingGui
+    from qgis.gui import QgsDoubleSpinBox, QgsGui, QgsProcessingGui
     from qgis.PyQt.QtWidgets import QComboBox, QLabel, QWidget
 
     layer = rb.control_layer()  # EPSG:4326: its map units are degrees
@@ -440,9 +440,24 @@ def test_the_dialog_shows_metres_beside_a_lon_lat_layer_and_converts_kilometres(
             units = [c for c in widget.findChildren(QComboBox) if c.isVisible()]
             assert [c.currentText() for c in units] == [QgsUnitTypes.toString(QgsUnitTypes.DistanceUnit.DistanceMeters)]
             assert not [lbl.text() for lbl in widget.findChildren(QLabel) if lbl.isVisible() and "degree" in lbl.text()]
-            units[0].setCurrentIndex(units[0].findData(QgsUnitTypes.DistanceUnit.DistanceKilometers))
-            wrappers[name].setParameterValue(3, context)
-            assert wrappers[name].parameterValue() == pytest.approx(3000.0), name  # 3 km typed: 3000 m read
+            # the analyst picks "kilometers" and types 3 into the spin box. (Not findData(): from QGIS
+            # 3.40 on the combo's items hold Qgis::DistanceUnit values, which findData does not match
+            # to the unit as PyQt passes it; it returned -1, selecting no unit at all.)
+            km = [
+                i
+                for i in range(units[0].count())
+                if units[0].itemData(i) == QgsUnitTypes.DistanceUnit.DistanceKilometers
+            ]
+            assert len(km) == 1, [units[0].itemText(i) for i in range(units[0].count())]
+            units[0].setCurrentIndex(km[0])
+            assert units[0].currentText() == QgsUnitTypes.toString(QgsUnitTypes.DistanceUnit.DistanceKilometers)
+            spin = widget.findChildren(QgsDoubleSpinBox)
+            assert len(spin) == 1, name
+            spin[0].setValue(3)
+            # what the dialog hands the algorithm, and what the algorithm reads from it: 3 km = 3000 m
+            value = wrappers[name].parameterValue()
+            assert value == pytest.approx(3000.0), name
+            assert alg.parameterAsDouble({name: value}, name, context) == pytest.approx(3000.0), name
         panel.close()
     finally:
         QgsProject.instance().removeMapLayer(layer.id())
