@@ -19,13 +19,20 @@ from qgis.core import (
     QgsWkbTypes,
 )
 
+from .crs import wgs84
 from .errors import BorderGapsError
 
-WGS84 = QgsCoordinateReferenceSystem("EPSG:4326")
 # Vertex spacing of the geodesically densified border: a straight segment in any CRS then
 # departs from the geodesic by millimetres, so every CRS sees the same line.
 DENSIFY_SPACING_M = 1000.0
 BUFFER_SEGMENTS = 16  # per quarter circle (DESIGN.md: where an exact comparison matters)
+
+
+def __getattr__(name):
+    if name == "WGS84":  # the old constant (see crs.wgs84), for scripts and tests: a fresh object each time
+        return wgs84()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 IRAQ_CODES = ("IQ", "IRQ", "IRAQ")
 SYRIA_CODES = ("SY", "SYR", "SYRIA")
@@ -34,7 +41,7 @@ SYRIA_CODES = ("SY", "SYR", "SYRIA")
 def geodesic_distance_area() -> QgsDistanceArea:
     """A QgsDistanceArea measuring on the WGS 84 ellipsoid, for lon/lat input."""
     da = QgsDistanceArea()
-    da.setSourceCrs(WGS84, QgsCoordinateTransformContext())
+    da.setSourceCrs(wgs84(), QgsCoordinateTransformContext())
     da.setEllipsoid("WGS84")
     return da
 
@@ -83,7 +90,7 @@ def border_distance_km(point: QgsPointXY, border_wgs84: QgsGeometry) -> float:
     geodesic distances, so the planar distance there is the geodesic one.
     """
     crs = equidistant_crs(point.x(), point.y())
-    transform = QgsCoordinateTransform(WGS84, crs, QgsCoordinateTransformContext())
+    transform = QgsCoordinateTransform(wgs84(), crs, QgsCoordinateTransformContext())
     line = QgsGeometry(border_wgs84)
     line.transform(transform)
     return line.distance(QgsGeometry.fromPointXY(QgsPointXY(0.0, 0.0))) / 1000.0
@@ -96,7 +103,7 @@ class BorderDistance:
     def __init__(self, border_wgs84: QgsGeometry):
         centre = border_wgs84.boundingBox().center()
         self.transform = QgsCoordinateTransform(
-            WGS84, equidistant_crs(centre.x(), centre.y()), QgsCoordinateTransformContext()
+            wgs84(), equidistant_crs(centre.x(), centre.y()), QgsCoordinateTransformContext()
         )
         self.line = QgsGeometry(border_wgs84)
         self.line.transform(self.transform)
@@ -108,7 +115,7 @@ class BorderDistance:
 def nearest_border_point(point: QgsPointXY, border_wgs84: QgsGeometry) -> QgsPointXY:
     """The point of the border (lon/lat) geodesically nearest to ``point``."""
     crs = equidistant_crs(point.x(), point.y())
-    transform = QgsCoordinateTransform(WGS84, crs, QgsCoordinateTransformContext())
+    transform = QgsCoordinateTransform(wgs84(), crs, QgsCoordinateTransformContext())
     line = QgsGeometry(border_wgs84)
     line.transform(transform)
     nearest = line.nearestPoint(QgsGeometry.fromPointXY(QgsPointXY(0.0, 0.0))).asPoint()
@@ -197,7 +204,7 @@ def border_bands(
     line = densify_geodesic(border_wgs84)
     centre = line.boundingBox().center()
     crs = equidistant_crs(centre.x(), centre.y())
-    transform = QgsCoordinateTransform(WGS84, crs, QgsCoordinateTransformContext())
+    transform = QgsCoordinateTransform(wgs84(), crs, QgsCoordinateTransformContext())
     line.transform(transform)
     da = geodesic_distance_area()
     total = sum(len(ranges) for _side, _poly, ranges in sides) or 1

@@ -13,7 +13,23 @@ from qgis.core import (
 from .errors import BorderGapsError
 from .inputs import iter_features
 
-WGS84 = QgsCoordinateReferenceSystem("EPSG:4326")
+
+def wgs84() -> QgsCoordinateReferenceSystem:
+    """WGS 84 (EPSG:4326): a new object for each use, never one kept at module level.
+
+    QGIS caches a CRS's PROJ objects per thread inside the CRS's shared data and drops a thread's
+    ones when the thread ends only for CRSs its own cache still holds. A CRS object living for the
+    whole session (a module constant) and used from Processing's worker threads can outlive that
+    cache entry and keep PROJ objects of a finished thread; QGIS 3.44 crashed there now and then
+    ("free(): unaligned chunk") with two runs at once. Made per use, it is cheap (QGIS's CRS cache).
+    """
+    return QgsCoordinateReferenceSystem("EPSG:4326")
+
+
+def __getattr__(name):
+    if name == "WGS84":  # the old constant, for scripts and tests: a fresh object each time
+        return wgs84()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def is_usable_extent(extent: QgsRectangle) -> bool:
@@ -72,9 +88,10 @@ def utm_epsg_for(lon: float, lat: float) -> int:
 
 def extent_in_wgs84(extent: QgsRectangle, crs: QgsCoordinateReferenceSystem) -> QgsRectangle:
     """``extent`` (in ``crs``) transformed to lon/lat degrees."""
-    if crs == WGS84:
+    lonlat = wgs84()
+    if crs == lonlat:
         return QgsRectangle(extent)
-    transform = QgsCoordinateTransform(crs, WGS84, QgsProject.instance().transformContext())
+    transform = QgsCoordinateTransform(crs, lonlat, QgsProject.instance().transformContext())
     return transform.transformBoundingBox(extent)
 
 

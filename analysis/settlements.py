@@ -286,7 +286,7 @@ class BorderMeter:
         if cell is None:
             centre_lon, centre_lat = (key[0] + 0.5) * self.CELL_DEG, (key[1] + 0.5) * self.CELL_DEG
             transform = QgsCoordinateTransform(
-                bands.WGS84, bands.equidistant_crs(centre_lon, centre_lat), self._context
+                bands.wgs84(), bands.equidistant_crs(centre_lon, centre_lat), self._context
             )
             line = QgsGeometry(self.border)
             line.transform(transform)

@@ -170,7 +170,7 @@ class BorderBandsAlgorithm(BorderGapsAlgorithm):
 
         lines = read_features(
             border_src,
-            bands.WGS84,
+            bands.wgs84(),
             border_name,
             QgsWkbTypes.GeometryType.LineGeometry,
             is_canceled=feedback.isCanceled,
@@ -184,7 +184,7 @@ class BorderBandsAlgorithm(BorderGapsAlgorithm):
 
         polygons = read_features(
             countries_src,
-            bands.WGS84,
+            bands.wgs84(),
             countries_name,
             QgsWkbTypes.GeometryType.PolygonGeometry,
             is_canceled=feedback.isCanceled,
@@ -236,7 +236,7 @@ class BorderBandsAlgorithm(BorderGapsAlgorithm):
                 break
             feature = QgsFeature(fields)
             feature.setAttributes([band.side, band.label, band.min_km, band.max_km, band.area_km2, source_text])
-            geom = output_geometry(band.geometry, bands.WGS84, out_crs, context.transformContext(), POLYGON_TYPE)
+            geom = output_geometry(band.geometry, bands.wgs84(), out_crs, context.transformContext(), POLYGON_TYPE)
             if geom is None:
                 feedback.pushWarning(f"Band {band.label} ({band.side}) is empty: not written.")
                 continue

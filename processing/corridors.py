@@ -31,7 +31,7 @@ from qgis.PyQt.QtCore import QMetaType
 
 from ..analysis import corridors
 from ..analysis.compat import new_field, null_rectangle
-from ..analysis.crs import WGS84, extent_in_wgs84, layer_extent, metric_crs_for
+from ..analysis.crs import extent_in_wgs84, layer_extent, metric_crs_for, wgs84
 from ..analysis.errors import BorderGapsError
 from ..analysis.geometry import LINE_TYPE, POINT_TYPE, valid_output
 from ..analysis.inputs import iter_features, read_features, source_crs
@@ -491,7 +491,7 @@ class CorridorsAlgorithm(BorderGapsAlgorithm):
                 raise BorderGapsError(f"Layer {name} has no features: give at least one point.")
         lonlat = extent_in_wgs84(layer_extent(origins_src, "ORIGINS"), o_crs)
         lonlat.combineExtentWith(extent_in_wgs84(layer_extent(destinations_src, "DESTINATIONS"), d_crs))
-        metric = metric_crs_for(lonlat, WGS84)
+        metric = metric_crs_for(lonlat, wgs84())
         feedback.pushInfo(f"Computing in {metric.authid()} ({metric.description()}).")
         origins = self._points(
             origins_src,

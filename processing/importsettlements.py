@@ -407,7 +407,7 @@ class ImportSettlementsAlgorithm(BorderGapsAlgorithm):
         feedback.setProgress(95)
 
         fields = output_fields()
-        sink, dest_id = self.parameterAsSink(parameters, OUTPUT, context, fields, QgsWkbTypes.Type.Point, bands.WGS84)
+        sink, dest_id = self.parameterAsSink(parameters, OUTPUT, context, fields, QgsWkbTypes.Type.Point, bands.wgs84())
         if sink is None:
             raise BorderGapsError("The OUTPUT layer could not be created. Check the output path.")
         places = sorted(result.places, key=lambda p: (p.side or "", p.border_km or 0.0, p.name, p.source_id))
@@ -451,7 +451,7 @@ class ImportSettlementsAlgorithm(BorderGapsAlgorithm):
             name = source.sourceName()
         lines = read_features(
             layer,
-            bands.WGS84,
+            bands.wgs84(),
             name,
             QgsWkbTypes.GeometryType.LineGeometry,
             is_canceled=feedback.isCanceled,
@@ -496,7 +496,7 @@ class ImportSettlementsAlgorithm(BorderGapsAlgorithm):
                 f"Layer '{layer.name()}' has no coordinate reference system. Set its CRS in the layer properties "
                 "(Source → Assigned CRS) and run again."
             )
-        transform = QgsCoordinateTransform(crs, bands.WGS84, context.transformContext())
+        transform = QgsCoordinateTransform(crs, bands.wgs84(), context.transformContext())
         places = []
         total = max(layer.featureCount(), 1)
         for i, feature in enumerate(iter_features(layer)):
