@@ -25,7 +25,7 @@ def run_qgis(script, out_name, tmp_path, env_extra=None, timeout=420):
     shutil.rmtree(out_dir, ignore_errors=True)
     os.makedirs(out_dir)
     profiles = tmp_path / "profiles"
-    profiles.mkdir()
+    seed_offline_profile(profiles)
     env = {
         k: v
         for k, v in os.environ.items()
@@ -54,6 +54,22 @@ def run_qgis(script, out_name, tmp_path, env_extra=None, timeout=420):
         with open(report_path, encoding="utf-8") as fh:
             report = json.load(fh)
     return proc.returncode, report, proc.stdout + proc.stderr
+
+
+# What an analyst on an air-gapped network sets once (Settings > Options > Fonts: "Automatically
+# download missing fonts when possible", QGIS >= 3.28): else a fresh QGIS 3.40 profile tries to
+# fetch Open Sans from github.com and reports "Open Sans font installation failed". Unknown keys
+# are ignored by older QGIS.
+OFFLINE_PROFILE_SETTINGS = "[fonts]\ndownloadMissingFonts=false\n"
+
+
+def seed_offline_profile(profiles_path):
+    """A fresh default profile under ``profiles_path`` (what --profiles-path takes) with the
+    settings of an offline machine; returns the profile folder."""
+    settings_dir = profiles_path / "profiles" / "default" / "QGIS"
+    settings_dir.mkdir(parents=True)
+    (settings_dir / "QGIS3.ini").write_text(OFFLINE_PROFILE_SETTINGS, encoding="utf-8")
+    return settings_dir.parent
 
 
 def failed_checks(report):

@@ -76,6 +76,24 @@ def add_repository():
     settings.setValue(f"{reposGroup}/{REPO_NAME}/enabled", True)
 
 
+def show_experimental(on):
+    """What ticking "Show also experimental plugins" in the plugin manager's Settings stores: the
+    setting plugin-manager/allow-experimental of the settings tree since QGIS 3.30 (the old key
+    app/plugin_installer/allowExperimental is no longer read there), that old key before."""
+    try:
+        from qgis.core import QgsSettingsTree
+    except ImportError:  # QGIS < 3.30
+        QgsSettingsTree = None
+    node = QgsSettingsTree.node("plugin-manager") if QgsSettingsTree is not None else None
+    setting = node.childSetting("allow-experimental") if node is not None else None
+    if setting is not None:
+        setting.setValue(on)
+        report["experimental_setting"] = setting.definitionKey()
+    else:
+        QgsSettings().setValue("app/plugin_installer/allowExperimental", on)
+        report["experimental_setting"] = "app/plugin_installer/allowExperimental"
+
+
 def fetch():
     """installer.fetchAvailablePlugins(reloadMode=True), without its progress dialog."""
     from pyplugin_installer.installer_data import plugins, repositories
@@ -104,13 +122,13 @@ def run():
     check("fresh profile: no Border Gaps", not os.path.exists(plugin_dir) and not any(border_gaps_ui().values()))
 
     add_repository()
-    QgsSettings().setValue("app/plugin_installer/allowExperimental", False)
+    show_experimental(False)
     repo = fetch()
     check("repository fetched", repo["state"] == Repositories.STATE_LOADED, f"state {repo['state']}: {repo['error']}")
     # 0.1.0 is experimental: hidden until the user ticks "Show also experimental plugins"
     check("experimental version hidden by default", "border_gaps" not in plugins.all(), sorted(plugins.all()))
 
-    QgsSettings().setValue("app/plugin_installer/allowExperimental", True)
+    show_experimental(True)
     plugins.rebuild()
     listed = plugins.all().get("border_gaps")
     report["listed"] = (
