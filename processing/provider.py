@@ -17,6 +17,7 @@ ALGORITHMS = (
     ("postcoverage", "PostCoverageAlgorithm"),
     ("siteposts", "SitePostsAlgorithm"),
     ("borderbands", "BorderBandsAlgorithm"),
+    ("incidents", "IncidentsAlgorithm"),
 )
 
 
