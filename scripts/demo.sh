@@ -2,7 +2,8 @@
 # The Border Gaps demo (`make demo`): gap zones on the bundled, synthetic demo scenario
 # around Sinjar, Rabia, Zumar and Tal Afar, then the briefing map, both through
 # qgis_process exactly as an analyst would run them. Writes demo/out/gaps.gpkg,
-# demo/out/border_gaps_map.pdf and demo/out/border_gaps_map.png and prints the numbers.
+# demo/out/border_gaps_map.pdf and demo/out/border_gaps_map.png and prints the numbers; then the
+# synthetic incidents against those gaps (demo/out/incidents/) and their hot-spot map.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -20,6 +21,7 @@ done
 mkdir -p "$out"
 # Only our own three outputs are replaced.
 rm -f "$out/gaps.gpkg" "$out/border_gaps_map.pdf" "$out/border_gaps_map.png"
+rm -rf "$out/incidents"
 log="$(mktemp -d)"
 trap 'rm -rf "$log"' EXIT
 
@@ -34,7 +36,7 @@ run() {  # run ALGORITHM KEY=VALUE...: qgis_process --json, the JSON saved in $l
   sed -n '/^{/,$p' "$log/$name.out" >"$log/$name.json"
 }
 
-echo "demo: 1/2 bordergaps:gapzones (Peshmerga | ISF seam, synthetic control areas, posts and coverage)"
+echo "demo: 1/5 bordergaps:gapzones (Peshmerga | ISF seam, synthetic control areas, posts and coverage)"
 run bordergaps:gapzones \
   "CONTROL_AREAS=$scenario|layername=control_areas|option:IMMUTABLE=YES" FORCE_FIELD=force FORCE_A=Peshmerga FORCE_B=ISF \
   "COVERAGE=$scenario|layername=coverage|option:IMMUTABLE=YES" "POSTS=$scenario|layername=posts|option:IMMUTABLE=YES" RANGE_FIELD=range_m \
@@ -42,7 +44,7 @@ run bordergaps:gapzones \
   "SETTLEMENTS=$region|layername=settlements|option:IMMUTABLE=YES" "BORDER=$region|layername=border|option:IMMUTABLE=YES" \
   "OUTPUT=$out/gaps.gpkg"
 
-echo "demo: 2/2 bordergaps:exportmap"
+echo "demo: 2/5 bordergaps:exportmap"
 run bordergaps:exportmap \
   "GAPS=$out/gaps.gpkg" \
   "EXTRA_LAYERS=$scenario|layername=posts|option:IMMUTABLE=YES" "EXTRA_LAYERS=$scenario|layername=coverage|option:IMMUTABLE=YES" \
@@ -52,7 +54,34 @@ run bordergaps:exportmap \
   PAGE=0 SORT_KEY=0 "DPI=$dpi" INCLUDE_BORDER_REGION=true \
   "OUTPUT_PDF=$out/border_gaps_map.pdf" "OUTPUT_PNG=$out/border_gaps_map.png"
 
-/usr/bin/env python3 - "$log/gapzones.json" "$out" <<'PY'
+inc="$out/incidents"
+mkdir -p "$inc"
+echo "demo: 3/5 bordergaps:seamzones (for the covered-seam row and the study area)"
+run bordergaps:seamzones \
+  "CONTROL_AREAS=$scenario|layername=control_areas|option:IMMUTABLE=YES" FORCE_FIELD=force FORCE_A=Peshmerga FORCE_B=ISF \
+  SEAM_DISTANCE=5000 "OUTPUT=$inc/seam.gpkg"
+
+echo "demo: 4/5 bordergaps:incidents (synthetic ACLED-style incidents 2023-2025)"
+run bordergaps:incidents \
+  "INCIDENTS=$scenario|layername=incidents|option:IMMUTABLE=YES" "GAPS=$out/gaps.gpkg" "SEAM=$inc/seam.gpkg" \
+  "SETTLEMENTS=$scenario|layername=abandoned_villages|option:IMMUTABLE=YES" MAX_PRECISION=2 BUFFER_M=10000 \
+  BANDWIDTH_M=5000 CELL_SIZE=500 HOTSPOT_PCT=5 \
+  "GAP_INCIDENTS=$inc/gap_incidents.gpkg" "COMPARISON=$inc/comparison.gpkg" "HOTSPOTS=$inc/hotspots.tif" \
+  "HOTSPOT_AREAS=$inc/hotspot_areas.gpkg" "TREND=$inc/trend.gpkg" "TREND_CHART=$inc/trend.png"
+sentence="$(/usr/bin/env python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["results"]["SENTENCE"])' "$log/incidents.json")"
+
+echo "demo: 5/5 bordergaps:exportmap (hot spots and the comparison)"
+run bordergaps:exportmap \
+  "GAPS=$inc/gap_incidents.gpkg" "EXTRA_LAYERS=$inc/hotspot_areas.gpkg" \
+  "EXTRA_LAYERS=$scenario|layername=incidents|option:IMMUTABLE=YES" \
+  "EXTRA_LAYERS=$scenario|layername=abandoned_villages|option:IMMUTABLE=YES" \
+  "EXTRA_LAYERS=$scenario|layername=control_areas|option:IMMUTABLE=YES" \
+  "TITLE=Incidents against the gap zones: Sinjar – Rabia – Zumar, 2023–2025" \
+  "SUBTITLE=Hot spots: the densest 5 % of the study area (quartic kernel, 5 km). DEMO: synthetic incidents." \
+  "NOTE=$sentence" PAGE=0 SORT_KEY=0 "DPI=$dpi" INCLUDE_BORDER_REGION=true \
+  "OUTPUT_PDF=$inc/incidents_map.pdf" "OUTPUT_PNG=$inc/incidents_map.png"
+
+/usr/bin/env python3 - "$log/gapzones.json" "$out" "$log/incidents.json" <<'PY'
 import json
 import os
 import sys
@@ -76,5 +105,21 @@ print(f"  largest gap         {number('LARGEST_GAP_KM2'):>10} km²")
 print()
 for name in ("gaps.gpkg", "border_gaps_map.pdf", "border_gaps_map.png"):
     path = os.path.join(out, name)
+    print(f"  wrote {path} ({os.path.getsize(path) / 1024:,.0f} KiB)")
+
+incidents = json.load(open(sys.argv[3], encoding="utf-8"))["results"]
+print()
+print("Incidents against the gaps (synthetic incidents, 2023-2025)")
+print(f"  incidents analysed  {incidents['INCIDENTS_USED']:>10,}   ({incidents['INCIDENTS_IN_GAPS']:,} in the gaps)")
+print(
+    f"  rate ratio          {incidents['RATE_RATIO']:>10.2f}   (95 % CI {incidents['RATE_RATIO_LOW']:.2f}-"
+    f"{incidents['RATE_RATIO_HIGH']:.2f}, p = {incidents['P_VALUE']:.2g})"
+)
+print(f"  hot spot areas      {incidents['HOTSPOT_COUNT']:>10}")
+print(f"  {incidents['SENTENCE']}")
+print(f"  {incidents['TREND_SENTENCE']}")
+for name in ("gap_incidents.gpkg", "comparison.gpkg", "hotspots.tif", "hotspot_areas.gpkg", "trend.gpkg", "trend.png",
+             "incidents_map.pdf", "incidents_map.png"):
+    path = os.path.join(out, "incidents", name)
     print(f"  wrote {path} ({os.path.getsize(path) / 1024:,.0f} KiB)")
 PY
