@@ -8,6 +8,7 @@ from qgis.core import (
     QgsFields,
     QgsGradientColorRamp,
     QgsProcessing,
+    QgsProcessingFeatureSourceDefinition,
     QgsProcessingLayerPostProcessorInterface,
     QgsProcessingOutputNumber,
     QgsProcessingOutputString,
@@ -33,7 +34,7 @@ from ..analysis import density as kde
 from ..analysis import trend_chart
 from ..analysis.errors import BorderGapsError
 from ..analysis.geometry import to_crs
-from ..analysis.incidents import ACLED_COLUMNS, analyse_incidents, check_inputs, parse_types
+from ..analysis.incidents import ACLED_COLUMNS, analyse_incidents, check_inputs, file_hint, parse_types
 from ..analysis.maplayout import output_path_problem
 from .base import BorderGapsAlgorithm, fields_of
 from .seamzones import layer_name, style_output
@@ -415,6 +416,17 @@ class IncidentsAlgorithm(BorderGapsAlgorithm):
         path = layer.source().split("|")[0].lower()
         return "ogr_csv" if layer.providerType() == "ogr" and path.endswith((".csv", ".txt", ".tsv")) else None
 
+    @staticmethod
+    def _hint(parameters, layer):
+        """Where GDAL can read the incident layer's columns itself: a whole file layer (not only its
+        selected features, nor a feature limit or filter set on the parameter)."""
+        value = parameters.get(INCIDENTS)
+        if isinstance(value, QgsProcessingFeatureSourceDefinition) and (
+            value.selectedFeaturesOnly or value.featureLimit != -1 or getattr(value, "filterExpression", "")
+        ):
+            return None
+        return file_hint(layer)
+
     # -- the run -------------------------------------------------------------------------------
     def execute(self, parameters, context, feedback):
         numbers = self._numbers(parameters, context)
@@ -433,6 +445,7 @@ class IncidentsAlgorithm(BorderGapsAlgorithm):
             source = self.parameterAsSource(parameters, key, context)
             optional[key] = (source, layer_name(self, parameters, key, context, source) if source is not None else "")
         gaps_name = layer_name(self, parameters, GAPS, context, gaps)
+        incidents_layer = self.parameterAsVectorLayer(parameters, INCIDENTS, context)
         analysis = analyse_incidents(
             incidents,
             layer_name(self, parameters, INCIDENTS, context, incidents),
@@ -448,7 +461,8 @@ class IncidentsAlgorithm(BorderGapsAlgorithm):
             study_name=optional[STUDY_AREA][1],
             settlements=optional[SETTLEMENTS][0],
             settlements_name=optional[SETTLEMENTS][1],
-            row_kind=self._row_kind(self.parameterAsVectorLayer(parameters, INCIDENTS, context)),
+            row_kind=self._row_kind(incidents_layer),
+            hint=self._hint(parameters, incidents_layer),
             feedback=feedback,
             log=feedback.pushInfo,
             transform_context=context.transformContext(),

@@ -711,3 +711,94 @@ def test_the_default_study_area_is_the_gaps_grown_by_buffer(known, tmp_path):
     # grown by r = 1 km: A + P·r + π r², less r²(1 − π/4) at the L's inner corner
     expected = (18 + 20 + math.pi - (1 - math.pi / 4)) + (9 + 12 + math.pi)
     assert zones["whole study area"]["area_km2"] == pytest.approx(expected, rel=2e-3)
+
+
+# ----------------------------------------------------------------------------- the fast paths
+def test_locate_agrees_with_geos_on_every_point(qgis_app):
+    """The crossing rule with GEOS near edges gives what GEOS alone gives, point by point: random points,
+    points on vertices and edges, in a hole, on a hole's edge, in a second part."""
+    from qgis.core import QgsGeometry, QgsPoint
+
+    from border_gaps.analysis.incidents import locate
+
+    polygons = [
+        QgsGeometry.fromWkt("POLYGON((0 0, 10 0, 10 10, 0 10, 0 0), (3 3, 7 3, 7 7, 3 7, 3 3))"),
+        QgsGeometry.fromWkt("MULTIPOLYGON(((10 0, 14 2, 10 4, 10 0)), ((20 0, 25 5, 20 10, 22 5, 20 0)))"),
+        QgsGeometry.fromWkt("POLYGON((3 3, 7 3, 5 5.5, 7 7, 3 7, 3 3))"),  # in the first one's hole
+    ]
+    rng = np.random.default_rng(9)
+    xs = list(rng.uniform(-2, 27, 4000))
+    ys = list(rng.uniform(-2, 12, 4000))
+    special = [
+        (0, 0),
+        (10, 5),
+        (5, 3),
+        (3, 5),
+        (7, 7),
+        (10, 2),
+        (12, 3),
+        (22, 5),
+        (25, 5),
+        (5, 5.5),
+        (20, 5),
+        (0.1 + 1e-9, 0),
+        (5, 10),
+        (1e-12, 5),
+        (14, 2),
+    ]
+    xs += [float(x) for x, _y in special]
+    ys += [float(y) for _x, y in special]
+    got = locate(np.array(xs), np.array(ys), polygons)
+    for x, y, k in zip(xs, ys, got):
+        expected = next((i for i, p in enumerate(polygons) if p.intersects(QgsGeometry(QgsPoint(x, y)))), -1)
+        assert k == expected, (x, y)
+    assert (got == 2).any() and (got == 1).any() and (got == -1).any()
+
+
+def test_gdal_and_qgis_readers_give_the_same_incidents(tmp_path, qgis_app):
+    """The Arrow-stream reader (plain file layers) and PyQGIS's iterator agree on every value, nulls
+    and a date field included; so do the two for a CSV opened without geometry."""
+    from qgis.core import QgsCoordinateReferenceSystem, QgsFeature, QgsGeometry, QgsPointXY
+    from qgis.PyQt.QtCore import QDate
+
+    from border_gaps.analysis.incidents import file_hint, incident_fields, read_incidents
+
+    layer = QgsVectorLayer(
+        "Point?crs=EPSG:4326&field=event_date:date&field=event_type:string&field=fatalities:integer"
+        "&field=geo_precision:integer",
+        "mixed",
+        "memory",
+    )
+    features = []
+    for i in range(300):
+        feature = QgsFeature(layer.fields())
+        if i % 17:
+            feature.setGeometry(QgsGeometry.fromPointXY(QgsPointXY(41.8 + i * 1e-3, 36.3 + (i % 7) * 1e-3)))
+        date = QDate(2024, 1 + i % 12, 1 + i % 28) if i % 11 else QDate()
+        feature.setAttributes([date, "Battles" if i % 3 else None, i % 4 if i % 5 else None, 1 + i % 3])
+        features.append(feature)
+    layer.dataProvider().addFeatures(features)
+    path = rb.save_gpkg({"mixed": layer}, str(tmp_path / "mixed.gpkg"))["mixed"]
+    saved = QgsVectorLayer(path, "mixed", "ogr")
+    crs = QgsCoordinateReferenceSystem("EPSG:32638")
+    fields = incident_fields(saved.fields(), "mixed", weight_field="fatalities")
+    hint = file_hint(saved)
+    assert hint is not None
+    fast = read_incidents(saved, "mixed", crs, fields, max_precision=2, hint=hint)
+    slow = read_incidents(saved, "mixed", crs, fields, max_precision=2)
+    assert len(fast) == len(slow) > 100
+    for name in ("x", "y", "day", "weight"):
+        assert np.array_equal(getattr(fast, name), getattr(slow, name)), name
+    assert fast.left_out == slow.left_out and fast.left_out["no position"] and fast.left_out["no date"]
+    assert fast.left_out["imprecise"]
+    rows_ = [
+        sc.acled_row(f"IRQ{i}", f"{1 + i % 28:02d} March 2024", "Battles", "Armed clash", 36.3 + i * 1e-3, 41.8, 1, i)
+        for i in range(50)
+    ]
+    csv_layer = QgsVectorLayer(sc.write_acled_csv(tmp_path / "a.csv", rows_), "a", "ogr")
+    fields = incident_fields(csv_layer.fields(), "a")
+    fast = read_incidents(csv_layer, "a", crs, fields, hint=file_hint(csv_layer))
+    slow = read_incidents(csv_layer, "a", crs, fields)
+    for name in ("x", "y", "day", "weight"):
+        assert np.array_equal(getattr(fast, name), getattr(slow, name)), name
+    assert len(fast) == 50 and fast.weight.sum() == sum(range(50))
