@@ -48,8 +48,17 @@ def _year(text: str) -> int:
     return year
 
 
+_NULL_TYPE = type(NULL)
+
+
 def is_null(value) -> bool:
-    return value is None or value == NULL or (isinstance(value, str) and not value.strip())
+    """None, a null QVariant (how PyQGIS gives a NULL attribute) or blank text."""
+    if value is None:
+        return True
+    kind = type(value)
+    if kind is str:
+        return not value.strip()
+    return kind is _NULL_TYPE and value.isNull()
 
 
 def _classify(value):

@@ -1016,7 +1016,7 @@ def analyse_incidents(
     total = float(density.sum() * grid.cell_km2)
     log(
         f"The density integrates to {total:,.1f} incidents (of {len(incidents):,}: "
-        f"{(total / len(incidents) - 1) * 100:+.2f} %)."
+        f"{round((total / len(incidents) - 1) * 100, 2) + 0.0:+.2f} %)."
     )
     study_mask = kde.polygon_mask(study, grid)
     hot, threshold = kde.hotspot_mask(density, study_mask, hotspot_pct)
