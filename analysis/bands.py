@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Callable, List, Optional, Sequence, Tuple
 
 from qgis.core import (
+    Qgis,
     QgsCoordinateReferenceSystem,
     QgsCoordinateTransform,
     QgsCoordinateTransformContext,
@@ -54,7 +55,10 @@ def densify_geodesic(line_wgs84: QgsGeometry, spacing_m: float = DENSIFY_SPACING
                 continue
             pieces = da.geodesicLine(a, b, spacing_m, False)
             seg = [p for piece in pieces for p in piece]
-            out.extend(seg[1:-1] if len(seg) > 2 else [])
+            # geodesicLine puts a point every spacing_m from a, also past b when the segment is shorter
+            # than spacing_m (seen on an already densified line): keep only the points before b.
+            length = da.measureLine(a, b)
+            out.extend(p for p in seg[1:-1] if da.measureLine(a, p) < length - 1e-6)
             out.append(b)
         parts.append(out)
     if len(parts) == 1:
@@ -108,7 +112,7 @@ def nearest_border_point(point: QgsPointXY, border_wgs84: QgsGeometry) -> QgsPoi
     line = QgsGeometry(border_wgs84)
     line.transform(transform)
     nearest = line.nearestPoint(QgsGeometry.fromPointXY(QgsPointXY(0.0, 0.0))).asPoint()
-    return transform.transform(nearest, QgsCoordinateTransform.ReverseTransform)
+    return transform.transform(nearest, Qgis.TransformDirection.Reverse)
 
 
 def parse_band_ranges(text: str, parameter: str) -> List[Tuple[float, float]]:
@@ -217,7 +221,7 @@ def border_bands(
             geom = _polygons_only(geom)
             if geom is None:
                 continue
-            geom.transform(transform, QgsCoordinateTransform.ReverseTransform)
+            geom.transform(transform, Qgis.TransformDirection.Reverse)
             if not geom.isGeosValid():
                 geom = _polygons_only(geom.makeValid()) or geom
             bands.append(Band(side, low, high, geom, da.measureArea(geom) / 1e6))

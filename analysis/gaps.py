@@ -17,7 +17,7 @@ from qgis.core import (
     QgsWkbTypes,
 )
 
-from .crs import metric_crs_for
+from .crs import layer_extent, metric_crs_for
 from .errors import BorderGapsError
 from .geometry import (
     BUFFER_SEGMENTS,
@@ -294,9 +294,7 @@ def compute_seam(
     """Checks the control layer, picks the metric CRS, reads the districts and returns the seam."""
     check_distances(seam_distance)
     check_control_areas(control, control_name, force_field, force_a, force_b)
-    crs = metric_crs_for(
-        control.sourceExtent() if hasattr(control, "sourceExtent") else control.extent(), source_crs(control)
-    )
+    crs = metric_crs_for(layer_extent(control, control_name), source_crs(control), control_name)
     log(f"Computing in {crs.authid()} ({crs.description()}): areas in m² of that projection.")
     districts = read_districts(
         control, control_name, crs, force_field, force_a, force_b, name_field, StepFeedback(feedback, 0, 50)
@@ -339,19 +337,26 @@ def gather_coverage(
     default_range: float = 0.0,
     feedback=None,
     log: Callable[[str], None] = lambda s: None,
+    values: Optional[Sequence[str]] = None,
 ) -> SeamCoverage:
-    """Streams every coverage polygon and post disc, keeping those that reach ``region``."""
+    """Streams every coverage polygon and post disc, keeping those that reach ``region``.
+
+    With ``values`` (field names), ``gathered.values`` holds, for each kept piece, the values of those
+    fields of its feature (None where its layer has no such field), in the order of the pieces."""
     gathered = SeamCoverage(region)
+    gathered.values = []
+    extra = list(values or ())
     box = region.boundingBox() if not region.isEmpty() else None
     steps = len(coverage_layers) + (1 if posts is not None else 0)
     for k, (source, name) in enumerate(coverage_layers):
         read = ReadResult(name)
         before = len(gathered.pieces)
         offer = gathered.offer  # the layer was checked to be of polygons: no per-feature type test
-        for geom, _ in stream_geometries(
-            source, crs, read, box, StepFeedback(feedback, 100 * k / steps, 100 * (k + 1) / steps)
+        for geom, attrs in stream_geometries(
+            source, crs, read, box, StepFeedback(feedback, 100 * k / steps, 100 * (k + 1) / steps), extra
         ):
-            offer(geom)
+            if offer(geom) and extra:
+                gathered.values.append(attrs)
         log(f"{name}: {len(gathered.pieces) - before} coverage polygon(s) reach the seam.")
         for line in read.log_lines():
             log(line)
@@ -367,10 +372,11 @@ def gather_coverage(
                 pass
         post_box = box.buffered(reach + 1.0) if box is not None else None
         discs = defaulted = 0
-        attributes = [range_field] if range_index >= 0 else []
+        attributes = ([range_field] if range_index >= 0 else []) + extra
         for geom, values in stream_geometries(
             posts, crs, read, post_box, StepFeedback(feedback, 100 * (steps - 1) / steps, 100), attributes
         ):
+            values, post_values = values[: len(attributes) - len(extra)], values[len(attributes) - len(extra) :]
             radius = None
             if values:
                 try:
@@ -384,7 +390,10 @@ def gather_coverage(
                 continue
             for part in geom.asGeometryCollection() if geom.isMultipart() else [geom]:
                 disc = part.buffer(radius, BUFFER_SEGMENTS)
-                discs += int(gathered.offer(disc, repair=False))
+                kept = gathered.offer(disc, repair=False)
+                discs += int(kept)
+                if kept and extra:
+                    gathered.values.append(post_values)
         log(
             f"{posts_name}: {discs} post range disc(s) reach the seam"
             + (

@@ -122,7 +122,7 @@ def _keep_type(geom: QgsGeometry, geometry_type: int) -> Optional[QgsGeometry]:
     """The parts of a (collection) geometry of ``geometry_type``, or None if none."""
     parts = (
         [QgsGeometry(p.clone()) for p in geom.constParts()]
-        if geom.isMultipart() or QgsWkbTypes.flatType(geom.wkbType()) == QgsWkbTypes.GeometryCollection
+        if geom.isMultipart() or QgsWkbTypes.flatType(geom.wkbType()) == QgsWkbTypes.Type.GeometryCollection
         else [geom]
     )
     keep = [p for p in parts if p.type() == geometry_type and not p.isEmpty()]

@@ -50,11 +50,12 @@ from qgis.core import (
     QgsVectorLayerSimpleLabeling,
     QgsWkbTypes,
 )
-from qgis.PyQt.QtCore import Qt
-from qgis.PyQt.QtGui import QColor, QFont
+from qgis.PyQt.QtCore import QRectF, Qt
+from qgis.PyQt.QtGui import QColor, QFont, QFontMetricsF
 from qgis.PyQt.QtXml import QDomDocument
 
-from .crs import metric_crs_for
+from .compat import layer_attribution
+from .crs import layer_extent, metric_crs_for
 from .errors import BorderGapsError
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -204,7 +205,7 @@ def label_gaps(layer: QgsVectorLayer) -> None:
     settings.isExpression = True
     settings.setFormat(text)
     settings.placement = (
-        Qgis.LabelPlacement.OverPoint if hasattr(Qgis, "LabelPlacement") else QgsPalLayerSettings.OverPoint
+        Qgis.LabelPlacement.OverPoint if hasattr(Qgis, "LabelPlacement") else QgsPalLayerSettings.Placement.OverPoint
     )
     settings.centroidInside = True
     settings.displayAll = True  # a gap without its number cannot be found in the table
@@ -325,7 +326,7 @@ def layer_sources(layer: QgsMapLayer) -> List[str]:
         if len(licences) == len(rights):
             return [f"{r} – {lic}" if lic else r for r, lic in zip(rights, licences)]
         return rights
-    attribution = layer.attribution().strip() if hasattr(layer, "attribution") else ""
+    attribution = layer_attribution(layer).strip()
     if attribution:
         return [attribution]
     abstract = metadata.abstract().strip()
@@ -372,7 +373,7 @@ def load_template(project: QgsProject, page: int) -> QgsPrintLayout:
     a4 = page_item.pageSize()
     sx, sy = width / a4.width(), height / a4.height()
     if abs(sx - 1) > 1e-6 or abs(sy - 1) > 1e-6:
-        page_item.setPageSize(QgsLayoutSize(width, height, QgsUnitTypes.LayoutMillimeters))
+        page_item.setPageSize(QgsLayoutSize(width, height, QgsUnitTypes.LayoutUnit.LayoutMillimeters))
         for item in layout.items():
             if not hasattr(item, "positionWithUnits") or isinstance(item, QgsLayoutItemPage):
                 continue
@@ -404,6 +405,63 @@ def fit_label(label: QgsLayoutItemLabel, text: str, smallest: float = 11.0) -> N
             label.setFont(font)
 
 
+def _font_height_mm(font: QFont, points: float) -> float:
+    probe = QFont(font)
+    probe.setPixelSize(max(1, int(round(points * 20.0))))
+    return QFontMetricsF(probe).height() / 20.0 * 25.4 / 72.0
+
+
+def _table_rows_height(table: QgsLayoutItemAttributeTable) -> float:
+    """Height (mm) of the rows the table draws: its frame keeps the template's height whatever it shows."""
+    if hasattr(table, "contentTextFormat"):  # QGIS >= 3.16 text formats, fonts before
+        content, header = table.contentTextFormat(), table.headerTextFormat()
+        row, head = _font_height_mm(content.font(), content.size()), _font_height_mm(header.font(), header.size())
+    else:  # pragma: no cover - older QGIS
+        row = _font_height_mm(table.contentFont(), table.contentFont().pointSizeF())
+        head = _font_height_mm(table.headerFont(), table.headerFont().pointSizeF())
+    margin = 2.0 * table.cellMargin() + table.gridStrokeWidth()
+    return (head + margin) + len(table.contents()) * (row + margin)
+
+
+def fit_label_height(label: QgsLayoutItemLabel, text: str, smallest: float = 4.5, top_limit: float = None) -> None:
+    """Sets ``text`` and makes the word-wrapped text fit the label (the sources block: one line a source, and
+    a map may draw many): first the label grows upwards, its bottom kept, up to ``top_limit`` (mm from the top
+    of the page, e.g. the end of the table above), then the font shrinks, not below ``smallest`` pt."""
+    label.setText(text)
+    uses_format = hasattr(label, "textFormat")  # QGIS >= 3.24; font() is deprecated there
+    font = QFont(label.textFormat().font() if uses_format else label.font())
+    size = label.textFormat().size() if uses_format else font.pointSizeF()
+    mm_per_pt, scale = 25.4 / 72.0, 20.0  # measured with a font 20 px per point, then scaled back to mm
+    width, height = label.rect().width(), label.rect().height()
+
+    def wrapped_height(points):
+        probe = QFont(font)
+        probe.setPixelSize(max(1, int(round(points * scale))))
+        box = QFontMetricsF(probe).boundingRect(
+            QRectF(0, 0, width / mm_per_pt * scale, 1e7), int(Qt.TextFlag.TextWordWrap), text
+        )
+        # the layout draws lines a little further apart than QFontMetrics says: 10 % to spare
+        return 1.1 * box.height() / scale * mm_per_pt
+
+    needed = wrapped_height(size)
+    position = label.positionWithUnits()
+    if needed > height and top_limit is not None and top_limit < position.y():
+        bottom = position.y() + height
+        top = max(top_limit, bottom - needed)
+        height = bottom - top
+        label.attemptMove(QgsLayoutPoint(position.x(), top, position.units()))
+        label.attemptResize(QgsLayoutSize(width, height, position.units()))
+    while size > smallest and wrapped_height(size) > height:
+        size = max(smallest, size - 0.25)
+    if uses_format:
+        text_format = label.textFormat()
+        text_format.setSize(size)
+        label.setTextFormat(text_format)
+    else:
+        font.setPointSizeF(size)
+        label.setFont(font)
+
+
 def _item(layout: QgsPrintLayout, item_id: str, kind):
     item = layout.itemById(item_id)
     if not isinstance(item, kind):
@@ -423,7 +481,7 @@ def _table(layout: QgsPrintLayout) -> QgsLayoutItemAttributeTable:
 
 def main_extent(gaps: QgsVectorLayer, crs: QgsCoordinateReferenceSystem, context) -> QgsRectangle:
     """The extent of ``gaps`` (or any layer) in ``crs`` with a margin on every side."""
-    extent = QgsCoordinateTransform(gaps.crs(), crs, context).transformBoundingBox(gaps.extent())
+    extent = QgsCoordinateTransform(gaps.crs(), crs, context).transformBoundingBox(layer_extent(gaps, gaps.name()))
     margin = max(MIN_MARGIN_M, MARGIN_FRACTION * max(extent.width(), extent.height()))
     return extent.buffered(margin)
 
@@ -451,7 +509,7 @@ def map_frame(layer: QgsVectorLayer, context) -> Tuple[QgsCoordinateReferenceSys
     margin. A layer whose coordinates do not fit its CRS gives a BorderGapsError."""
     problem = ""
     try:
-        crs = metric_crs_for(layer.extent(), layer.crs())
+        crs = metric_crs_for(layer_extent(layer, layer.name()), layer.crs(), layer.name())
         extent = main_extent(layer, crs, context)
         if (
             all(math.isfinite(v) for v in (extent.xMinimum(), extent.yMinimum(), extent.xMaximum(), extent.yMaximum()))
@@ -582,7 +640,7 @@ def build_layout(project: QgsProject, spec: MapSpec) -> QgsPrintLayout:
     arrow.setLinkedMap(main)
     bar = _item(layout, "scale_bar", QgsLayoutItemScaleBar)
     bar.setLinkedMap(main)
-    bar.setUnits(QgsUnitTypes.DistanceKilometers)
+    bar.setUnits(QgsUnitTypes.DistanceUnit.DistanceKilometers)
     bar.setUnitLabel("km")
     bar.update()
 
@@ -602,8 +660,14 @@ def build_layout(project: QgsProject, spec: MapSpec) -> QgsPrintLayout:
         add_map_note(layout, main, spec.extra_text)
 
     shown = [item for item in spec.main_layers if shows_features(item.layer, main.extent(), crs, context)]
-    _item(layout, "attribution", QgsLayoutItemLabel).setText(
-        f"{attribution_text(shown)}\nProjection: {crs.description()}."
+    table_frame = layout.itemById("gap_table")
+    table_end = (
+        table_frame.positionWithUnits().y() + _table_rows_height(table) + 3.0 if table_frame is not None else None
+    )
+    fit_label_height(
+        _item(layout, "attribution", QgsLayoutItemLabel),
+        f"{attribution_text(shown)}\nProjection: {crs.description()}.",
+        top_limit=table_end,
     )
     layout.refresh()
     return layout
@@ -675,7 +739,7 @@ def export_layout(
         settings.exportMetadata = True
         settings.textRenderFormat = Qgis.TextRenderFormat.AlwaysText  # searchable text, not outlines
         result = exporter.exportToPdf(pdf_path, settings)
-        if result != QgsLayoutExporter.Success:
+        if result != QgsLayoutExporter.ExportResult.Success:
             raise BorderGapsError(
                 f"Could not write the PDF map '{pdf_path}' ({exporter.errorMessage() or result}). "
                 "Check the folder is writable and the file is not open in another program."
@@ -688,7 +752,7 @@ def export_layout(
         settings.generateWorldFile = False
         settings.exportMetadata = False
         result = exporter.exportToImage(png_path, settings)
-        if result != QgsLayoutExporter.Success:
+        if result != QgsLayoutExporter.ExportResult.Success:
             raise BorderGapsError(
                 f"Could not write the PNG map '{png_path}' ({exporter.errorMessage() or result}). "
                 "Check the folder is writable and the file is not open in another program."

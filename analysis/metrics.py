@@ -56,6 +56,8 @@ class GapMetrics:
     abandoned: Optional[int]
     post_m: Optional[float]
     priority: float
+    #: the gap's innermost point (pole of inaccessibility), from which post_m is measured
+    pole: Optional[QgsPointXY] = None
 
 
 class _Named:
@@ -117,7 +119,7 @@ def measure_gaps(
         for i, geom in enumerate(coverage):
             cover_index.addFeature(i, geom.boundingBox())
     results = []
-    for k, (gap, (radius, post_m)) in enumerate(zip(gaps, _inner_circles(gaps, cover_index, coverage, feedback))):
+    for k, (gap, (radius, post_m, pole)) in enumerate(zip(gaps, _inner_circles(gaps, cover_index, coverage, feedback))):
         check_canceled(feedback)
         if feedback is not None and k % 25 == 0:
             feedback.setProgress(50.0 + 50.0 * k / max(1, len(gaps)))
@@ -156,19 +158,20 @@ def measure_gaps(
                 priority=priority(
                     area / 1e6, width_m / 1e3, None if border_m is None else border_m / 1e3, count, abandoned
                 ),
+                pole=pole,
             )
         )
     return results
 
 
 def _inner_circle(gap: QgsGeometry, cover_index, coverage, feedback):
-    """(inscribed radius, distance from the pole of inaccessibility to the nearest coverage or None):
-    the costly measures of one gap, all in GEOS/QGIS calls that let other threads run."""
+    """(inscribed radius, distance from the pole of inaccessibility to the nearest coverage or None, the
+    pole as a point): the costly measures of one gap, all in GEOS/QGIS calls that let other threads run."""
     check_canceled(feedback)
     # polylabel to 1 m, or to 1/500 of the gap's size for big gaps, so time stays bounded
     pole, radius = gap.poleOfInaccessibility(max(1.0, math.sqrt(gap.area()) / 500.0))
     post_m = _nearest_distance(pole, radius, cover_index, coverage) if cover_index is not None else None
-    return radius, post_m
+    return radius, post_m, pole.asPoint()
 
 
 def _inner_circles(gaps, cover_index, coverage, feedback):

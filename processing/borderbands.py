@@ -14,7 +14,7 @@ from qgis.core import (
     QgsVectorLayer,
     QgsWkbTypes,
 )
-from qgis.PyQt.QtCore import QVariant
+from qgis.PyQt.QtCore import QMetaType
 
 from ..analysis import bands
 from ..analysis.errors import BorderGapsError
@@ -68,7 +68,7 @@ class BorderBandsAlgorithm(BorderGapsAlgorithm):
                 QgsProcessingParameterFeatureSource(
                     BORDER,
                     self.tr("Border line (empty: bundled Iraq–Syria border)"),
-                    [QgsProcessing.TypeVectorLine],
+                    [QgsProcessing.SourceType.TypeVectorLine],
                     optional=True,
                 ),
                 self.tr(
@@ -82,7 +82,7 @@ class BorderBandsAlgorithm(BorderGapsAlgorithm):
                 QgsProcessingParameterFeatureSource(
                     COUNTRIES,
                     self.tr("Country polygons (empty: bundled countries)"),
-                    [QgsProcessing.TypeVectorPolygon],
+                    [QgsProcessing.SourceType.TypeVectorPolygon],
                     optional=True,
                 ),
                 self.tr(
@@ -119,7 +119,9 @@ class BorderBandsAlgorithm(BorderGapsAlgorithm):
             )
         )
         self.addParameter(
-            QgsProcessingParameterFeatureSink(OUTPUT, self.tr("Border bands"), QgsProcessing.TypeVectorPolygon)
+            QgsProcessingParameterFeatureSink(
+                OUTPUT, self.tr("Border bands"), QgsProcessing.SourceType.TypeVectorPolygon
+            )
         )
 
     def _ranges(self, parameters, context):
@@ -215,12 +217,12 @@ class BorderBandsAlgorithm(BorderGapsAlgorithm):
             border, sides, is_canceled=feedback.isCanceled, progress=lambda pct: feedback.setProgress(int(pct * 0.95))
         )
         fields = fields_of(
-            ("side", QVariant.String),
-            ("band", QVariant.String),
-            ("min_km", QVariant.Double),
-            ("max_km", QVariant.Double),
-            ("area_km2", QVariant.Double),
-            ("source", QVariant.String),
+            ("side", QMetaType.Type.QString),
+            ("band", QMetaType.Type.QString),
+            ("min_km", QMetaType.Type.Double),
+            ("max_km", QMetaType.Type.Double),
+            ("area_km2", QMetaType.Type.Double),
+            ("source", QMetaType.Type.QString),
         )
         out_crs = border_src.sourceCrs() if hasattr(border_src, "sourceCrs") else border_src.crs()
         sink, dest_id = self.parameterAsSink(

@@ -62,7 +62,7 @@ class ExportMapAlgorithm(BorderGapsAlgorithm):
         no_threading = (
             Qgis.ProcessingAlgorithmFlag.NoThreading
             if hasattr(Qgis, "ProcessingAlgorithmFlag")
-            else QgsProcessingAlgorithm.FlagNoThreading
+            else QgsProcessingAlgorithm.Flag.FlagNoThreading
         )  # QGIS < 3.36
         return super().flags() | no_threading
 
@@ -70,7 +70,9 @@ class ExportMapAlgorithm(BorderGapsAlgorithm):
         add = self.add_parameter
 
         add(
-            QgsProcessingParameterVectorLayer(self.GAPS, self.tr("Gap zones"), [QgsProcessing.TypeVectorPolygon]),
+            QgsProcessingParameterVectorLayer(
+                self.GAPS, self.tr("Gap zones"), [QgsProcessing.SourceType.TypeVectorPolygon]
+            ),
             "The gap layer from Unmonitored gap zones (fields gap_id, area_km2, width_km, border_km, "
             "priority). The map is zoomed to it.",
         )
@@ -78,7 +80,7 @@ class ExportMapAlgorithm(BorderGapsAlgorithm):
             QgsProcessingParameterMultipleLayers(
                 self.EXTRA_LAYERS,
                 self.tr("Extra layers (control areas, coverage, posts)"),
-                QgsProcessing.TypeVectorAnyGeometry,
+                QgsProcessing.SourceType.TypeVectorAnyGeometry,
                 optional=True,
             ),
             "Layers drawn with the gaps: control areas (a polygon layer with a 'force' field; unclaimed land "
@@ -100,7 +102,7 @@ class ExportMapAlgorithm(BorderGapsAlgorithm):
             QgsProcessingParameterNumber(
                 self.DPI,
                 self.tr("Resolution (dpi)"),
-                QgsProcessingParameterNumber.Integer,
+                QgsProcessingParameterNumber.Type.Integer,
                 defaultValue=150,
                 minValue=50,
                 maxValue=600,

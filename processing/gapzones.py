@@ -16,7 +16,7 @@ from qgis.core import (
     QgsProcessingParameterNumber,
     QgsWkbTypes,
 )
-from qgis.PyQt.QtCore import QVariant
+from qgis.PyQt.QtCore import QMetaType
 
 from ..analysis.errors import BorderGapsError
 from ..analysis.gaps import (
@@ -57,18 +57,18 @@ NUMERIC_OUTPUTS = ("SEAM_AREA_KM2", "COVERED_AREA_KM2", "COVERED_PCT", "GAP_COUN
 
 def gap_fields() -> QgsFields:
     fields = fields_of(
-        ("gap_id", QVariant.Int),
-        ("area_km2", QVariant.Double),
-        ("area_m2", QVariant.Double),
-        ("perimeter_km", QVariant.Double),
-        ("width_km", QVariant.Double),
-        ("force_a_adj", QVariant.String),
-        ("force_b_adj", QVariant.String),
-        ("border_km", QVariant.Double),
-        ("settlements", QVariant.Int),
-        ("abandoned", QVariant.Int),
-        ("post_km", QVariant.Double),
-        ("priority", QVariant.Double),
+        ("gap_id", QMetaType.Type.Int),
+        ("area_km2", QMetaType.Type.Double),
+        ("area_m2", QMetaType.Type.Double),
+        ("perimeter_km", QMetaType.Type.Double),
+        ("width_km", QMetaType.Type.Double),
+        ("force_a_adj", QMetaType.Type.QString),
+        ("force_b_adj", QMetaType.Type.QString),
+        ("border_km", QMetaType.Type.Double),
+        ("settlements", QMetaType.Type.Int),
+        ("abandoned", QMetaType.Type.Int),
+        ("post_km", QMetaType.Type.Double),
+        ("priority", QMetaType.Type.Double),
     )
     return fields
 
@@ -113,7 +113,7 @@ class GapZonesAlgorithm(BorderGapsAlgorithm):
                 QgsProcessingParameterMultipleLayers(
                     COVERAGE,
                     self.tr("Coverage polygons (posts, patrols, cameras, drones)"),
-                    QgsProcessing.TypeVectorPolygon,
+                    QgsProcessing.SourceType.TypeVectorPolygon,
                     optional=True,
                 ),
                 self.tr("Polygon layers of what is watched. Any CRS; only polygons reaching the seam are used."),
@@ -122,7 +122,7 @@ class GapZonesAlgorithm(BorderGapsAlgorithm):
         self.addParameter(
             with_help(
                 QgsProcessingParameterFeatureSource(
-                    POSTS, self.tr("Posts"), [QgsProcessing.TypeVectorPoint], optional=True
+                    POSTS, self.tr("Posts"), [QgsProcessing.SourceType.TypeVectorPoint], optional=True
                 ),
                 self.tr("Optional points: each post covers a disc of its range."),
             )
@@ -134,7 +134,7 @@ class GapZonesAlgorithm(BorderGapsAlgorithm):
                     self.tr("Post range field (m)"),
                     None,
                     POSTS,
-                    QgsProcessingParameterField.Numeric,
+                    QgsProcessingParameterField.DataType.Numeric,
                     optional=True,
                 ),
                 self.tr("Numeric field of POSTS with each post's range in metres; empty or ≤ 0 takes DEFAULT_RANGE."),
@@ -168,7 +168,7 @@ class GapZonesAlgorithm(BorderGapsAlgorithm):
         self.addParameter(
             with_help(
                 QgsProcessingParameterFeatureSource(
-                    STUDY_AREA, self.tr("Study area"), [QgsProcessing.TypeVectorPolygon], optional=True
+                    STUDY_AREA, self.tr("Study area"), [QgsProcessing.SourceType.TypeVectorPolygon], optional=True
                 ),
                 self.tr("Optional polygons: the seam is clipped to them."),
             )
@@ -176,7 +176,7 @@ class GapZonesAlgorithm(BorderGapsAlgorithm):
         self.addParameter(
             with_help(
                 QgsProcessingParameterFeatureSource(
-                    SETTLEMENTS, self.tr("Settlements"), [QgsProcessing.TypeVectorPoint], optional=True
+                    SETTLEMENTS, self.tr("Settlements"), [QgsProcessing.SourceType.TypeVectorPoint], optional=True
                 ),
                 self.tr("Optional points counted in each gap; a field 'status' = 'abandoned' marks abandoned ones."),
             )
@@ -184,13 +184,13 @@ class GapZonesAlgorithm(BorderGapsAlgorithm):
         self.addParameter(
             with_help(
                 QgsProcessingParameterFeatureSource(
-                    BORDER, self.tr("Border line"), [QgsProcessing.TypeVectorLine], optional=True
+                    BORDER, self.tr("Border line"), [QgsProcessing.SourceType.TypeVectorLine], optional=True
                 ),
                 self.tr("Optional line for border_km, e.g. the bundled Iraq–Syria border."),
             )
         )
         self.addParameter(
-            QgsProcessingParameterFeatureSink(OUTPUT, self.tr("Gap zones"), QgsProcessing.TypeVectorPolygon)
+            QgsProcessingParameterFeatureSink(OUTPUT, self.tr("Gap zones"), QgsProcessing.SourceType.TypeVectorPolygon)
         )
         for key, label in zip(
             NUMERIC_OUTPUTS,

@@ -19,10 +19,10 @@ from qgis.core import (
     QgsProcessingParameterRasterLayer,
     QgsWkbTypes,
 )
-from qgis.PyQt.QtCore import QVariant
+from qgis.PyQt.QtCore import QMetaType
 
 from ..analysis import coverage
-from ..analysis.crs import metric_crs_for
+from ..analysis.crs import layer_extent, metric_crs_for
 from ..analysis.errors import BorderGapsError
 from ..analysis.inputs import read_features, source_crs
 from .base import BorderGapsAlgorithm, fields_of
@@ -128,7 +128,9 @@ class PostCoverageAlgorithm(BorderGapsAlgorithm):
         add = self.add_parameter
 
         add(
-            QgsProcessingParameterFeatureSource(self.POSTS, self.tr("Posts"), [QgsProcessing.TypeVectorPoint]),
+            QgsProcessingParameterFeatureSource(
+                self.POSTS, self.tr("Posts"), [QgsProcessing.SourceType.TypeVectorPoint]
+            ),
             "Observation posts (points). Fields 'kind' and 'force', when present, are copied to the output.",
         )
         add(
@@ -136,7 +138,7 @@ class PostCoverageAlgorithm(BorderGapsAlgorithm):
                 self.RANGE_FIELD,
                 self.tr("Range field (m)"),
                 parentLayerParameterName=self.POSTS,
-                type=QgsProcessingParameterField.Numeric,
+                type=QgsProcessingParameterField.DataType.Numeric,
                 optional=True,
             ),
             "Numeric field with each post's range in metres; empty or non-positive values use DEFAULT_RANGE.",
@@ -145,7 +147,7 @@ class PostCoverageAlgorithm(BorderGapsAlgorithm):
             QgsProcessingParameterNumber(
                 self.DEFAULT_RANGE,
                 self.tr("Default range (m)"),
-                QgsProcessingParameterNumber.Double,
+                QgsProcessingParameterNumber.Type.Double,
                 defaultValue=5000.0,
                 minValue=0.0,
             ),
@@ -156,7 +158,7 @@ class PostCoverageAlgorithm(BorderGapsAlgorithm):
                 self.SECTOR_START_FIELD,
                 self.tr("Sector start azimuth field (°)"),
                 parentLayerParameterName=self.POSTS,
-                type=QgsProcessingParameterField.Numeric,
+                type=QgsProcessingParameterField.DataType.Numeric,
                 optional=True,
             ),
             "Numeric field: azimuth where the post's field of view starts, degrees clockwise from north. "
@@ -167,7 +169,7 @@ class PostCoverageAlgorithm(BorderGapsAlgorithm):
                 self.SECTOR_END_FIELD,
                 self.tr("Sector end azimuth field (°)"),
                 parentLayerParameterName=self.POSTS,
-                type=QgsProcessingParameterField.Numeric,
+                type=QgsProcessingParameterField.DataType.Numeric,
                 optional=True,
             ),
             "Numeric field: azimuth where the post's field of view ends, degrees clockwise from north.",
@@ -181,7 +183,7 @@ class PostCoverageAlgorithm(BorderGapsAlgorithm):
             QgsProcessingParameterNumber(
                 self.OBSERVER_HEIGHT,
                 self.tr("Observer height (m)"),
-                QgsProcessingParameterNumber.Double,
+                QgsProcessingParameterNumber.Type.Double,
                 defaultValue=5.0,
                 minValue=0.0,
             ),
@@ -191,7 +193,7 @@ class PostCoverageAlgorithm(BorderGapsAlgorithm):
             QgsProcessingParameterNumber(
                 self.TARGET_HEIGHT,
                 self.tr("Target height (m)"),
-                QgsProcessingParameterNumber.Double,
+                QgsProcessingParameterNumber.Type.Double,
                 defaultValue=1.7,
                 minValue=0.0,
             ),
@@ -204,14 +206,14 @@ class PostCoverageAlgorithm(BorderGapsAlgorithm):
         )
         add(
             QgsProcessingParameterFeatureSink(
-                self.OUTPUT_PER_POST, self.tr("Coverage per post"), QgsProcessing.TypeVectorPolygon
+                self.OUTPUT_PER_POST, self.tr("Coverage per post"), QgsProcessing.SourceType.TypeVectorPolygon
             ),
             "One (multi)polygon per post: post_id (the post's feature id), kind, force, range_m, sector, "
             "method (range or viewshed), area_km2.",
         )
         add(
             QgsProcessingParameterFeatureSink(
-                self.OUTPUT_MERGED, self.tr("Merged coverage"), QgsProcessing.TypeVectorPolygon
+                self.OUTPUT_MERGED, self.tr("Merged coverage"), QgsProcessing.SourceType.TypeVectorPolygon
             ),
             "The union of all posts' coverage as one feature (kind, posts, area_km2).",
         )
@@ -267,7 +269,7 @@ class PostCoverageAlgorithm(BorderGapsAlgorithm):
         if bool(start_field) != bool(end_field):
             raise BorderGapsError("A sector needs both SECTOR_START_FIELD and SECTOR_END_FIELD.")
         dem_layer = self.parameterAsRasterLayer(parameters, self.DEM, context)
-        metric = metric_crs_for(source.sourceExtent(), crs)
+        metric = metric_crs_for(layer_extent(source, "POSTS"), crs, "POSTS")
 
         dem = None
         if dem_layer is not None:
@@ -325,20 +327,22 @@ class PostCoverageAlgorithm(BorderGapsAlgorithm):
         to_output = QgsCoordinateTransform(metric, crs, context.transformContext())
 
         per_fields = fields_of(
-            ("post_id", QVariant.LongLong),
-            ("kind", QVariant.String),
-            ("force", QVariant.String),
-            ("range_m", QVariant.Double),
-            ("sector", QVariant.String),
-            ("method", QVariant.String),
-            ("area_km2", QVariant.Double),
+            ("post_id", QMetaType.Type.LongLong),
+            ("kind", QMetaType.Type.QString),
+            ("force", QMetaType.Type.QString),
+            ("range_m", QMetaType.Type.Double),
+            ("sector", QMetaType.Type.QString),
+            ("method", QMetaType.Type.QString),
+            ("area_km2", QMetaType.Type.Double),
         )
         per_sink, per_id = self.parameterAsSink(
-            parameters, self.OUTPUT_PER_POST, context, per_fields, QgsWkbTypes.MultiPolygon, crs
+            parameters, self.OUTPUT_PER_POST, context, per_fields, QgsWkbTypes.Type.MultiPolygon, crs
         )
-        merged_fields = fields_of(("kind", QVariant.String), ("posts", QVariant.Int), ("area_km2", QVariant.Double))
+        merged_fields = fields_of(
+            ("kind", QMetaType.Type.QString), ("posts", QMetaType.Type.Int), ("area_km2", QMetaType.Type.Double)
+        )
         merged_sink, merged_id = self.parameterAsSink(
-            parameters, self.OUTPUT_MERGED, context, merged_fields, QgsWkbTypes.MultiPolygon, crs
+            parameters, self.OUTPUT_MERGED, context, merged_fields, QgsWkbTypes.Type.MultiPolygon, crs
         )
 
         count_path = (
@@ -398,7 +402,7 @@ class PostCoverageAlgorithm(BorderGapsAlgorithm):
                         round(covered.area_km2, 6),
                     ]
                 )
-                per_sink.addFeature(feature, QgsFeatureSink.FastInsert)
+                per_sink.addFeature(feature, QgsFeatureSink.Flag.FastInsert)
                 feedback.setProgress(90.0 * (i + 1) / len(posts))
         finally:
             if counter is not None:
@@ -428,7 +432,7 @@ class PostCoverageAlgorithm(BorderGapsAlgorithm):
             geom.convertToMultiType()
             feature.setGeometry(geom)
         feature.setAttributes([method, len(done), round(merged_area, 6)])
-        merged_sink.addFeature(feature, QgsFeatureSink.FastInsert)
+        merged_sink.addFeature(feature, QgsFeatureSink.Flag.FastInsert)
         feedback.setProgress(100)
         feedback.pushInfo(f"{len(done)} post(s) cover {merged_area:.3f} km² in all.")
         results = {

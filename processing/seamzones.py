@@ -5,7 +5,6 @@ import os
 from qgis.core import (
     QgsFeature,
     QgsFeatureSink,
-    QgsField,
     QgsFields,
     QgsProcessing,
     QgsProcessingLayerPostProcessorInterface,
@@ -18,8 +17,9 @@ from qgis.core import (
     QgsVectorLayer,
     QgsWkbTypes,
 )
-from qgis.PyQt.QtCore import QVariant
+from qgis.PyQt.QtCore import QMetaType
 
+from ..analysis.compat import new_field
 from ..analysis.errors import BorderGapsError
 from ..analysis.gaps import check_control_areas, check_distances, compute_seam, force_values
 from ..analysis.geometry import to_crs
@@ -42,7 +42,9 @@ def add_control_parameters(alg, with_name_field: bool = False):
     alg.addParameter(
         with_help(
             QgsProcessingParameterFeatureSource(
-                CONTROL_AREAS, alg.tr("Control areas (districts held by each force)"), [QgsProcessing.TypeVectorPolygon]
+                CONTROL_AREAS,
+                alg.tr("Control areas (districts held by each force)"),
+                [QgsProcessing.SourceType.TypeVectorPolygon],
             ),
             alg.tr("Polygons of the districts held by each force; any CRS (areas are computed in its UTM zone)."),
         )
@@ -161,13 +163,13 @@ class SeamZonesAlgorithm(BorderGapsAlgorithm):
         self.addParameter(
             with_help(
                 QgsProcessingParameterFeatureSource(
-                    STUDY_AREA, self.tr("Study area"), [QgsProcessing.TypeVectorPolygon], optional=True
+                    STUDY_AREA, self.tr("Study area"), [QgsProcessing.SourceType.TypeVectorPolygon], optional=True
                 ),
                 self.tr("Optional polygons: the seam is clipped to them."),
             )
         )
         self.addParameter(
-            QgsProcessingParameterFeatureSink(OUTPUT, self.tr("Seam zones"), QgsProcessing.TypeVectorPolygon)
+            QgsProcessingParameterFeatureSink(OUTPUT, self.tr("Seam zones"), QgsProcessing.SourceType.TypeVectorPolygon)
         )
         self.addOutput(QgsProcessingOutputNumber("SEAM_AREA_KM2", self.tr("Seam area (km²)")))
         self.addOutput(QgsProcessingOutputNumber("UNCLAIMED_AREA_KM2", self.tr("Unclaimed seam area (km²)")))
@@ -201,10 +203,10 @@ class SeamZonesAlgorithm(BorderGapsAlgorithm):
             log=feedback.pushInfo,
         )
         fields = QgsFields()
-        fields.append(QgsField("zone", QVariant.String))
-        fields.append(QgsField("area_km2", QVariant.Double))
-        fields.append(QgsField("area_m2", QVariant.Double))
-        fields.append(QgsField("distance_m", QVariant.Double))
+        fields.append(new_field("zone", QMetaType.Type.QString))
+        fields.append(new_field("area_km2", QMetaType.Type.Double))
+        fields.append(new_field("area_m2", QMetaType.Type.Double))
+        fields.append(new_field("distance_m", QMetaType.Type.Double))
         sink, dest_id = self.parameterAsSink(
             parameters, OUTPUT, context, fields, QgsWkbTypes.Type.MultiPolygon, source.sourceCrs()
         )

@@ -23,10 +23,10 @@ from qgis.core import (
     QgsSpatialIndex,
     QgsWkbTypes,
 )
-from qgis.PyQt.QtCore import QVariant
+from qgis.PyQt.QtCore import QMetaType
 
 from ..analysis import coverage, siting
-from ..analysis.crs import metric_crs_for
+from ..analysis.crs import layer_extent, metric_crs_for
 from ..analysis.errors import BorderGapsError
 from ..analysis.inputs import read_features, source_crs
 from .base import BorderGapsAlgorithm, fields_of
@@ -94,14 +94,14 @@ class SitePostsAlgorithm(BorderGapsAlgorithm):
         add = self.add_parameter
 
         def number(name, label, default, minimum, help_text, integer=False, advanced=False):
-            kind = QgsProcessingParameterNumber.Integer if integer else QgsProcessingParameterNumber.Double
+            kind = QgsProcessingParameterNumber.Type.Integer if integer else QgsProcessingParameterNumber.Type.Double
             add(
                 QgsProcessingParameterNumber(name, self.tr(label), kind, defaultValue=default, minValue=minimum),
                 help_text,
                 advanced,
             )
 
-        polygon = [QgsProcessing.TypeVectorPolygon]
+        polygon = [QgsProcessing.SourceType.TypeVectorPolygon]
         add(
             QgsProcessingParameterFeatureSource(self.GAPS, self.tr("Gap zones"), polygon, optional=True),
             "Polygons to close (e.g. the output of Unmonitored gap zones). Or give SEAM (and COVERAGE) instead.",
@@ -113,7 +113,7 @@ class SitePostsAlgorithm(BorderGapsAlgorithm):
         )
         add(
             QgsProcessingParameterMultipleLayers(
-                self.COVERAGE, self.tr("Existing coverage"), QgsProcessing.TypeVectorPolygon, optional=True
+                self.COVERAGE, self.tr("Existing coverage"), QgsProcessing.SourceType.TypeVectorPolygon, optional=True
             ),
             "Polygons already watched, removed from the SEAM (e.g. the merged output of Coverage from posts).",
         )
@@ -124,7 +124,7 @@ class SitePostsAlgorithm(BorderGapsAlgorithm):
         )
         add(
             QgsProcessingParameterFeatureSource(
-                self.CANDIDATES, self.tr("Candidate points"), [QgsProcessing.TypeVectorPoint], optional=True
+                self.CANDIDATES, self.tr("Candidate points"), [QgsProcessing.SourceType.TypeVectorPoint], optional=True
             ),
             "Possible sites (CANDIDATE_SOURCE 0): hilltops, pinch points of Crossing corridors, buildings.",
         )
@@ -167,7 +167,7 @@ class SitePostsAlgorithm(BorderGapsAlgorithm):
         )
         add(
             QgsProcessingParameterFeatureSource(
-                self.SETTLEMENTS, self.tr("Settlements"), [QgsProcessing.TypeVectorPoint], optional=True
+                self.SETTLEMENTS, self.tr("Settlements"), [QgsProcessing.SourceType.TypeVectorPoint], optional=True
             ),
             "Villages and towns, counted inside each gap for WEIGHT 2.",
         )
@@ -201,20 +201,20 @@ class SitePostsAlgorithm(BorderGapsAlgorithm):
         )
         add(
             QgsProcessingParameterFeatureSink(
-                self.OUTPUT_SITES, self.tr("Chosen sites"), QgsProcessing.TypeVectorPoint
+                self.OUTPUT_SITES, self.tr("Chosen sites"), QgsProcessing.SourceType.TypeVectorPoint
             ),
             "The K sites in the order chosen: rank, candidate, marginal_km2, cumulative_km2, cumulative_pct, "
             "gain_weight, district, force.",
         )
         add(
             QgsProcessingParameterFeatureSink(
-                self.OUTPUT_COVERAGE, self.tr("New coverage"), QgsProcessing.TypeVectorPolygon
+                self.OUTPUT_COVERAGE, self.tr("New coverage"), QgsProcessing.SourceType.TypeVectorPolygon
             ),
             "What each chosen site covers (rank, area_km2, gap_km2).",
         )
         add(
             QgsProcessingParameterFeatureSink(
-                self.OUTPUT_GAPS, self.tr("Remaining gaps"), QgsProcessing.TypeVectorPolygon
+                self.OUTPUT_GAPS, self.tr("Remaining gaps"), QgsProcessing.SourceType.TypeVectorPolygon
             ),
             "The gaps minus the new coverage, one feature per part (gap_id, area_km2).",
         )
@@ -330,7 +330,8 @@ class SitePostsAlgorithm(BorderGapsAlgorithm):
             )
         k = self.parameterAsInt(parameters, self.K, context)
         range_m = self.parameterAsDouble(parameters, self.RANGE, context)
-        metric = metric_crs_for(area_src.sourceExtent(), out_crs)
+        area_name = "GAPS" if parameters.get(self.GAPS) else "SEAM"
+        metric = metric_crs_for(layer_extent(area_src, area_name), out_crs, area_name)
         dem = None
         dem_layer = self.parameterAsRasterLayer(parameters, self.DEM, context)
         if dem_layer is not None:
@@ -454,25 +455,27 @@ class SitePostsAlgorithm(BorderGapsAlgorithm):
         districts = self._districts(parameters, context, feedback, metric)
 
         site_fields = fields_of(
-            ("rank", QVariant.Int),
-            ("candidate", QVariant.String),
-            ("marginal_km2", QVariant.Double),
-            ("cumulative_km2", QVariant.Double),
-            ("cumulative_pct", QVariant.Double),
-            ("gain_weight", QVariant.Double),
-            ("district", QVariant.String),
-            ("force", QVariant.String),
+            ("rank", QMetaType.Type.Int),
+            ("candidate", QMetaType.Type.QString),
+            ("marginal_km2", QMetaType.Type.Double),
+            ("cumulative_km2", QMetaType.Type.Double),
+            ("cumulative_pct", QMetaType.Type.Double),
+            ("gain_weight", QMetaType.Type.Double),
+            ("district", QMetaType.Type.QString),
+            ("force", QMetaType.Type.QString),
         )
         sites_sink, sites_id = self.parameterAsSink(
-            parameters, self.OUTPUT_SITES, context, site_fields, QgsWkbTypes.Point, out_crs
+            parameters, self.OUTPUT_SITES, context, site_fields, QgsWkbTypes.Type.Point, out_crs
         )
-        cov_fields = fields_of(("rank", QVariant.Int), ("area_km2", QVariant.Double), ("gap_km2", QVariant.Double))
+        cov_fields = fields_of(
+            ("rank", QMetaType.Type.Int), ("area_km2", QMetaType.Type.Double), ("gap_km2", QMetaType.Type.Double)
+        )
         cov_sink, cov_id = self.parameterAsSink(
-            parameters, self.OUTPUT_COVERAGE, context, cov_fields, QgsWkbTypes.MultiPolygon, out_crs
+            parameters, self.OUTPUT_COVERAGE, context, cov_fields, QgsWkbTypes.Type.MultiPolygon, out_crs
         )
-        gap_fields = fields_of(("gap_id", QVariant.Int), ("area_km2", QVariant.Double))
+        gap_fields = fields_of(("gap_id", QMetaType.Type.Int), ("area_km2", QMetaType.Type.Double))
         gaps_sink, gaps_id = self.parameterAsSink(
-            parameters, self.OUTPUT_GAPS, context, gap_fields, QgsWkbTypes.MultiPolygon, out_crs
+            parameters, self.OUTPUT_GAPS, context, gap_fields, QgsWkbTypes.Type.MultiPolygon, out_crs
         )
 
         covered = np.zeros(grid.size, dtype=bool)
@@ -511,7 +514,7 @@ class SitePostsAlgorithm(BorderGapsAlgorithm):
                     force,
                 ]
             )
-            sites_sink.addFeature(site, QgsFeatureSink.FastInsert)
+            sites_sink.addFeature(site, QgsFeatureSink.Flag.FastInsert)
 
             post = coverage.Post(rank, float(xs[i]), float(ys[i]), range_m)
             area = dem.post_coverage(post).geometry if dem is not None else coverage.range_coverage(post).geometry
@@ -524,7 +527,7 @@ class SitePostsAlgorithm(BorderGapsAlgorithm):
             feature.setAttributes(
                 [rank, round(area.area() / 1e6, 6), round(float(cells.size) * grid.cell_area_m2 / 1e6, 6)]
             )
-            cov_sink.addFeature(feature, QgsFeatureSink.FastInsert)
+            cov_sink.addFeature(feature, QgsFeatureSink.Flag.FastInsert)
             feedback.setProgress(80 + 10 * rank / max(len(result.chosen), 1))
 
         merged = coverage.merge_coverage(new_coverage)
@@ -543,7 +546,7 @@ class SitePostsAlgorithm(BorderGapsAlgorithm):
                 out.convertToMultiType()
                 feature.setGeometry(out)
                 feature.setAttributes([gap_id, round(part.area() / 1e6, 6)])
-                gaps_sink.addFeature(feature, QgsFeatureSink.FastInsert)
+                gaps_sink.addFeature(feature, QgsFeatureSink.Flag.FastInsert)
         feedback.setProgress(100)
         total_km2 = sum(g.area() for g in gaps) / 1e6
         covered_pct = 100.0 * cumulative / total_cells_km2 if total_cells_km2 else 0.0

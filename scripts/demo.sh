@@ -3,7 +3,10 @@
 # around Sinjar, Rabia, Zumar and Tal Afar, then the briefing map, both through
 # qgis_process exactly as an analyst would run them. Writes demo/out/gaps.gpkg,
 # demo/out/border_gaps_map.pdf and demo/out/border_gaps_map.png and prints the numbers; then the
-# synthetic incidents against those gaps (demo/out/incidents/) and their hot-spot map.
+# gaps through the day from the posts' and coverage's (synthetic) shift windows and sensor kinds:
+# demo/out/gaps_by_time.gpkg, unwatched_hours.gpkg, always_gap.gpkg, gap_profile.csv and the
+# chart gap_profile.png (gap km² per hour); then the synthetic incidents against
+# those gaps (demo/out/incidents/) and their hot-spot map.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -19,8 +22,9 @@ for f in "$scenario" "$region"; do
   fi
 done
 mkdir -p "$out"
-# Only our own three outputs are replaced.
+# Only our own outputs are replaced.
 rm -f "$out/gaps.gpkg" "$out/border_gaps_map.pdf" "$out/border_gaps_map.png"
+rm -f "$out/gaps_by_time.gpkg" "$out/unwatched_hours.gpkg" "$out/always_gap.gpkg" "$out/gap_profile.csv" "$out/gap_profile.png"
 rm -rf "$out/incidents"
 log="$(mktemp -d)"
 trap 'rm -rf "$log"' EXIT
@@ -36,7 +40,7 @@ run() {  # run ALGORITHM KEY=VALUE...: qgis_process --json, the JSON saved in $l
   sed -n '/^{/,$p' "$log/$name.out" >"$log/$name.json"
 }
 
-echo "demo: 1/5 bordergaps:gapzones (Peshmerga | ISF seam, synthetic control areas, posts and coverage)"
+echo "demo: 1/6 bordergaps:gapzones (Peshmerga | ISF seam, synthetic control areas, posts and coverage)"
 run bordergaps:gapzones \
   "CONTROL_AREAS=$scenario|layername=control_areas|option:IMMUTABLE=YES" FORCE_FIELD=force FORCE_A=Peshmerga FORCE_B=ISF \
   "COVERAGE=$scenario|layername=coverage|option:IMMUTABLE=YES" "POSTS=$scenario|layername=posts|option:IMMUTABLE=YES" RANGE_FIELD=range_m \
@@ -44,7 +48,7 @@ run bordergaps:gapzones \
   "SETTLEMENTS=$region|layername=settlements|option:IMMUTABLE=YES" "BORDER=$region|layername=border|option:IMMUTABLE=YES" \
   "OUTPUT=$out/gaps.gpkg"
 
-echo "demo: 2/5 bordergaps:exportmap"
+echo "demo: 2/6 bordergaps:exportmap"
 run bordergaps:exportmap \
   "GAPS=$out/gaps.gpkg" \
   "EXTRA_LAYERS=$scenario|layername=posts|option:IMMUTABLE=YES" "EXTRA_LAYERS=$scenario|layername=coverage|option:IMMUTABLE=YES" \
@@ -54,14 +58,26 @@ run bordergaps:exportmap \
   PAGE=0 SORT_KEY=0 "DPI=$dpi" INCLUDE_BORDER_REGION=true \
   "OUTPUT_PDF=$out/border_gaps_map.pdf" "OUTPUT_PNG=$out/border_gaps_map.png"
 
+echo "demo: 3/6 bordergaps:gaptimeline (the same seam through the day: shift windows and day/night sensors)"
+run bordergaps:gaptimeline \
+  "CONTROL_AREAS=$scenario|layername=control_areas|option:IMMUTABLE=YES" FORCE_FIELD=force FORCE_A=Peshmerga FORCE_B=ISF \
+  "COVERAGE=$scenario|layername=coverage|option:IMMUTABLE=YES" "POSTS=$scenario|layername=posts|option:IMMUTABLE=YES" RANGE_FIELD=range_m \
+  DEFAULT_RANGE=3000 SEAM_DISTANCE=5000 MODE=0 MIN_AREA=100000 ACTIVE_FROM_FIELD=active_from ACTIVE_TO_FIELD=active_to \
+  SENSOR_FIELD=sensor DAY_START=06:00 DAY_END=18:00 TIME_STEP_MIN=60 \
+  "BORDER=$region|layername=border|option:IMMUTABLE=YES" \
+  "GAPS_BY_TIME=$out/gaps_by_time.gpkg" "UNWATCHED_HOURS=$out/unwatched_hours.gpkg" "ALWAYS_GAP=$out/always_gap.gpkg" \
+  "SLICE_TABLE=$out/gap_profile.csv"
+/usr/bin/python3 scripts/gap_profile_chart.py "$out/gap_profile.csv" "$out/gap_profile.png" \
+  "Unmonitored gap area through the day, Peshmerga | ISF seam (synthetic demo)"
+
 inc="$out/incidents"
 mkdir -p "$inc"
-echo "demo: 3/5 bordergaps:seamzones (for the covered-seam row and the study area)"
+echo "demo: 4/6 bordergaps:seamzones (for the covered-seam row and the study area)"
 run bordergaps:seamzones \
   "CONTROL_AREAS=$scenario|layername=control_areas|option:IMMUTABLE=YES" FORCE_FIELD=force FORCE_A=Peshmerga FORCE_B=ISF \
   SEAM_DISTANCE=5000 "OUTPUT=$inc/seam.gpkg"
 
-echo "demo: 4/5 bordergaps:incidents (synthetic ACLED-style incidents 2023-2025)"
+echo "demo: 5/6 bordergaps:incidents (synthetic ACLED-style incidents 2023-2025)"
 run bordergaps:incidents \
   "INCIDENTS=$scenario|layername=incidents|option:IMMUTABLE=YES" "GAPS=$out/gaps.gpkg" "SEAM=$inc/seam.gpkg" \
   "SETTLEMENTS=$scenario|layername=abandoned_villages|option:IMMUTABLE=YES" MAX_PRECISION=2 BUFFER_M=10000 \
@@ -70,7 +86,7 @@ run bordergaps:incidents \
   "HOTSPOT_AREAS=$inc/hotspot_areas.gpkg" "TREND=$inc/trend.gpkg" "TREND_CHART=$inc/trend.png"
 sentence="$(/usr/bin/env python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["results"]["SENTENCE"])' "$log/incidents.json")"
 
-echo "demo: 5/5 bordergaps:exportmap (hot spots and the comparison)"
+echo "demo: 6/6 bordergaps:exportmap (hot spots and the comparison)"
 run bordergaps:exportmap \
   "GAPS=$inc/gap_incidents.gpkg" "EXTRA_LAYERS=$inc/hotspot_areas.gpkg" \
   "EXTRA_LAYERS=$scenario|layername=incidents|option:IMMUTABLE=YES" \
@@ -81,7 +97,7 @@ run bordergaps:exportmap \
   "NOTE=$sentence" PAGE=0 SORT_KEY=0 "DPI=$dpi" INCLUDE_BORDER_REGION=true \
   "OUTPUT_PDF=$inc/incidents_map.pdf" "OUTPUT_PNG=$inc/incidents_map.png"
 
-/usr/bin/env python3 - "$log/gapzones.json" "$out" "$log/incidents.json" <<'PY'
+/usr/bin/env python3 - "$log/gapzones.json" "$out" "$log/gaptimeline.json" "$log/incidents.json" <<'PY'
 import json
 import os
 import sys
@@ -103,11 +119,25 @@ print(f"  gap zones           {number('GAP_COUNT', 0):>10}")
 print(f"  gap area            {number('GAP_AREA_KM2'):>10} km²")
 print(f"  largest gap         {number('LARGEST_GAP_KM2'):>10} km²")
 print()
-for name in ("gaps.gpkg", "border_gaps_map.pdf", "border_gaps_map.png"):
+timeline = json.load(open(sys.argv[3], encoding="utf-8"))["results"]
+print("  through the day (shift windows, day/night sensors):")
+print(f"  worst hour          {timeline.get('WORST_SLICE_LABEL', 'n/a'):>10}   ({float(timeline['WORST_GAP_KM2']):,.1f} km² of gaps)")
+print(f"  never watched       {float(timeline['ALWAYS_GAP_KM2']):>10,.1f} km²")
+print()
+for name in (
+    "gaps.gpkg",
+    "border_gaps_map.pdf",
+    "border_gaps_map.png",
+    "gaps_by_time.gpkg",
+    "unwatched_hours.gpkg",
+    "always_gap.gpkg",
+    "gap_profile.csv",
+    "gap_profile.png",
+):
     path = os.path.join(out, name)
     print(f"  wrote {path} ({os.path.getsize(path) / 1024:,.0f} KiB)")
 
-incidents = json.load(open(sys.argv[3], encoding="utf-8"))["results"]
+incidents = json.load(open(sys.argv[4], encoding="utf-8"))["results"]
 print()
 print("Incidents against the gaps (synthetic incidents, 2023-2025)")
 print(f"  incidents analysed  {incidents['INCIDENTS_USED']:>10,}   ({incidents['INCIDENTS_IN_GAPS']:,} in the gaps)")

@@ -1,5 +1,6 @@
 """`make demo`: gap zones and the briefing map of the bundled demo through qgis_process."""
 
+import csv
 import os
 import re
 import subprocess
@@ -29,7 +30,24 @@ def demo(tmp_path_factory, qgis_app):
 
 def test_make_demo_writes_gaps_pdf_and_png(demo):
     tmp_path, proc = demo
-    assert sorted(os.listdir(tmp_path)) == ["border_gaps_map.pdf", "border_gaps_map.png", "gaps.gpkg", "incidents"]
+    assert sorted(os.listdir(tmp_path)) == [
+        "always_gap.gpkg",
+        "border_gaps_map.pdf",
+        "border_gaps_map.png",
+        "gap_profile.csv",
+        "gap_profile.png",
+        "gaps.gpkg",
+        "gaps_by_time.gpkg",
+        "incidents",
+        "unwatched_hours.gpkg",
+    ]
+    # the day's gap profile: 24 hourly rows, and more gap at night (day-only posts, cameras) than at noon
+    with open(tmp_path / "gap_profile.csv", encoding="utf-8") as fh:
+        profile = list(csv.DictReader(fh))
+    assert len(profile) == 24
+    assert float(profile[2]["gap_km2"]) > float(profile[12]["gap_km2"])
+    assert re.search(r"worst hour\s+\d\d:\d\d–\d\d:\d\d", proc.stdout), proc.stdout
+    assert QImage(str(tmp_path / "gap_profile.png")).width() == 1200
 
     gaps = QgsVectorLayer(str(tmp_path / "gaps.gpkg"), "gaps", "ogr")
     assert gaps.isValid() and gaps.featureCount() > 0
@@ -43,7 +61,7 @@ def test_make_demo_writes_gaps_pdf_and_png(demo):
     pdf = tmp_path / "border_gaps_map.pdf"
     assert pdf_pages(pdf) == 1
     text = pdf_text(pdf)
-    for expected in ("Unmonitored gap zones", "GeoNames", "Natural Earth", "synthetic"):
+    for expected in ("Unmonitored gap zones", "GeoNames", "Natural Earth", "synthetic", "Who's On First", "Mesoshapes"):
         assert expected in text, expected
     image = QImage(str(tmp_path / "border_gaps_map.png"))
     assert (abs(image.width() - 297 / 25.4 * 100) <= 1, abs(image.height() - 210 / 25.4 * 100) <= 1) == (True, True)
