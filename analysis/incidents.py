@@ -27,7 +27,7 @@ from qgis.core import (
     QgsProject,
     QgsWkbTypes,
 )
-from qgis.PyQt.QtCore import QVariant
+from qgis.PyQt.QtCore import QMetaType
 
 from . import density as kde
 from .crs import WGS84, metric_crs_for
@@ -50,6 +50,8 @@ LATITUDE_NAMES = ("latitude", "lat", "y")
 LONGITUDE_NAMES = ("longitude", "lon", "long", "lng", "x")
 VILLAGE_RADIUS_M = 2000.0
 DAYS_PER_YEAR = 365.25
+# field types of a date (QgsField.type() is a QVariant.Type up to QGIS 3.36, a QMetaType.Type of the same number after)
+_DATE_TYPES = (int(QMetaType.Type.QDate), int(QMetaType.Type.QDateTime))
 
 ZONE_GAPS = "in gaps"
 ZONE_SEAM = "covered seam"
@@ -112,7 +114,7 @@ def incident_fields(
     else:
         date = _lookup(names, DATE_NAMES)
         if date is None:
-            typed = [f.name() for f in fields if f.type() in (QVariant.Date, QVariant.DateTime)]
+            typed = [f.name() for f in fields if int(f.type()) in _DATE_TYPES]
             if len(typed) == 1:
                 date = typed[0]
                 notes.append(f"Dates from field '{date}', the layer's only date field.")

@@ -698,7 +698,7 @@ def add_map_note(layout: QgsPrintLayout, main: QgsLayoutItemMap, text: str) -> Q
     label.setBackgroundColor(QColor(255, 255, 255, 235))
     label.setFrameEnabled(True)
     label.setFrameStrokeColor(QColor("#7a0177"))
-    label.setFrameStrokeWidth(QgsLayoutMeasurement(0.4, QgsUnitTypes.LayoutMillimeters))
+    label.setFrameStrokeWidth(QgsLayoutMeasurement(0.4, QgsUnitTypes.LayoutUnit.LayoutMillimeters))
     layout.addLayoutItem(label)
     pos, size = main.positionWithUnits(), main.sizeWithUnits()
     width = 0.45 * size.width()

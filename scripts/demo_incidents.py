@@ -19,7 +19,7 @@ import math
 from typing import Dict, List, Tuple
 
 import numpy as np
-from qgis.core import QgsCoordinateTransform, QgsGeometry, QgsPoint, QgsPointXY
+from qgis.core import Qgis, QgsCoordinateTransform, QgsGeometry, QgsPoint, QgsPointXY
 
 SEED = 20230101
 START = datetime.date(2023, 1, 1)
@@ -64,7 +64,7 @@ def demo_incidents(layout: Dict[str, List[dict]], to_utm: QgsCoordinateTransform
         return out
 
     def lonlat(x, y):
-        p = to_utm.transform(QgsPointXY(x, y), QgsCoordinateTransform.ReverseTransform)
+        p = to_utm.transform(QgsPointXY(x, y), Qgis.TransformDirection.Reverse)
         return p
 
     control = [(row["force"], metric(row["_geometry"]), row["name"]) for row in layout["control_areas"]]
