@@ -333,13 +333,15 @@ def _python_values(column) -> list:
 
 
 def _qgis_columns(source, index: Dict[str, int], geometry: bool, feedback):
-    """The same as _arrow_columns through PyQGIS's feature iterator: {key: values}, x, y, fids."""
+    """The same as _arrow_columns through PyQGIS's feature iterator: {key: values}, x, y, fids, and the number
+    of features drawn as several points (each placed at the centroid of its points)."""
     request = QgsFeatureRequest()
     request.setSubsetOfAttributes(sorted(set(index.values())))
     if not geometry:
         request.setFlags(QgsFeatureRequest.Flag.NoGeometry)
     total = max(1, source.featureCount())
     fids, attributes, xs, ys = [], [], [], []
+    multi = 0
     for n, feature in enumerate(source.getFeatures(request)):
         if n % 2000 == 0:
             check_canceled(feedback)
@@ -352,6 +354,8 @@ def _qgis_columns(source, index: Dict[str, int], geometry: bool, feedback):
             geom = feature.geometry()
             if not geom.isNull() and not geom.isEmpty():
                 if geom.isMultipart():
+                    if geom.constGet().numGeometries() > 1:
+                        multi += 1
                     geom = geom.centroid()
                 point = geom.constGet()
                 if hasattr(point, "x"):
@@ -360,7 +364,8 @@ def _qgis_columns(source, index: Dict[str, int], geometry: bool, feedback):
         ys.append(y)
     by_field = list(zip(*attributes)) if attributes else [() for _ in range(len(source.fields()))]
     columns = {key: list(by_field[i]) if attributes else [] for key, i in index.items()}
-    return columns, np.asarray(xs, dtype=float), np.asarray(ys, dtype=float), np.asarray(fids, dtype=np.int64)
+    xy = np.asarray(xs, dtype=float), np.asarray(ys, dtype=float)
+    return columns, xy[0], xy[1], np.asarray(fids, dtype=np.int64), multi
 
 
 def _float_column(values, what: str, label: Callable[[int], str], key: str) -> np.ndarray:
@@ -449,8 +454,9 @@ def read_incidents(
             columns = {
                 k: _python_values(arrow_columns[v]) for k, v in wanted.items() if k != "date" or date_days is None
             }
+    multi = 0  # incidents drawn as several points (the Arrow reader leaves those layers to QGIS)
     if got is None:
-        columns, x, y, fids = _qgis_columns(source, index, geometry, feedback)
+        columns, x, y, fids, multi = _qgis_columns(source, index, geometry, feedback)
     check_canceled(feedback)
     if feedback is not None:
         feedback.setProgress(15)
@@ -521,6 +527,11 @@ def read_incidents(
         dates, note = parse_dates([columns["date"][i] for i in rows], lambda j: label(rows[j]), fields.date)
         day = np.array([-1 if d is None else d.toordinal() for d in dates], dtype=np.int64)
     notes = list(fields.notes) + ([note] if note else [])
+    if multi:
+        notes.append(
+            f"{multi:,} incident(s) of layer '{layer_name}' are drawn as several points (multi-point geometry): "
+            "each is counted once, at the centroid of its points."
+        )
     left_out["no date"] = int((day < 0).sum())
     in_range = day >= 0
     if date_from is not None:
@@ -1005,8 +1016,8 @@ def analyse_incidents(
     # -- density and hot spots -------------------------------------------------------------------
     grid = kde.grid_for(study.boundingBox(), cell_size, bandwidth_m)
     log(
-        f"Density grid: {grid.rows:,} × {grid.cols:,} cells of {cell_size:g} m, quartic kernel of bandwidth "
-        f"{bandwidth_m:g} m."
+        f"Density grid: {grid.rows:,} × {grid.cols:,} cells of {cell_size:,g} m, quartic kernel of bandwidth "
+        f"{bandwidth_m:,g} m."
     )
 
     def kde_progress(pct):

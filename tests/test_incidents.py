@@ -802,3 +802,58 @@ def test_gdal_and_qgis_readers_give_the_same_incidents(tmp_path, qgis_app):
     for name in ("x", "y", "day", "weight"):
         assert np.array_equal(getattr(fast, name), getattr(slow, name)), name
     assert len(fast) == 50 and fast.weight.sum() == sum(range(50))
+
+
+def test_null_empty_multi_and_zm_points_are_read_alike_by_both_readers(tmp_path, qgis_app):
+    """Awkward geometries through GDAL's Arrow stream and through PyQGIS give the same incidents: a feature
+    with no geometry and an empty point have no position (left out, counted); a point with Z and M is kept
+    at its x, y; a multi-point of two parts is one incident at their centroid, and the log says so."""
+    from qgis.core import QgsCoordinateReferenceSystem, QgsFeature, QgsGeometry
+    from qgis.PyQt.QtCore import QDate
+
+    from border_gaps.analysis.incidents import _arrow_columns, file_hint, incident_fields, read_incidents
+
+    utm = QgsCoordinateReferenceSystem("EPSG:32638")
+    shapes = {
+        "Point": [None, "POINT EMPTY", "POINT(300000 4000000)", "POINT(301000 4001000)"],
+        "MultiPointZM": [
+            None,
+            "MULTIPOINT EMPTY",
+            "MULTIPOINT ZM ((300000 4000000 5 1))",
+            "MULTIPOINT ZM ((300000 4000000 0 0), (302000 4002000 0 0))",  # centroid 301000, 4001000
+            "POINT ZM (303000 4003000 420 5)",
+        ],
+    }
+    for kind, wkts in shapes.items():
+        layer = QgsVectorLayer(f"{kind}?crs=EPSG:32638&field=event_date:date", kind, "memory")
+        features = []
+        for i, wkt in enumerate(wkts):
+            feature = QgsFeature(layer.fields())
+            feature.setAttributes([QDate(2024, 1, 1 + i)])
+            if wkt is not None:
+                feature.setGeometry(QgsGeometry.fromWkt(wkt))
+            features.append(feature)
+        assert layer.dataProvider().addFeatures(features)[0]
+        saved = QgsVectorLayer(rb.save_gpkg({kind: layer}, str(tmp_path / f"{kind}.gpkg"))[kind], kind, "ogr")
+        assert saved.featureCount() == len(wkts)
+        fields = incident_fields(saved.fields(), kind)
+        hint = file_hint(saved)
+        assert hint is not None
+        fast = read_incidents(saved, kind, utm, fields, hint=hint)
+        slow = read_incidents(saved, kind, utm, fields)
+        for name in ("x", "y", "day", "weight"):
+            assert np.array_equal(getattr(fast, name), getattr(slow, name)), (kind, name)
+        assert fast.left_out == slow.left_out and fast.left_out["no position"] == 2, kind
+        assert fast.notes == slow.notes
+        if kind == "Point":  # plain 2D points: GDAL's stream is used, the null and the empty one included
+            assert _arrow_columns(hint, ["event_date"], True, saved.featureCount()) is not None
+            assert sorted(zip(fast.x.tolist(), fast.y.tolist())) == [(300000, 4000000), (301000, 4001000)]
+            assert not any("several points" in n for n in fast.notes)
+        else:  # multi-part and Z/M blobs: the Arrow reader hands the layer to QGIS
+            assert _arrow_columns(hint, ["event_date"], True, saved.featureCount()) is None
+            assert sorted(zip(fast.x.tolist(), fast.y.tolist())) == [
+                (300000, 4000000),
+                (301000, 4001000),
+                (303000, 4003000),
+            ]
+            assert any(n.startswith("1 incident(s) of layer 'MultiPointZM' are drawn as several") for n in fast.notes)
