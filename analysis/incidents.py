@@ -35,7 +35,7 @@ from .errors import BorderGapsError
 from .geometry import BUFFER_SEGMENTS, check_canceled, polygon_parts, union_all
 from .incident_dates import is_null, parse_dates
 from .incident_stats import RateRatio, Trend, poisson_trend, rate_ratio, ratio_sentence, trend_sentence
-from .inputs import read_features, source_crs
+from .inputs import iter_features, read_features, source_crs
 
 POINT = QgsWkbTypes.GeometryType.PointGeometry
 POLYGON = QgsWkbTypes.GeometryType.PolygonGeometry
@@ -342,7 +342,7 @@ def _qgis_columns(source, index: Dict[str, int], geometry: bool, feedback):
     total = max(1, source.featureCount())
     fids, attributes, xs, ys = [], [], [], []
     multi = 0
-    for n, feature in enumerate(source.getFeatures(request)):
+    for n, feature in enumerate(iter_features(source, request)):
         if n % 2000 == 0:
             check_canceled(feedback)
             if feedback is not None:

@@ -3,6 +3,7 @@
 from qgis.core import (
     NULL,
     QgsColorRampShader,
+    QgsCoordinateTransform,
     QgsFeature,
     QgsFeatureSink,
     QgsFields,
@@ -13,7 +14,6 @@ from qgis.core import (
     QgsProcessingOutputNumber,
     QgsProcessingOutputString,
     QgsProcessingParameterDateTime,
-    QgsProcessingParameterDistance,
     QgsProcessingParameterFeatureSink,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterField,
@@ -24,7 +24,6 @@ from qgis.core import (
     QgsRasterLayer,
     QgsRasterShader,
     QgsSingleBandPseudoColorRenderer,
-    QgsUnitTypes,
     QgsWkbTypes,
 )
 from qgis.PyQt.QtCore import QDate, QMetaType
@@ -33,10 +32,10 @@ from qgis.PyQt.QtGui import QColor
 from ..analysis import density as kde
 from ..analysis import trend_chart
 from ..analysis.errors import BorderGapsError
-from ..analysis.geometry import to_crs
+from ..analysis.geometry import POLYGON_TYPE, valid_output
 from ..analysis.incidents import ACLED_COLUMNS, analyse_incidents, check_inputs, file_hint, parse_types
 from ..analysis.maplayout import output_path_problem
-from .base import BorderGapsAlgorithm, fields_of
+from .base import BorderGapsAlgorithm, distance_parameter, fields_of
 from .seamzones import layer_name, style_output
 
 INCIDENTS = "INCIDENTS"
@@ -298,8 +297,7 @@ class IncidentsAlgorithm(BorderGapsAlgorithm):
             ),
             "Polygons where incidents are counted. Empty: the seam (or the gaps) grown by BUFFER_M.",
         )
-        buffer = QgsProcessingParameterDistance(BUFFER_M, self.tr("Study area buffer (m)"), 10000.0)
-        buffer.setDefaultUnit(QgsUnitTypes.DistanceUnit.DistanceMeters)
+        buffer = distance_parameter(BUFFER_M, self.tr("Study area buffer (m)"), 10000.0, minimum=0.0)
         add(buffer, "Without STUDY_AREA, the study area is the seam (or the gaps) grown by this many metres.")
         add(
             QgsProcessingParameterFeatureSource(
@@ -311,11 +309,9 @@ class IncidentsAlgorithm(BorderGapsAlgorithm):
             "Settlements; those with status = 'abandoned' (every point, if there is no status field) make the "
             "'within 2 km of an abandoned village' row.",
         )
-        bandwidth = QgsProcessingParameterDistance(BANDWIDTH_M, self.tr("Kernel bandwidth (m)"), 5000.0)
-        bandwidth.setDefaultUnit(QgsUnitTypes.DistanceUnit.DistanceMeters)
+        bandwidth = distance_parameter(BANDWIDTH_M, self.tr("Kernel bandwidth (m)"), 5000.0)
         add(bandwidth, "Radius of the quartic kernel of the density, in metres; at least twice CELL_SIZE.")
-        cell = QgsProcessingParameterDistance(CELL_SIZE, self.tr("Density cell size (m)"), 500.0)
-        cell.setDefaultUnit(QgsUnitTypes.DistanceUnit.DistanceMeters)
+        cell = distance_parameter(CELL_SIZE, self.tr("Density cell size (m)"), 500.0)
         add(cell, "Side of the density raster's cells, in metres.")
         add(
             QgsProcessingParameterNumber(
@@ -471,8 +467,9 @@ class IncidentsAlgorithm(BorderGapsAlgorithm):
         if feedback.isCanceled():
             return {}
         out_crs = gaps.sourceCrs()
-        transform_context = context.transformContext()
+        to_out = QgsCoordinateTransform(analysis.crs, out_crs, context.transformContext())
         results = {}
+        skipped = 0  # output polygons that did not survive the way back to the output CRS
 
         # GAP_INCIDENTS: the gaps' own fields, then ours (a gap field of the same name is replaced)
         ours = {name for name, _kind in GAP_OUTPUT_FIELDS}
@@ -487,8 +484,10 @@ class IncidentsAlgorithm(BorderGapsAlgorithm):
             if feedback.isCanceled():
                 return {}
             feature = QgsFeature(fields)
-            geom = to_crs(row.feature.geometry(), analysis.crs, out_crs, transform_context)
-            geom.convertToMultiType()
+            geom = valid_output(row.feature.geometry(), to_out, POLYGON_TYPE)
+            if geom is None:
+                skipped += 1
+                continue
             feature.setGeometry(geom)
             feature.setAttributes(
                 [row.feature[f.name()] for f in kept]
@@ -540,8 +539,10 @@ class IncidentsAlgorithm(BorderGapsAlgorithm):
             if feedback.isCanceled():
                 return {}
             feature = QgsFeature(fields)
-            geom = to_crs(spot.geometry, analysis.crs, out_crs, transform_context)
-            geom.convertToMultiType()
+            geom = valid_output(spot.geometry, to_out, POLYGON_TYPE)
+            if geom is None:
+                skipped += 1
+                continue
             feature.setGeometry(geom)
             feature.setAttributes(
                 [
@@ -560,6 +561,11 @@ class IncidentsAlgorithm(BorderGapsAlgorithm):
             sink.addFeature(feature, QgsFeatureSink.Flag.FastInsert)
         del sink
         style_output(context, dest, "hotspot_areas.qml")
+        if skipped:
+            feedback.pushWarning(
+                f"{skipped} polygon(s) of GAP_INCIDENTS/HOTSPOT_AREAS could not be written in the output CRS "
+                f"({out_crs.authid() or out_crs.description()}): no valid geometry was left after the transformation."
+            )
         results[HOTSPOT_AREAS] = dest
 
         gap_area = analysis.comparison[0].area_km2
