@@ -187,6 +187,10 @@
         <source>{} of {} shown</source>
         <translation>معروض {} من {}</translation>
     </message>
+    <message>
+        <source>Incidents against gap zones</source>
+        <translation>الحوادث مقارنةً بمناطق الثغرات</translation>
+    </message>
 </context>
 <context>
     <name>BorderRegionDockBase</name>
