@@ -30,7 +30,7 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QMetaType
 
 from . import density as kde
-from .crs import WGS84, metric_crs_for
+from .crs import metric_crs_for, wgs84
 from .errors import BorderGapsError
 from .geometry import BUFFER_SEGMENTS, check_canceled, polygon_parts, union_all
 from .incident_dates import is_null, parse_dates
@@ -543,7 +543,7 @@ def read_incidents(
     context = transform_context or QgsProject.instance().transformContext()
     layer_crs = source_crs(source)
     x, y = x[rows], y[rows]
-    for selected, from_crs in ((~latlon[rows], layer_crs), (latlon[rows], WGS84)):
+    for selected, from_crs in ((~latlon[rows], layer_crs), (latlon[rows], wgs84())):
         picked = np.flatnonzero(selected)
         if not len(picked):
             continue

@@ -78,11 +78,12 @@ def add_repository():
 
 def show_experimental(on):
     """What ticking "Show also experimental plugins" in the plugin manager's Settings stores: the
-    setting plugin-manager/allow-experimental of the settings tree since QGIS 3.30 (the old key
-    app/plugin_installer/allowExperimental is no longer read there), that old key before."""
+    setting plugin-manager/allow-experimental of the settings tree on QGIS 3.40 and 3.44, which
+    no longer read the key of 3.22, app/plugin_installer/allowExperimental (set where there is
+    no such setting)."""
     try:
         from qgis.core import QgsSettingsTree
-    except ImportError:  # QGIS < 3.30
+    except ImportError:  # QGIS 3.22 has no settings tree
         QgsSettingsTree = None
     node = QgsSettingsTree.node("plugin-manager") if QgsSettingsTree is not None else None
     setting = node.childSetting("allow-experimental") if node is not None else None
