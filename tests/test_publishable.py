@@ -26,6 +26,10 @@ def package():
     return runpy.run_path(os.path.join(SCRIPTS, "package.py"))
 
 
+def _plugin_version():
+    return runpy.run_path(os.path.join(SCRIPTS, "package.py"))["plugin_version"]()
+
+
 @pytest.fixture(scope="module")
 def validate():
     sys.path.insert(0, SCRIPTS)
@@ -147,7 +151,7 @@ def test_the_checks_catch_what_the_repository_rejects(public_zip, validate, tmp_
         "second_folder": {"add": {"other/readme.txt": b"x"}},
         "no_license": {"drop": {"border_gaps/LICENSE"}},
         "percent_in_about": {"replace": _metadata_with(public_zip, "about=", "about=100% offline. ")},
-        "bad_version": {"replace": _metadata_with(public_zip, "version=0.1.0", "version=v0.2")},
+        "bad_version": {"replace": _metadata_with(public_zip, f"version={_plugin_version()}", "version=v0.2")},
         "slash_in_author": {"replace": _metadata_with(public_zip, "author=", "author=GIS/Border team, ")},
         "supports_qt6": {"replace": _metadata_with(public_zip, "[general]", "[general]\nsupportsQt6=True")},
         "template_tracker": {"replace": _metadata_with(public_zip, f"tracker={TRACKER}", "tracker=http://bugs")},

@@ -24,6 +24,7 @@ from qgis.utils import iface
 OUT = os.environ["BG_OUT"]
 REPO_URL = os.environ["BG_REPO_URL"]
 VERSION = os.environ["BG_VERSION"]
+EXPERIMENTAL = os.environ["BG_EXPERIMENTAL"] == "True"  # metadata.txt's flag, as plugins.xml carries it
 REPO_NAME = "Border agency GIS"
 ONE_OF_EACH = {"menu": True, "toolbars": 1, "docks": 1, "provider": True}
 report = {"checks": {}, "errors": [], "dialogs": []}
@@ -126,8 +127,10 @@ def run():
     show_experimental(False)
     repo = fetch()
     check("repository fetched", repo["state"] == Repositories.STATE_LOADED, f"state {repo['state']}: {repo['error']}")
-    # 0.1.0 is experimental: hidden until the user ticks "Show also experimental plugins"
-    check("experimental version hidden by default", "border_gaps" not in plugins.all(), sorted(plugins.all()))
+    if EXPERIMENTAL:  # hidden until the user ticks "Show also experimental plugins"
+        check("experimental version hidden by default", "border_gaps" not in plugins.all(), sorted(plugins.all()))
+    else:  # a stable release is listed as the plugin manager opens, nothing to tick
+        check("stable version listed by default", "border_gaps" in plugins.all(), sorted(plugins.all()))
 
     show_experimental(True)
     plugins.rebuild()
@@ -145,7 +148,7 @@ def run():
         return
     check("listed with its version", listed["version_available"] == VERSION, listed["version_available"])
     check("listed from the agency repository", listed["zip_repository"] == REPO_NAME, listed["zip_repository"])
-    # the plugin manager keeps a stable and an experimental status; 0.1.0 is offered as experimental
+    # the plugin manager keeps a stable and an experimental status
     status = "status_exp" if listed["experimental"] else "status"
     check("listed as not installed", listed[status] == "not installed", listed[status])
     check("listed name", listed["name"] == "Border Gaps", listed["name"])

@@ -106,6 +106,7 @@ def test_install_update_uninstall_from_the_agency_repository_in_real_qgis(served
             "BG_REPO_URL": repository["url"],
             "BG_REPO_DIR": repository["folder"],
             "BG_VERSION": version,
+            "BG_EXPERIMENTAL": ET.parse(repository["plugins_xml"]).getroot().findtext("pyqgis_plugin/experimental"),
             "BG_UPDATE_DIR": update_dir,
             "BG_UPDATE_VERSION": UPDATE_VERSION,
             "BG_UPDATE_MARK": UPDATE_MARK,
