@@ -353,6 +353,22 @@ class LeastCostSearch:
         return labels.reshape(rows, cols)
 
 
+# Which search engine runs (measured by benchmarks/bench_corridors.py): the line sweeps of
+# sweepsearch.py hold 9 bytes per cell besides the cost raster, trace every path at once and
+# outrun scikit-image's MCP_Geometric (65 bytes per cell) from about a million cells up; below,
+# MCP_Geometric is as fast. Runs from one point at a time (K > 2) stop at the last end with
+# MCP_Geometric, so they keep it while its memory fits under MCP_MAX_CELLS.
+SWEEP_FROM_CELLS = 1_000_000
+MCP_MAX_CELLS = 25_000_000
+
+
+def choose_engine(cells: int, k: int = 1) -> str:
+    """ "sweep" or "mcp": the search engine for a grid of ``cells`` and K routes per destination."""
+    if k > 2:
+        return "mcp" if cells <= MCP_MAX_CELLS else "sweep"
+    return "sweep" if cells >= SWEEP_FROM_CELLS else "mcp"
+
+
 def multi_source_search(cost: np.ndarray, sources: Sequence[Cell]) -> Tuple[np.ndarray, np.ndarray]:
     """One search from every source at once: (cumulative cost in cell lengths, index of the
     cheapest source of each cell, -1 where none reaches)."""
