@@ -288,6 +288,7 @@ def least_cost_routes(
                     offer(j, i, value, trace)
             progress(0.8 * (j + 1) / len(destinations))
 
+    search = None  # the search's arrays go before the routes are pulled taut
     routes: List[Route] = []
     unreachable: List[int] = []
     if is_canceled():
@@ -323,16 +324,18 @@ def least_cost_routes(
 
 
 def route_density(grid: Grid, routes: Sequence[Route], is_canceled: CancelFn = lambda: False) -> np.ndarray:
-    """How many routes pass through each cell (uint32, the grid's shape)."""
+    """How many routes pass through each cell (uint32, the grid's shape): each route's distinct
+    cells (line_cells), counted over all routes at once."""
     counts = np.zeros(grid.cells, dtype=np.uint32)
-    batch: List[np.ndarray] = []
-    for n, route in enumerate(routes, start=1):
-        batch.append(line_cells(grid, route.vertices))
-        if len(batch) == 256 or n == len(routes):
-            counts += np.bincount(np.concatenate(batch), minlength=grid.cells).astype(np.uint32)
-            batch = []
-            if is_canceled():
-                break
+    keys: List[np.ndarray] = []
+    for n, route in enumerate(routes):
+        cells = line_cells(grid, route.vertices)
+        keys.append(cells)
+        if n % 256 == 255 and is_canceled():
+            break
+    if keys:
+        cells, hits = np.unique(np.concatenate(keys), return_counts=True)
+        counts[cells] = hits
     return counts.reshape(grid.rows, grid.cols)
 
 

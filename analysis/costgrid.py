@@ -178,11 +178,21 @@ def burn(grid: Grid, geometries: Sequence[QgsGeometry], all_touched: bool) -> np
     return mask.astype(bool)
 
 
-def slope_factor(dem: np.ndarray, cell: float) -> np.ndarray:
-    """Cost multiplier from terrain: exp(3.5 |slope|) (isotropic Tobler); NaN (no data) counts as flat."""
-    dz_dy, dz_dx = np.gradient(dem.astype(np.float64), cell)
-    factor = np.exp(TOBLER_EXPONENT * np.hypot(dz_dx, dz_dy))
-    factor[~np.isfinite(factor)] = 1.0
+def slope_factor(dem: np.ndarray, cell: float, block_rows: int = 512) -> np.ndarray:
+    """Cost multiplier from terrain: exp(3.5 |slope|) (isotropic Tobler); NaN (no data) counts as flat.
+
+    Computed in blocks of ``block_rows`` rows (each with its neighbouring rows, so the central
+    differences are those of the whole grid): the float64 gradients of the whole grid at once
+    held about 40 bytes per cell."""
+    rows = dem.shape[0]
+    factor = np.empty(dem.shape, dtype=np.float64)
+    for r0 in range(0, rows, block_rows):
+        r1 = min(rows, r0 + block_rows)
+        lo, hi = max(0, r0 - 1), min(rows, r1 + 1)
+        dz_dy, dz_dx = np.gradient(dem[lo:hi].astype(np.float64), cell)
+        part = np.exp(TOBLER_EXPONENT * np.hypot(dz_dx[r0 - lo : r1 - lo], dz_dy[r0 - lo : r1 - lo]))
+        part[~np.isfinite(part)] = 1.0
+        factor[r0:r1] = part
     return factor
 
 
@@ -264,14 +274,15 @@ def build_cost_model(
     )
 
 
-def cost_surface(grid: Grid, model: CostModel) -> np.ndarray:
-    """The cost raster (float64, ``inf`` = impassable) of ``grid`` under ``model``.
+def cost_surface(grid: Grid, model: CostModel, dtype=np.float64) -> np.ndarray:
+    """The cost raster (``dtype``, float64 unless asked: float32 halves it; ``inf`` =
+    impassable) of ``grid`` under ``model``.
 
     Roads are burnt with all touched cells so that a road stays connected; coverage made
     impassable too, so that a route cannot slip along a covered edge; coverage as a
     multiplier and gaps by cell centre.
     """
-    cost = np.ones((grid.rows, grid.cols), dtype=np.float64)
+    cost = np.ones((grid.rows, grid.cols), dtype=dtype)
     if model.slope is not None:
         cost *= model.slope
     if model.gaps and model.gap_factor != 1.0:
@@ -369,9 +380,19 @@ def choose_engine(cells: int, k: int = 1) -> str:
     return "sweep" if cells >= SWEEP_FROM_CELLS else "mcp"
 
 
-def multi_source_search(cost: np.ndarray, sources: Sequence[Cell]) -> Tuple[np.ndarray, np.ndarray]:
+def multi_source_search(
+    cost: np.ndarray, sources: Sequence[Cell], engine: str = "auto"
+) -> Tuple[np.ndarray, np.ndarray]:
     """One search from every source at once: (cumulative cost in cell lengths, index of the
-    cheapest source of each cell, -1 where none reaches)."""
+    cheapest source of each cell, -1 where none reaches). ``engine``: see choose_engine."""
+    if engine == "auto":
+        engine = choose_engine(cost.size)
+    if engine == "sweep":
+        from .sweepsearch import SweepSearch
+
+        search = SweepSearch(cost, labels=True)
+        cumulative = search.run(sources)
+        return cumulative, search.nearest_start(sources)
     search = LeastCostSearch(cost)
     cumulative = search.run(sources)
     labels = search.nearest_start(sources)

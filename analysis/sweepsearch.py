@@ -41,6 +41,12 @@ HALF = 0.5  # MCP_Geometric's move cost: length * 0.5 * (cost_a + cost_b), in th
 HALF_DIAGONAL = math.sqrt(2.0) * 0.5
 BYTES_PER_CELL = 9  # cumulative cost (float64) and step code (uint8); the cost raster is the caller's
 STRIP = 64  # columns per transposed strip of a column sweep
+# A cell takes a new cost only when it is lower by more than this fraction: the prefix sums of
+# the along-line passes round differently from the additions of the moves across lines, by
+# about 1e-15 of the cost, and without a margin those last-bit differences would ripple from
+# sweep to sweep over the whole grid (a hundred rounds instead of a handful).
+MARGIN = 1e-13
+SHRINK = 1.0 - MARGIN
 MAX_ROUNDS = 10_000  # a safeguard only: rounds stop when nothing changes (a handful on terrain)
 
 
@@ -72,13 +78,16 @@ class _Line:
         self.better = np.empty(length, dtype=bool)
         self.changed = np.empty(length, dtype=bool)
         self.old = np.empty(length)
+        self.scaled = np.empty(length)
         self.positions = np.arange(length)
         self.where = np.empty(length, dtype=np.intp)
 
 
-def _improve(d, cand, better, k, code, lab=None, cand_lab=None):
-    """Take the candidate costs that are strictly lower; record their step code (and label)."""
-    np.less(cand, d, out=better)
+def _improve(d, cand, better, k, code, scaled, lab=None, cand_lab=None):
+    """Take the candidate costs that are lower (by more than MARGIN); record their step code
+    (and label)."""
+    np.multiply(d, SHRINK, out=scaled)
+    np.less(cand, scaled, out=better)
     np.copyto(d, cand, where=better)
     np.copyto(k, code, where=better)
     if lab is not None:
@@ -98,10 +107,12 @@ def _along(d, c, k, lab, code, buf: _Line, n):
     np.cumsum(prefix[1:], out=prefix[1:])
     np.subtract(d, prefix, out=value)
     np.minimum.accumulate(value, out=running)
-    np.less(running, value, out=better)
+    np.add(running, prefix, out=value)
+    scaled = buf.scaled[:n]
+    np.multiply(d, SHRINK, out=scaled)
+    np.less(value, scaled, out=better)
     if not better.any():
         return
-    np.add(running, prefix, out=value)
     np.copyto(d, value, where=better)
     np.copyto(k, code, where=better)
     if lab is not None:
@@ -125,7 +136,8 @@ def _relax_line(d, c, k, lab, prev_d, prev_c, prev_lab, codes, runs, buf: _Line)
         np.add(prev_c, c, out=sums)
         np.multiply(sums, HALF, out=cand)
         np.add(prev_d, cand, out=cand)
-        _improve(d, cand, better, k, same, lab, prev_lab)
+        scaled = buf.scaled[:n]
+        _improve(d, cand, better, k, same, scaled, lab, prev_lab)
         if n > 1:
             # from position - 1 of the previous line to position p
             np.add(prev_c[:-1], c[1:], out=sums[1:])
@@ -137,6 +149,7 @@ def _relax_line(d, c, k, lab, prev_d, prev_c, prev_lab, codes, runs, buf: _Line)
                 better[1:],
                 k[1:],
                 minus,
+                scaled[1:],
                 None if lab is None else lab[1:],
                 None if lab is None else prev_lab[:-1],
             )
@@ -150,6 +163,7 @@ def _relax_line(d, c, k, lab, prev_d, prev_c, prev_lab, codes, runs, buf: _Line)
                 better[:-1],
                 k[:-1],
                 plus,
+                scaled[:-1],
                 None if lab is None else lab[:-1],
                 None if lab is None else prev_lab[1:],
             )
