@@ -41,10 +41,11 @@ HALF = 0.5  # MCP_Geometric's move cost: length * 0.5 * (cost_a + cost_b), in th
 HALF_DIAGONAL = math.sqrt(2.0) * 0.5
 BYTES_PER_CELL = 9  # cumulative cost (float64) and step code (uint8); the cost raster is the caller's
 STRIP = 64  # columns per transposed strip of a column sweep
-# A cell takes a new cost only when it is lower by more than this fraction: the prefix sums of
-# the along-line passes round differently from the additions of the moves across lines, by
-# about 1e-15 of the cost, and without a margin those last-bit differences would ripple from
-# sweep to sweep over the whole grid (a hundred rounds instead of a handful).
+# A line counts as changed (and its neighbours are visited again) only when a cost in it fell by
+# more than this fraction: the prefix sums of the along-line passes round differently from the
+# additions of the moves across lines, by about 1e-15 of the cost, and without a margin those
+# last-bit differences would ripple from sweep to sweep over the whole grid (a hundred rounds
+# instead of a handful).
 MARGIN = 1e-13
 SHRINK = 1.0 - MARGIN
 MAX_ROUNDS = 10_000  # a safeguard only: rounds stop when nothing changes (a handful on terrain)
@@ -78,16 +79,13 @@ class _Line:
         self.better = np.empty(length, dtype=bool)
         self.changed = np.empty(length, dtype=bool)
         self.old = np.empty(length)
-        self.scaled = np.empty(length)
         self.positions = np.arange(length)
         self.where = np.empty(length, dtype=np.intp)
 
 
-def _improve(d, cand, better, k, code, scaled, lab=None, cand_lab=None):
-    """Take the candidate costs that are lower (by more than MARGIN); record their step code
-    (and label)."""
-    np.multiply(d, SHRINK, out=scaled)
-    np.less(cand, scaled, out=better)
+def _improve(d, cand, better, k, code, lab=None, cand_lab=None):
+    """Take the candidate costs that are strictly lower; record their step code (and label)."""
+    np.less(cand, d, out=better)
     np.copyto(d, cand, where=better)
     np.copyto(k, code, where=better)
     if lab is not None:
@@ -107,12 +105,10 @@ def _along(d, c, k, lab, code, buf: _Line, n):
     np.cumsum(prefix[1:], out=prefix[1:])
     np.subtract(d, prefix, out=value)
     np.minimum.accumulate(value, out=running)
-    np.add(running, prefix, out=value)
-    scaled = buf.scaled[:n]
-    np.multiply(d, SHRINK, out=scaled)
-    np.less(value, scaled, out=better)
+    np.less(running, value, out=better)
     if not better.any():
         return
+    np.add(running, prefix, out=value)
     np.copyto(d, value, where=better)
     np.copyto(k, code, where=better)
     if lab is not None:
@@ -124,10 +120,12 @@ def _along(d, c, k, lab, code, buf: _Line, n):
         np.copyto(lab, lab[where], where=better)
 
 
-def _relax_line(d, c, k, lab, prev_d, prev_c, prev_lab, codes, runs, buf: _Line) -> bool:
+def _relax_line(d, c, k, lab, prev_d, prev_c, prev_lab, codes, runs, buf: _Line, along_dirty: bool = True) -> bool:
     """Relax one line: from the previous line (when ``prev_d`` is given), then along itself both
     ways, run by run of passable cells (``runs``: (start, stop) pairs, None = the whole line).
-    Returns whether any cell got cheaper."""
+    ``along_dirty``: the line changed since it was last relaxed along itself (when not, and
+    nothing comes from the previous line, the along passes are skipped). Returns whether any
+    cell got cheaper by more than MARGIN."""
     n = len(d)
     old, cand, better, sums = buf.old[:n], buf.cand[:n], buf.better[:n], buf.sums[:n]
     np.copyto(old, d)
@@ -136,8 +134,7 @@ def _relax_line(d, c, k, lab, prev_d, prev_c, prev_lab, codes, runs, buf: _Line)
         np.add(prev_c, c, out=sums)
         np.multiply(sums, HALF, out=cand)
         np.add(prev_d, cand, out=cand)
-        scaled = buf.scaled[:n]
-        _improve(d, cand, better, k, same, scaled, lab, prev_lab)
+        _improve(d, cand, better, k, same, lab, prev_lab)
         if n > 1:
             # from position - 1 of the previous line to position p
             np.add(prev_c[:-1], c[1:], out=sums[1:])
@@ -149,7 +146,6 @@ def _relax_line(d, c, k, lab, prev_d, prev_c, prev_lab, codes, runs, buf: _Line)
                 better[1:],
                 k[1:],
                 minus,
-                scaled[1:],
                 None if lab is None else lab[1:],
                 None if lab is None else prev_lab[:-1],
             )
@@ -163,10 +159,14 @@ def _relax_line(d, c, k, lab, prev_d, prev_c, prev_lab, codes, runs, buf: _Line)
                 better[:-1],
                 k[:-1],
                 plus,
-                scaled[:-1],
                 None if lab is None else lab[:-1],
                 None if lab is None else prev_lab[1:],
             )
+        if not along_dirty:
+            np.less(d, old, out=better)
+            if not better.any():
+                buf.changed[:n] = False
+                return False  # nothing came from the previous line, and the line was settled along itself
     else:
         from_before, from_after = codes[3], codes[4]
     for start, stop in runs if runs is not None else ((0, n),):
@@ -174,7 +174,11 @@ def _relax_line(d, c, k, lab, prev_d, prev_c, prev_lab, codes, runs, buf: _Line)
         back = slice(stop - 1, start - 1 if start else None, -1)
         _along(d[part], c[part], k[part], None if lab is None else lab[part], from_before, buf, stop - start)
         _along(d[back], c[back], k[back], None if lab is None else lab[back], from_after, buf, stop - start)
-    np.not_equal(d, old, out=buf.changed[:n])
+    # every strictly lower cost is taken (so each improved cell's step points to a cell whose own
+    # steps lead back to a start), but only a change by more than MARGIN makes the line count as
+    # changed and its neighbours be visited again
+    np.multiply(old, SHRINK, out=old)
+    np.less(d, old, out=buf.changed[:n])
     return bool(buf.changed[:n].any())
 
 
@@ -257,6 +261,7 @@ class _Sweeper:
                 codes,
                 runs,
                 buf,
+                changed_at[r] > seen[r],
             )
             seen[r] = self.tick
             if changed:
@@ -312,6 +317,7 @@ class _Sweeper:
                     codes,
                     runs,
                     buf,
+                    changed_at[col] > seen[col],
                 )
                 seen[col] = self.tick
                 if changed:
@@ -387,32 +393,32 @@ class SweepSearch:
         reaches gets its own cell alone."""
         rows, cols = self.cost.shape
         code = self._sweeper.code.ravel()
-        flat_step = STEPS[:, 0] * cols + STEPS[:, 1]
         index = np.int32 if rows * cols < 2**31 else np.int64
+        flat_step = (STEPS[:, 0] * cols + STEPS[:, 1]).astype(index)
         ends = np.asarray(ends, dtype=np.int64).reshape(-1, 2)
         current = (ends[:, 0] * cols + ends[:, 1]).astype(index)
-        flat_step = flat_step.astype(index)
-        trail = [current.copy()]
-        active = np.arange(len(current))
-        lengths = np.ones(len(current), dtype=np.int64)
-        limit = rows * cols
-        steps = 0
-        while active.size and steps < limit:
-            k = code[current[active]]
+        active = np.arange(len(current), dtype=index)
+        trail_id, trail_cell = [active], [current.copy()]
+        for _ in range(rows * cols):  # no path is longer than the grid has cells
+            k = code[current]
             moving = k != 0
-            active = active[moving]
+            if not moving.all():
+                active, current, k = active[moving], current[moving], k[moving]
             if not active.size:
                 break
-            current[active] -= flat_step[k[moving]]
-            lengths[active] += 1
-            step = np.full(len(current), -1, dtype=index)
-            step[active] = current[active]
-            trail.append(step)
-            steps += 1
-        stacked = np.stack(trail)  # (longest + 1) x ends, -1 past each path's start
+            current = current - flat_step[k]
+            trail_id.append(active)
+            trail_cell.append(current)
+        else:
+            raise RuntimeError("the step codes hold a cycle: no path to trace")
+        ids = np.concatenate(trail_id)
+        cells = np.concatenate(trail_cell)
+        order = np.argsort(ids, kind="stable")  # each path's cells from its end back to its start
+        ids, cells = ids[order], cells[order]
+        bounds = np.searchsorted(ids, np.arange(len(ends) + 1))
         out = []
-        for j in range(len(current)):
-            flat = stacked[: lengths[j], j][::-1]
+        for j in range(len(ends)):
+            flat = cells[bounds[j] : bounds[j + 1]][::-1]
             out.append(np.column_stack((flat // cols, flat % cols)).astype(index))
         return out
 

@@ -106,7 +106,23 @@ class _Fits:
         self.rows, self.cols, self.along, self.cost = rows, cols, along, cost
         self.max_row, self.max_col = cost.shape[0] - 1, cost.shape[1] - 1
 
+    CHUNK = 1_000_000  # samples evaluated at once (about 60 MB of temporaries)
+
     def __call__(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        length = np.hypot(self.rows[j] - self.rows[i], self.cols[j] - self.cols[i])
+        samples = np.cumsum(np.maximum(1, np.ceil(length * SAMPLES_PER_CELL)) + 1)
+        if not samples.size or samples[-1] <= self.CHUNK:
+            return self._fits(i, j)
+        out = np.empty(len(i), dtype=bool)
+        first = 0
+        while first < len(i):
+            done = samples[first - 1] if first else 0.0
+            last = max(first + 1, int(np.searchsorted(samples, done + self.CHUNK, side="right")))
+            out[first:last] = self._fits(i[first:last], j[first:last])
+            first = last
+        return out
+
+    def _fits(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
         r0, c0 = self.rows[i], self.cols[i]
         dr, dc = self.rows[j] - r0, self.cols[j] - c0
         length = np.hypot(dr, dc)
@@ -140,8 +156,15 @@ def pull_taut(
     rows = np.concatenate([p[:, 0] for p in paths]).astype(np.float64) if n else np.empty(0)
     cols = np.concatenate([p[:, 1] for p in paths]).astype(np.float64) if n else np.empty(0)
     along = np.concatenate([np.asarray(a, dtype=np.float64) for a in alongs]) if n else np.empty(0)
-    # GEOS saw straighten's paths as points (col, row)
-    corner = corner_candidates(cols, rows, offsets)
+    # GEOS saw straighten's paths as points (col, row); a few hundred thousand points at a time
+    # keep the temporaries small
+    corner = np.zeros(len(rows), dtype=bool)
+    first = 0
+    while first < n:
+        last = max(first + 1, int(np.searchsorted(offsets, offsets[first] + 200_000, side="right")) - 1)
+        lo, hi = offsets[first], offsets[last]
+        corner[lo:hi] = corner_candidates(cols[lo:hi], rows[lo:hi], offsets[first : last + 1] - lo)
+        first = last
     cand = np.flatnonzero(corner)  # global indices of every path's candidates, path by path
     cand_count = np.bincount(np.searchsorted(offsets, cand, side="right") - 1, minlength=n)
     cand_off = np.concatenate(([0], np.cumsum(cand_count)))

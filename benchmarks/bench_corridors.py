@@ -331,10 +331,8 @@ def main():
     srows = scaling_rows(scaling)
 
     print("\nThe whole algorithm against the bare search + traceback (100 origins, 1,000 destinations):")
-    print_table(
-        ["grid", "result", "ours s", "bare s", "ratio", "bytes per cell", "load", "goal"],
-        rows,
-    )
+    if rows:
+        print_table(["grid", "result", "ours s", "bare s", "ratio", "bytes per cell", "load", "goal"], rows)
     print(
         f"ours: cost raster, sweeps, every route traced and pulled taut, density and pinch points; bare: "
         f"MCP_Geometric from all origins + a traceback per destination on the given cost raster; best of "
@@ -342,7 +340,8 @@ def main():
         "scene's terrain, an input, excluded)."
     )
     print("\nSearch engines side by side (the same cost raster, 100 origins, 1,000 destinations):")
-    print_table(["grid", "engine", "seconds", "bytes per cell", "max rel. diff. at ends", "paths"], erows)
+    if erows:
+        print_table(["grid", "engine", "seconds", "bytes per cell", "max rel. diff. at ends", "paths"], erows)
     if not have_fmm:
         print("scikit-fmm is not installed (pip install scikit-fmm): not measured")
     if not have_grass:
