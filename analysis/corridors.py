@@ -15,8 +15,11 @@ from qgis.core import QgsGeometry, QgsPointXY, QgsSpatialIndex
 from .costgrid import (
     BYTES_PER_CELL,
     DEFAULT_MAX_CELLS,
+    MCP_MAX_CELLS,
     MIN_CELLS_ACROSS,
     SAMPLES_PER_CELL,
+    SWEEP_BYTES_PER_CELL,
+    SWEEP_FROM_CELLS,
     TOBLER_EXPONENT,
     CostModel,
     Grid,
@@ -571,8 +574,11 @@ def trace_corridors(
     """The corridor workflow on plain inputs (metric CRS): the cost raster of ``model``, the
     points that can take part (usable_points, with the side vote when ``countries`` is None),
     and the ``k`` cheapest routes to each destination (least_cost_routes). ``progress`` goes
-    from 0 (cost raster built) to 1."""
+    from 0 (cost raster built) to 1. The model's slope factor (a float64 grid) is in the cost
+    raster once it is built and is released then (``model.slope`` becomes None), so that it
+    is not held through the search."""
     cost = cost_surface(grid, model)
+    model.slope = None
     info(f"Cost raster built: {int(np.isinf(cost).sum()):,} impassable cell(s).")
     progress(0.0)
     side = origin_side(border, origins, destinations) if countries is None else 0
@@ -605,6 +611,9 @@ def trace_corridors(
 __all__ = [  # the shared cost grid, as corridors has always offered it
     "BYTES_PER_CELL",
     "DEFAULT_MAX_CELLS",
+    "MCP_MAX_CELLS",
+    "SWEEP_BYTES_PER_CELL",
+    "SWEEP_FROM_CELLS",
     "MIN_CELLS_ACROSS",
     "SAMPLES_PER_CELL",
     "TOBLER_EXPONENT",

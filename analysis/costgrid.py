@@ -27,6 +27,9 @@ except ImportError:  # pragma: no cover - depends on the installation
 # Working memory of one search, measured on a 5000 x 5000 grid (benchmarks/bench_corridors.py):
 # the float64 cost raster plus scikit-image's flat costs, cumulative costs, traceback and heap.
 BYTES_PER_CELL = 80
+# The whole job on the line sweeps (sweepsearch.py), measured the same way: the float64 cost
+# raster, the cumulative costs and step codes, the routes, the density (issue 19: at most 32).
+SWEEP_BYTES_PER_CELL = 32
 DEFAULT_MAX_CELLS = 50_000_000
 MIN_CELLS_ACROSS = 3  # fewer cells than this across the grid leave a route no room (and no slope)
 # Tobler's hiking function, made isotropic (MCP costs do not depend on direction): walking
@@ -101,8 +104,8 @@ class Grid:
             (self.left + (np.asarray(cols) + 0.5) * self.cell, self.top - (np.asarray(rows) + 0.5) * self.cell)
         )
 
-    def describe(self) -> str:
-        memory = self.cells * BYTES_PER_CELL
+    def describe(self, k: int = 1) -> str:
+        memory = working_bytes(self.cells, k)
         memory_text = f"{memory / 2**30:.2f} GiB" if memory >= 2**30 else f"{memory / 2**20:.0f} MiB"
         return (
             f"{self.cols:,} × {self.rows:,} = {self.cells:,} cells of {self.cell:g} m "
@@ -149,7 +152,7 @@ def plan_grid(
         needed = cell_size * math.sqrt(grid.cells / max_cells)
         raise BorderGapsError(
             f"The cost grid would be {grid.describe()}, above the limit of MAX_CELLS = {max_cells:,} cells "
-            f"(about {max_cells * BYTES_PER_CELL / 2**30:.1f} GiB). Use a larger CELL_SIZE (at least "
+            f"(about {working_bytes(max_cells) / 2**30:.1f} GiB). Use a larger CELL_SIZE (at least "
             f"{math.ceil(needed):,} m here), a smaller MARGIN or EXTENT, or {smaller_area_hint}; "
             "raise MAX_CELLS only if this computer has the memory."
         )
@@ -378,6 +381,13 @@ def choose_engine(cells: int, k: int = 1) -> str:
     if k > 2:
         return "mcp" if cells <= MCP_MAX_CELLS else "sweep"
     return "sweep" if cells >= SWEEP_FROM_CELLS else "mcp"
+
+
+def working_bytes(cells: int, k: int = 1) -> int:
+    """About how much memory a corridors run on ``cells`` cells with K = ``k`` holds, by the
+    engine choose_engine picks."""
+    per_cell = SWEEP_BYTES_PER_CELL if choose_engine(cells, k) == "sweep" else BYTES_PER_CELL
+    return cells * per_cell
 
 
 def multi_source_search(
