@@ -231,6 +231,8 @@ class BorderGapsAlgorithm(QgsProcessingAlgorithm):
             for definition in self.parameterDefinitions():
                 if definition.isDestination():
                     continue
+                if definition.type() == "multilayer" and definition.layerType() == QgsProcessing.SourceType.TypeFile:
+                    continue  # a list of files the algorithm reads itself: never opened as layers
                 for method in _LOADERS.get(definition.type(), ()):
                     cache[(method, definition.name())] = getattr(QgsProcessingAlgorithm, method)(
                         self, parameters, definition.name(), context

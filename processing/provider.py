@@ -15,6 +15,7 @@ ALGORITHMS = (
     ("postcoverage", "PostCoverageAlgorithm"),
     ("siteposts", "SitePostsAlgorithm"),
     ("borderbands", "BorderBandsAlgorithm"),
+    ("importsettlements", "ImportSettlementsAlgorithm"),
     ("gaptimeline", "GapTimelineAlgorithm"),
     ("controlchange", "ControlChangeAlgorithm"),
 )

@@ -172,7 +172,7 @@ def test_field_mapping_key_unchanged_by_the_bandit_fix(qgis_app):
     """usedforsecurity=False keeps the digest, so mappings users saved before are still found."""
     from qgis.core import QgsVectorLayer
 
-    from border_gaps.ui.field_mapping import SETTINGS_GROUP, _settings_key
+    from border_gaps.analysis.fieldmap import SETTINGS_GROUP, _settings_key
 
     layer = QgsVectorLayer("Point?crs=EPSG:4326&field=name:string", "villages", "memory")
     old_key = hashlib.new("sha1", f"memory|{layer.source()}".encode()).hexdigest()[:20]
