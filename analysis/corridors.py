@@ -15,8 +15,11 @@ from qgis.core import QgsGeometry, QgsPointXY, QgsSpatialIndex
 from .costgrid import (
     BYTES_PER_CELL,
     DEFAULT_MAX_CELLS,
+    MCP_MAX_CELLS,
     MIN_CELLS_ACROSS,
     SAMPLES_PER_CELL,
+    SWEEP_BYTES_PER_CELL,
+    SWEEP_FROM_CELLS,
     TOBLER_EXPONENT,
     CostModel,
     Grid,
@@ -24,6 +27,7 @@ from .costgrid import (
     MCP_Geometric,
     build_cost_model,
     burn,
+    choose_engine,
     cost_surface,
     dem_on_grid,
     dem_slope,
@@ -35,6 +39,8 @@ from .costgrid import (
 )
 from .errors import BorderGapsError
 from .geometry import MAX_DISTANCE_M
+from .sweepsearch import SweepSearch
+from .taut import pull_taut
 
 ProgressFn = Callable[[float], None]
 CancelFn = Callable[[], bool]
@@ -174,6 +180,7 @@ def least_cost_routes(
     k: int = 1,
     progress: ProgressFn = lambda fraction: None,
     is_canceled: CancelFn = lambda: False,
+    engine: str = "auto",
 ) -> Tuple[List[Route], List[int]]:
     """The ``k`` cheapest routes to each destination, each from a different origin.
 
@@ -193,8 +200,14 @@ def least_cost_routes(
       per origin (its costs to every destination are kept when they enter that
       destination's top k, path traced then) or, when destinations are fewer, per
       destination (MCP_Geometric's cost is symmetric, so the reversed path is the route).
+
+    ``engine`` (costgrid.choose_engine): "sweep" (bounded memory, every path traced at once),
+    "mcp" (scikit-image) or "auto" (by grid size and K). The routes are pulled taut all at once
+    (taut.pull_taut: the same corners as straighten).
     """
-    search = LeastCostSearch(cost)
+    if engine == "auto":
+        engine = choose_engine(cost.size, k)
+    search = SweepSearch(cost) if engine == "sweep" else LeastCostSearch(cost)
     origin_cells = [grid.cell_of(x, y) for x, y in origins]
     destination_cells = [grid.cell_of(x, y) for x, y in destinations]
     best: Dict[int, List[Tuple[float, int, np.ndarray, np.ndarray]]] = {j: [] for j in range(len(destinations))}
@@ -219,17 +232,29 @@ def least_cost_routes(
         for i in group:
             cell_origin.setdefault(origin_cells[i], i)
         cumulative = search.run(list(cell_origin), destination_cells)
+        wanted = []
         for j, end in enumerate(destination_cells):
-            if is_canceled():
-                break
             value = float(cumulative[end])
             entries = best[j]
             if not np.isfinite(value) or (len(entries) == k and value > entries[-1][0]):
                 continue  # no better than what this destination has: no need to trace
-            cells, along = search.path(end)
+            wanted.append(j)
+        if is_canceled():
+            return
+        if isinstance(search, SweepSearch):  # every path at once
+            traced = search.paths([destination_cells[j] for j in wanted])
+        for n, j in enumerate(wanted):
+            if is_canceled():
+                break
+            if isinstance(search, SweepSearch):
+                cells = traced[n]
+                along = cumulative[cells[:, 0], cells[:, 1]]
+            else:
+                cells, along = search.path(destination_cells[j])
+            value = float(cumulative[destination_cells[j]])
             offer(j, cell_origin[tuple(int(v) for v in cells[0])], value, lambda c=cells, a=along: (c, a))
-            if j % 64 == 0:
-                progress(start + share * j / len(destination_cells))
+            if n % 64 == 0:
+                progress(start + share * n / max(1, len(wanted)))
         progress(start + share)
 
     groups = _bit_groups(len(origins)) if k == 2 else []
@@ -267,45 +292,54 @@ def least_cost_routes(
                     offer(j, i, value, trace)
             progress(0.8 * (j + 1) / len(destinations))
 
+    search = None  # the search's arrays go before the routes are pulled taut
     routes: List[Route] = []
     unreachable: List[int] = []
+    if is_canceled():
+        return routes, unreachable
     done = 0.5 if k == 1 else 0.8  # the rest is pulling the routes taut
+    progress(done)
+    chosen_entries = [(j, *entry) for j in range(len(destinations)) for entry in best[j]]
+    taut = pull_taut([e[3] for e in chosen_entries], [e[4] for e in chosen_entries], cost, is_canceled)
+    if is_canceled():
+        return routes, unreachable
+    progress(done + (1 - done) * 0.9)
+    by_destination: Dict[int, List[Route]] = {j: [] for j in range(len(destinations))}
+    for (j, value, i, _, _), pts in zip(chosen_entries, taut):  # entries: (cost, origin, cells, along)
+        xy = grid.xy_of(pts[:, 0], pts[:, 1])
+        # the route starts and ends at the points themselves, not at their cells' centres
+        xy = (
+            np.vstack((origins[i], xy[1:-1], destinations[j]))
+            if len(xy) >= 2
+            else np.array([origins[i], destinations[j]], dtype=np.float64)
+        )
+        by_destination[j].append(Route(i, j, line_cost(grid, cost, xy), 0, xy, value * grid.cell))
     for j in range(len(destinations)):
-        if is_canceled():
-            break
-        progress(done + (1 - done) * j / len(destinations))
-        if not best[j]:
+        chosen = by_destination[j]
+        if not chosen:
             unreachable.append(j)
-        chosen = []
-        for value, i, cells, along in best[j]:
-            taut = straighten(cells, along, cost)
-            xy = grid.xy_of(taut[:, 0], taut[:, 1])
-            # the route starts and ends at the points themselves, not at their cells' centres
-            xy = (
-                np.vstack((origins[i], xy[1:-1], destinations[j]))
-                if len(xy) >= 2
-                else np.array([origins[i], destinations[j]], dtype=np.float64)
-            )
-            chosen.append(Route(i, j, line_cost(grid, cost, xy), 0, xy, value * grid.cell))
         # the grid search chose the routes; they are ranked by the cost of the line as drawn
         chosen.sort(key=lambda r: (r.cost, r.origin))
         for rank, route in enumerate(chosen, start=1):
             route.rank = rank
         routes.extend(chosen)
+    progress(1.0)
     return routes, unreachable
 
 
 def route_density(grid: Grid, routes: Sequence[Route], is_canceled: CancelFn = lambda: False) -> np.ndarray:
-    """How many routes pass through each cell (uint32, the grid's shape)."""
+    """How many routes pass through each cell (uint32, the grid's shape): each route's distinct
+    cells (line_cells), counted over all routes at once."""
     counts = np.zeros(grid.cells, dtype=np.uint32)
-    batch: List[np.ndarray] = []
-    for n, route in enumerate(routes, start=1):
-        batch.append(line_cells(grid, route.vertices))
-        if len(batch) == 256 or n == len(routes):
-            counts += np.bincount(np.concatenate(batch), minlength=grid.cells).astype(np.uint32)
-            batch = []
-            if is_canceled():
-                break
+    keys: List[np.ndarray] = []
+    for n, route in enumerate(routes):
+        cells = line_cells(grid, route.vertices)
+        keys.append(cells)
+        if n % 256 == 255 and is_canceled():
+            break
+    if keys:
+        cells, hits = np.unique(np.concatenate(keys), return_counts=True)
+        counts[cells] = hits
     return counts.reshape(grid.rows, grid.cols)
 
 
@@ -571,8 +605,11 @@ def trace_corridors(
     """The corridor workflow on plain inputs (metric CRS): the cost raster of ``model``, the
     points that can take part (usable_points, with the side vote when ``countries`` is None),
     and the ``k`` cheapest routes to each destination (least_cost_routes). ``progress`` goes
-    from 0 (cost raster built) to 1."""
+    from 0 (cost raster built) to 1. The model's slope factor (a float64 grid) is in the cost
+    raster once it is built and is released then (``model.slope`` becomes None), so that it
+    is not held through the search."""
     cost = cost_surface(grid, model)
+    model.slope = None
     info(f"Cost raster built: {int(np.isinf(cost).sum()):,} impassable cell(s).")
     progress(0.0)
     side = origin_side(border, origins, destinations) if countries is None else 0
@@ -612,6 +649,9 @@ def trace_corridors(
 __all__ = [  # the shared cost grid, as corridors has always offered it
     "BYTES_PER_CELL",
     "DEFAULT_MAX_CELLS",
+    "MCP_MAX_CELLS",
+    "SWEEP_BYTES_PER_CELL",
+    "SWEEP_FROM_CELLS",
     "MIN_CELLS_ACROSS",
     "SAMPLES_PER_CELL",
     "TOBLER_EXPONENT",

@@ -28,6 +28,9 @@ except ImportError:  # pragma: no cover - depends on the installation
 # Working memory of one search, measured on a 5000 x 5000 grid (benchmarks/bench_corridors.py):
 # the float64 cost raster plus scikit-image's flat costs, cumulative costs, traceback and heap.
 BYTES_PER_CELL = 80
+# The whole job on the line sweeps (sweepsearch.py), measured the same way: the float64 cost
+# raster, the cumulative costs and step codes, the routes, the density (issue 19: at most 32).
+SWEEP_BYTES_PER_CELL = 32
 DEFAULT_MAX_CELLS = 50_000_000
 MIN_CELLS_ACROSS = 3  # fewer cells than this across the grid leave a route no room (and no slope)
 # Tobler's hiking function, made isotropic (MCP costs do not depend on direction): walking
@@ -102,8 +105,8 @@ class Grid:
             (self.left + (np.asarray(cols) + 0.5) * self.cell, self.top - (np.asarray(rows) + 0.5) * self.cell)
         )
 
-    def describe(self) -> str:
-        memory = self.cells * BYTES_PER_CELL
+    def describe(self, k: int = 1) -> str:
+        memory = working_bytes(self.cells, k)
         memory_text = f"{memory / 2**30:.2f} GiB" if memory >= 2**30 else f"{memory / 2**20:.0f} MiB"
         return (
             f"{self.cols:,} × {self.rows:,} = {self.cells:,} cells of {self.cell:g} m "
@@ -119,11 +122,13 @@ def plan_grid(
     max_cells: int = DEFAULT_MAX_CELLS,
     limit: Optional[QgsRectangle] = None,
     smaller_area_hint: str = "origins and destinations closer together",
+    k: int = 1,
 ) -> Grid:
     """The grid over ``extent`` grown by ``margin`` (clipped to ``limit`` when given).
 
     Raises before anything is allocated when the grid would exceed ``max_cells``;
-    ``smaller_area_hint`` ends that message with how this tool's area can be made smaller.
+    ``smaller_area_hint`` ends that message with how this tool's area can be made smaller;
+    ``k`` (routes per destination) picks the search engine whose memory is checked.
     """
     if cell_size <= 0:
         raise BorderGapsError(f"CELL_SIZE must be positive (got {cell_size:g} m).")
@@ -150,14 +155,14 @@ def plan_grid(
         needed = cell_size * math.sqrt(grid.cells / max_cells)
         raise BorderGapsError(
             f"The cost grid would be {grid.describe()}, above the limit of MAX_CELLS = {max_cells:,} cells "
-            f"(about {max_cells * BYTES_PER_CELL / 2**30:.1f} GiB). Use a larger CELL_SIZE (at least "
+            f"(about {working_bytes(max_cells) / 2**30:.1f} GiB). Use a larger CELL_SIZE (at least "
             f"{math.ceil(needed):,} m here), a smaller MARGIN or EXTENT, or {smaller_area_hint}; "
             "raise MAX_CELLS only if this computer has the memory."
         )
     # MAX_CELLS can be raised past what the computer has: refuse before numpy allocates (or the
     # system kills QGIS for taking it)
     require_memory(
-        grid.cells * BYTES_PER_CELL,
+        working_bytes(grid.cells, k),
         f"The cost grid of {grid.cols:,} × {grid.rows:,} cells of {grid.cell:g} m",
         f"Use a larger CELL_SIZE, a smaller MARGIN or EXTENT, or {smaller_area_hint}.",
     )
@@ -186,11 +191,21 @@ def burn(grid: Grid, geometries: Sequence[QgsGeometry], all_touched: bool) -> np
     return mask.astype(bool)
 
 
-def slope_factor(dem: np.ndarray, cell: float) -> np.ndarray:
-    """Cost multiplier from terrain: exp(3.5 |slope|) (isotropic Tobler); NaN (no data) counts as flat."""
-    dz_dy, dz_dx = np.gradient(dem.astype(np.float64), cell)
-    factor = np.exp(TOBLER_EXPONENT * np.hypot(dz_dx, dz_dy))
-    factor[~np.isfinite(factor)] = 1.0
+def slope_factor(dem: np.ndarray, cell: float, block_rows: int = 512) -> np.ndarray:
+    """Cost multiplier from terrain: exp(3.5 |slope|) (isotropic Tobler); NaN (no data) counts as flat.
+
+    Computed in blocks of ``block_rows`` rows (each with its neighbouring rows, so the central
+    differences are those of the whole grid): the float64 gradients of the whole grid at once
+    held about 40 bytes per cell."""
+    rows = dem.shape[0]
+    factor = np.empty(dem.shape, dtype=np.float64)
+    for r0 in range(0, rows, block_rows):
+        r1 = min(rows, r0 + block_rows)
+        lo, hi = max(0, r0 - 1), min(rows, r1 + 1)
+        dz_dy, dz_dx = np.gradient(dem[lo:hi].astype(np.float64), cell)
+        part = np.exp(TOBLER_EXPONENT * np.hypot(dz_dx[r0 - lo : r1 - lo], dz_dy[r0 - lo : r1 - lo]))
+        part[~np.isfinite(part)] = 1.0
+        factor[r0:r1] = part
     return factor
 
 
@@ -272,14 +287,15 @@ def build_cost_model(
     )
 
 
-def cost_surface(grid: Grid, model: CostModel) -> np.ndarray:
-    """The cost raster (float64, ``inf`` = impassable) of ``grid`` under ``model``.
+def cost_surface(grid: Grid, model: CostModel, dtype=np.float64) -> np.ndarray:
+    """The cost raster (``dtype``, float64 unless asked: float32 halves it; ``inf`` =
+    impassable) of ``grid`` under ``model``.
 
     Roads are burnt with all touched cells so that a road stays connected; coverage made
     impassable too, so that a route cannot slip along a covered edge; coverage as a
     multiplier and gaps by cell centre.
     """
-    cost = np.ones((grid.rows, grid.cols), dtype=np.float64)
+    cost = np.ones((grid.rows, grid.cols), dtype=dtype)
     if model.slope is not None:
         cost *= model.slope
     if model.gaps and model.gap_factor != 1.0:
@@ -381,9 +397,42 @@ class LeastCostSearch:
         return labels.reshape(rows, cols)
 
 
-def multi_source_search(cost: np.ndarray, sources: Sequence[Cell]) -> Tuple[np.ndarray, np.ndarray]:
+# Which search engine runs (measured by benchmarks/bench_corridors.py): the line sweeps of
+# sweepsearch.py hold 9 bytes per cell besides the cost raster, trace every path at once and
+# outrun scikit-image's MCP_Geometric (65 bytes per cell) from about a million cells up; below,
+# MCP_Geometric is as fast. Runs from one point at a time (K > 2) stop at the last end with
+# MCP_Geometric, so they keep it while its memory fits under MCP_MAX_CELLS.
+SWEEP_FROM_CELLS = 1_000_000
+MCP_MAX_CELLS = 25_000_000
+
+
+def choose_engine(cells: int, k: int = 1) -> str:
+    """ "sweep" or "mcp": the search engine for a grid of ``cells`` and K routes per destination."""
+    if k > 2:
+        return "mcp" if cells <= MCP_MAX_CELLS else "sweep"
+    return "sweep" if cells >= SWEEP_FROM_CELLS else "mcp"
+
+
+def working_bytes(cells: int, k: int = 1) -> int:
+    """About how much memory a corridors run on ``cells`` cells with K = ``k`` holds, by the
+    engine choose_engine picks."""
+    per_cell = SWEEP_BYTES_PER_CELL if choose_engine(cells, k) == "sweep" else BYTES_PER_CELL
+    return cells * per_cell
+
+
+def multi_source_search(
+    cost: np.ndarray, sources: Sequence[Cell], engine: str = "auto"
+) -> Tuple[np.ndarray, np.ndarray]:
     """One search from every source at once: (cumulative cost in cell lengths, index of the
-    cheapest source of each cell, -1 where none reaches)."""
+    cheapest source of each cell, -1 where none reaches). ``engine``: see choose_engine."""
+    if engine == "auto":
+        engine = choose_engine(cost.size)
+    if engine == "sweep":
+        from .sweepsearch import SweepSearch
+
+        search = SweepSearch(cost, labels=True)
+        cumulative = search.run(sources)
+        return cumulative, search.nearest_start(sources)
     search = LeastCostSearch(cost)
     cumulative = search.run(sources)
     labels = search.nearest_start(sources)

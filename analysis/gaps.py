@@ -17,6 +17,7 @@ from qgis.core import (
     QgsWkbTypes,
 )
 
+from . import bulkread
 from .crs import layer_extent, metric_crs_for
 from .errors import BorderGapsError
 from .geometry import (
@@ -256,6 +257,52 @@ def stream_geometries(
         yield geom, ([feature.attributes()[i] if i >= 0 else None for i in indexes] if indexes else indexes)
 
 
+def _offer_in_bulk(source, crs, read: ReadResult, box, gathered: SeamCoverage, feedback) -> bool:
+    """Offers every polygon of ``source`` near ``box`` to ``gathered`` from GDAL's Arrow stream
+    (analysis/bulkread.py), the seam test of a whole batch at once where shapely 2 is installed.
+    False, with nothing offered, when ``source`` is not a file layer that can be read so: then it
+    is read through QGIS (stream_geometries). Keeps the same pieces as that path."""
+    same_crs = source_crs(source) == crs
+    if box is not None and same_crs:
+        extent = source.sourceExtent()
+        # as in stream_geometries: the R-tree filter pays only when it leaves out a good part
+        box = box if box.intersect(extent).area() < 0.5 * extent.area() else None
+    stream = bulkread.open_stream(source, box, same_crs)
+    if stream is None:
+        return False
+    test = bulkread.RegionFilter(gathered.region)
+    total = max(1, source.featureCount())
+    done = 0
+    batches = stream.batches()
+    try:
+        first = next(batches, None)
+    except RuntimeError:  # the stream did not start (driver without it): QGIS reads the layer
+        return False
+    batch = first
+    while batch is not None:
+        check_canceled(feedback)
+        found = test.meeting(batch)
+        if found is not None:
+            rows, missing = found
+            read.skipped_null += missing
+            gathered.offered += len(batch) - len(rows)
+            for geom in bulkread.geometries_from_wkb(batch[rows]):
+                if geom is None:
+                    read.skipped_null += 1
+                else:
+                    gathered.offer(geom, meets=True)
+        else:
+            for geom in bulkread.geometries_from_wkb(batch):
+                if geom is None:
+                    read.skipped_null += 1
+                else:
+                    gathered.offer(geom)
+        done += len(batch)
+        feedback.setProgress(min(100.0, 100.0 * done / total))
+        batch = next(batches, None)
+    return True
+
+
 @dataclass
 class GapAnalysis:
     """Everything gapzones reports, geometries in ``crs`` (the metric CRS)."""
@@ -358,11 +405,11 @@ def gather_coverage(
         read = ReadResult(name)
         before = len(gathered.pieces)
         offer = gathered.offer  # the layer was checked to be of polygons: no per-feature type test
-        for geom, attrs in stream_geometries(
-            source, crs, read, box, StepFeedback(feedback, 100 * k / steps, 100 * (k + 1) / steps), extra
-        ):
-            if offer(geom) and extra:
-                gathered.values.append(attrs)
+        step = StepFeedback(feedback, 100 * k / steps, 100 * (k + 1) / steps)
+        if extra or not _offer_in_bulk(source, crs, read, box, gathered, step):
+            for geom, attrs in stream_geometries(source, crs, read, box, step, extra):
+                if offer(geom) and extra:
+                    gathered.values.append(attrs)
         log(f"{name}: {len(gathered.pieces) - before} coverage polygon(s) reach the seam.")
         for line in read.log_lines():
             log(line)

@@ -227,15 +227,16 @@ class SeamCoverage:
         self.offered = 0
         self.repaired = 0
 
-    def offer(self, geom: QgsGeometry, repair: bool = True) -> bool:
-        """Keep ``geom`` if it meets the region; repair it (makeValid) only then."""
+    def offer(self, geom: QgsGeometry, repair: bool = True, meets: bool = False) -> bool:
+        """Keep ``geom`` if it meets the region; repair it (makeValid) only then. ``meets``: the
+        caller has already found that it meets the region (a bulk test), so it is not tested again."""
         self.offered += 1
         if self._empty:
             return False
         box = geom.boundingBox()
-        if not box.intersects(self.box):
+        if not meets and not box.intersects(self.box):
             return False
-        if not self._engine.intersects(geom.constGet()):
+        if not meets and not self._engine.intersects(geom.constGet()):
             return False
         if repair and not geom.isGeosValid():
             geom = _polygonal(geom.makeValid())

@@ -295,7 +295,9 @@ class CorridorsAlgorithm(BorderGapsAlgorithm):
             "Maximum grid cells",
             float(corridors.DEFAULT_MAX_CELLS),
             1.0,
-            f"Largest grid accepted (about {corridors.BYTES_PER_CELL} bytes of memory per cell). A larger "
+            f"Largest grid accepted (about {corridors.SWEEP_BYTES_PER_CELL} bytes of memory per cell from "
+            f"{corridors.SWEEP_FROM_CELLS:,} cells up, {corridors.BYTES_PER_CELL} below and with K > 2 up to "
+            f"{corridors.MCP_MAX_CELLS:,} cells). A larger "
             "grid is refused before it is allocated; use a larger CELL_SIZE or a smaller area.",
         )
         number(self.PINCH_COUNT, "Number of pinch points", 20, 0, "How many pinch points to report.", integer=True)
@@ -518,8 +520,8 @@ class CorridorsAlgorithm(BorderGapsAlgorithm):
         if parameters.get(self.EXTENT):
             limit = self.parameterAsExtent(parameters, self.EXTENT, context, metric)
             limit = None if limit.isNull() else limit
-        grid = corridors.plan_grid(extent, cell_size, margin, max_cells, limit)
-        feedback.pushInfo(f"Cost grid: {grid.describe()}.")
+        grid = corridors.plan_grid(extent, cell_size, margin, max_cells, limit, k=k)
+        feedback.pushInfo(f"Cost grid: {grid.describe(k)}.")
         feedback.setProgress(5)
 
         model = self._cost_model(parameters, context, feedback, metric, grid)
