@@ -96,7 +96,9 @@ def test_stream_gives_the_pieces_and_gaps_of_the_qgis_read(tmp_path, monkeypatch
     taken = []
     real = bulkread.open_stream
     monkeypatch.setattr(bulkread, "open_stream", lambda *a: taken.append(1) or real(*a))
-    if not with_shapely:
+    if with_shapely:  # make deps installs shapely 2 in the venv: the fast path must be the one tested
+        assert bulkread.shapely is not None, "shapely 2 is not importable (make deps installs it)"
+    else:
         monkeypatch.setattr(bulkread, "shapely", None)
     seam, fast, fast_log = _gather(control, coverage, True, monkeypatch)
     assert taken, "the GeoPackage layer must be read from the Arrow stream"
