@@ -5,6 +5,7 @@ import os
 
 from qgis.core import (
     Qgis,
+    QgsExpression,
     QgsFeature,
     QgsFeatureSink,
     QgsProcessing,
@@ -76,12 +77,28 @@ TABLE_COLUMNS = (
 )
 
 
+def temporal_expression(field_name: str) -> str:
+    """The expression the temporal range of a feature is read with: the field as a datetime.
+
+    Not the field itself: a filter on a bare datetime field is compiled by the OGR provider into
+    SQL, and GeoPackage stores datetimes as text, so SQLite compares them as strings with QGIS's
+    literal (``'2026-03-01T21:00:00.000'``). GDAL 3.13 (QGIS 3.44 on Debian forky) writes
+    ``'2026-03-01T21:00:00'`` (no milliseconds), which sorts before it: a slice starting at 21:00
+    then passes ``slice_start < 21:00`` and the controller showed two slices at once. to_datetime()
+    is not compiled, so QGIS compares real datetimes on every version and provider."""
+    return f"to_datetime({QgsExpression.quotedColumnRef(field_name)})"
+
+
 def set_temporal(layer: QgsVectorLayer, start_field: str, end_field: str) -> None:
-    """Each feature's fixed range from two datetime fields: QGIS's temporal controller animates it."""
+    """Each feature's range [start, end) from two datetime fields: QGIS's temporal controller
+    animates it, one slice per frame of the slices' length (see :func:`temporal_expression`)."""
     props = layer.temporalProperties()
-    props.setMode(Qgis.VectorTemporalMode.FeatureDateTimeStartAndEndFromFields)
-    props.setStartField(start_field)
+    props.setMode(Qgis.VectorTemporalMode.FeatureDateTimeStartAndEndFromExpressions)
+    props.setStartExpression(temporal_expression(start_field))
+    props.setEndExpression(temporal_expression(end_field))
+    props.setStartField(start_field)  # kept for the layer properties dialog and for readers
     props.setEndField(end_field)
+    props.setLimitMode(Qgis.VectorTemporalLimitMode.IncludeBeginExcludeEnd)
     props.setIsActive(True)
 
 
