@@ -16,11 +16,13 @@ from qgis.core import (
     QgsLineSymbol,
     QgsMarkerSymbol,
     QgsPalLayerSettings,
+    QgsProperty,
     QgsRendererCategory,
     QgsRuleBasedLabeling,
     QgsRuleBasedRenderer,
     QgsSimpleFillSymbolLayer,
     QgsSingleSymbolRenderer,
+    QgsSymbolLayer,
     QgsTextBufferSettings,
     QgsTextFormat,
     QgsUnitTypes,
@@ -172,6 +174,10 @@ def style_crossings(layer):
     )
 
 
+#: Marker size (mm) of a plain village beyond 1:1,000,000, where 1,700 full-size dots would hide the map.
+VILLAGE_SIZE_SMALL_SCALES = 1.1
+
+
 def style_settlements(layer):
     root = QgsRuleBasedRenderer.Rule(None)
     for label, expression, props in (
@@ -225,9 +231,15 @@ def style_settlements(layer):
             {"name": "circle", "color": "#5a5a5a", "size": "2.0", "outline_color": "#ffffff", "outline_width": "0.3"},
         ),
     ):
-        rule = QgsRuleBasedRenderer.Rule(
-            QgsMarkerSymbol.createSimple(props), 0, 0, "" if expression == "ELSE" else expression, label
-        )
+        symbol = QgsMarkerSymbol.createSimple(props)
+        if expression == "ELSE":
+            # 1,700 plain villages: full size from 1:1,000,000 in, smaller at the scale of the whole border
+            # (the legend keeps the full-size symbol)
+            symbol.symbolLayer(0).setDataDefinedProperty(
+                QgsSymbolLayer.Property.PropertySize,
+                QgsProperty.fromExpression(f"if(@map_scale > 1000000, {VILLAGE_SIZE_SMALL_SCALES}, {props['size']})"),
+            )
+        rule = QgsRuleBasedRenderer.Rule(symbol, 0, 0, "" if expression == "ELSE" else expression, label)
         if expression == "ELSE":
             rule.setIsElse(True)
         root.appendChild(rule)
