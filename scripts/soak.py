@@ -3,10 +3,19 @@ QGIS loads it, runs every Border Gaps algorithm RUNS times on the bundled demo s
 Processing toolbox does (a QgsProcessingAlgRunnerTask in the task manager, the context of
 Processing's own dialogs, its invalid-feature setting, outputs loaded into the project with our
 style post-processors, then removed), and opens, filters and closes the Border region dock RUNS
-times. After each phase's warm-up the resident memory (RssAnon, see rss_mib) may grow by less than LIMIT MiB; the
-interpreter is checked (bytecode-heavy loop, gc.collect()) every 10 runs and at the end.
+times. The algorithms are the ones the provider registers (a new one is soaked with no edit here),
+on the demo scenario, or on the test scenario of tests/bg_testing when the demo lacks an input it
+needs. After each phase's warm-up the resident memory (RssAnon, see rss_mib) may grow by less than
+LIMIT MiB; the interpreter is checked (bytecode-heavy loop, gc.collect()) every 10 runs and at the
+end; the file handles (/proc/self/fd) and threads open after the phase are compared with those
+before it (a handle left open on a GeoPackage locks the analyst's file on Windows).
 
-Usage: python -P scripts/soak.py [--runs 200] [--warmup 20] [--limit-mib 20] [--only ALG ...] [--json PATH]
+Usage: python -P scripts/soak.py [--runs 200] [--warmup 20] [--limit-mib 20] [--phase-seconds S]
+       [--only ALG ...] [--json PATH] [--trace ALG]
+SOAK_RUNS and SOAK_PHASE_SECONDS set --runs and --phase-seconds. --phase-seconds ends a phase after
+that long (at least warm-up + 10 runs); the figures then say how many runs it did.
+--trace ALG takes tracemalloc snapshots of ALG's phase after its warm-up and at its end and prints
+what grew (Python objects) beside RssAnon (Python and native).
 Exit status 0 when every phase passes.
 """
 
@@ -20,7 +29,9 @@ import os
 import shutil
 import sys
 import tempfile
+import threading
 import time
+import tracemalloc
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tests"))  # bg_testing: scenario builder, interface, health loop
@@ -31,6 +42,7 @@ from qgis.core import (  # noqa: E402
     QgsFeatureRequest,
     QgsProcessingAlgRunnerTask,
     QgsProcessingFeedback,
+    QgsProcessingParameterDefinition,
     QgsProject,
     QgsVectorLayer,
 )
@@ -149,6 +161,23 @@ class DemoInputs:
     def source(self, name):
         return self.sources.get(name)  # None: an optional input left empty (study area, roads)
 
+    def parameters_for(self, alg, run):
+        """(parameters, 'demo' or 'test scenario'): the demo's, unless it lacks an input the
+        algorithm requires or one run on it fails; then those of tests/bg_testing's scenario (its
+        layers, DEM and gaps), so that an algorithm added later is soaked with no edit here."""
+        try:
+            params = self.parameters(alg)
+        except AssertionError:  # a required input the demo has none of
+            params = None
+        if params is not None:
+            ok, _seconds, _error = run(alg.id(), params)
+            if ok:
+                return params, "demo"
+        params = self.scenario.parameters(alg)
+        for definition in alg.destinationParameterDefinitions():
+            params[definition.name()] = "TEMPORARY_OUTPUT"
+        return params, "test scenario"
+
     def parameters(self, alg):
         params = self.scenario.parameters(alg, layer_source=self.source)
         for key, value in list(params.items()):  # optional layers the demo has none of
@@ -157,6 +186,10 @@ class DemoInputs:
                 params[key] = value
             if value is None or value == []:
                 del params[key]
+        for definition in alg.parameterDefinitions():  # an optional DEM the demo runs without (make demo)
+            optional = definition.flags() & QgsProcessingParameterDefinition.Flag.FlagOptional
+            if optional and definition.type() == "raster":
+                params.pop(definition.name(), None)
         for definition in alg.destinationParameterDefinitions():
             params[definition.name()] = "TEMPORARY_OUTPUT"  # the toolbox's default for every output
         if "SEAM_DISTANCE" in params:
@@ -255,12 +288,53 @@ def interpreter_ok(expected):
     return interpreter_check(expected)
 
 
-def phase(name, runs, warmup, step, expected):
-    """Runs ``step`` ``runs`` times; RSS after ``warmup`` runs and at the end."""
-    record = {"phase": name, "runs": runs, "failures": 0, "health": "", "seconds": 0.0}
+def open_fds():
+    """{fd: what it points at} of this process's open file descriptors (Linux /proc)."""
+    fds = {}
+    try:
+        names = os.listdir("/proc/self/fd")
+    except OSError:
+        return fds
+    for name in names:
+        try:
+            fds[int(name)] = os.readlink(f"/proc/self/fd/{name}")
+        except OSError:
+            pass  # the descriptor listdir itself used, closed again
+    return fds
+
+
+def native_threads():
+    """Threads of this process (all of them, Qt's and GDAL's too; /proc/self/status)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Threads:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return threading.active_count()
+
+
+def _handles(record, key, fds):
+    record[f"fds_{key}"] = len(fds)
+    record[f"threads_{key}"] = native_threads()
+    record[f"python_threads_{key}"] = threading.active_count()
+
+
+def phase(name, runs, warmup, step, expected, seconds_limit=0.0, trace=False):
+    """Runs ``step`` ``runs`` times (or until ``seconds_limit`` has passed, after at least warm-up
+    + 10 runs); RssAnon, file handles and threads before, after ``warmup`` runs and at the end."""
+    record = {"phase": name, "runs": 0, "runs_asked": runs, "failures": 0, "health": "", "seconds": 0.0}
     rss = []
+    flush_events()
+    fds_before = open_fds()
+    _handles(record, "before", fds_before)
+    record["rss_before_mib"] = rss_mib()
+    snapshots = []
+    started = time.time()
     for i in range(runs):
         ok, seconds, error = step(i)
+        record["runs"] = i + 1
         record["seconds"] += seconds
         if not ok:
             record["failures"] += 1
@@ -271,12 +345,50 @@ def phase(name, runs, warmup, step, expected):
                 record["health"] = f"after run {i + 1}: {health}"
         if i + 1 == min(warmup, runs):
             record["rss_start_mib"] = rss_mib()
+            _handles(record, "warm", open_fds())
+            if trace:
+                tracemalloc.start(25)
+                snapshots.append(tracemalloc.take_snapshot())
         if (i + 1) % 20 == 0 or i + 1 == runs:
             rss.append(round(rss_mib(), 1))
+        if seconds_limit and i + 1 >= warmup + 10 and time.time() - started > seconds_limit:
+            break
+    if trace and snapshots:
+        snapshots.append(tracemalloc.take_snapshot())
+        record["tracemalloc"] = _trace_report(snapshots[0], snapshots[1])
+        tracemalloc.stop()
+    # the interpreter after the whole phase: a plain loop and gc.collect() once more
+    health = interpreter_ok(expected)
+    if health and not record["health"]:
+        record["health"] = f"after the phase: {health}"
+    flush_events()
     record["rss_end_mib"] = rss_mib()
-    record["rss_growth_mib"] = record["rss_end_mib"] - record.get("rss_start_mib", record["rss_end_mib"])
+    record.setdefault("rss_start_mib", record["rss_end_mib"])
+    record["rss_growth_mib"] = record["rss_end_mib"] - record["rss_start_mib"]
+    after_warmup = record["runs"] - min(warmup, record["runs"])
+    record["per_run_kib"] = record["rss_growth_mib"] * 1024 / after_warmup if after_warmup else 0.0
     record["rss_samples_mib"] = rss
+    record["wall_seconds"] = time.time() - started
+    fds_after = open_fds()
+    _handles(record, "after", fds_after)
+    record["fds_left_open"] = sorted(
+        target
+        for fd, target in fds_after.items()
+        if fds_before.get(fd) != target and not target.startswith("anon_inode")
+    )
     return record
+
+
+def _trace_report(first, last, top=12):
+    """What Python allocated between two snapshots and still holds: the total, and the source
+    lines (with the plugin's or QGIS's frame nearest to them) that grew most."""
+    stats = last.compare_to(first, "traceback")
+    grown = sum(stat.size_diff for stat in stats)
+    lines = []
+    for stat in sorted(stats, key=lambda s: s.size_diff, reverse=True)[:top]:
+        frames = [f"{os.path.basename(f.filename)}:{f.lineno}" for f in stat.traceback][-4:]
+        lines.append(f"{stat.size_diff / 1024:+8.1f} KiB {stat.count_diff:+6d} blocks  {' < '.join(reversed(frames))}")
+    return {"python_growth_mib": grown / 2**20, "top": lines}
 
 
 def dock_step(plugin, gap_layer):
@@ -314,12 +426,23 @@ def dock_step(plugin, gap_layer):
     return step
 
 
+def soaked_algorithms():
+    """The ids of the algorithms the Border Gaps provider registers, in its order."""
+    provider = QgsApplication.processingRegistry().providerById("bordergaps")
+    return [alg.id() for alg in provider.algorithms()]
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=int(os.environ.get("SOAK_RUNS", "200")))
     parser.add_argument("--warmup", type=int, default=20)
     parser.add_argument("--limit-mib", type=float, default=20.0)
+    parser.add_argument(
+        "--phase-seconds", type=float, default=float(os.environ.get("SOAK_PHASE_SECONDS", "0")), help="0: no limit"
+    )
     parser.add_argument("--only", nargs="*", default=None, help="algorithm ids (or 'dock') to soak")
+    parser.add_argument("--skip", nargs="*", default=(), help="algorithm ids (or 'dock') to leave out")
+    parser.add_argument("--trace", nargs="*", default=(), help="algorithm ids to trace with tracemalloc")
     parser.add_argument("--json", default="", help="write the figures to this file too")
     args = parser.parse_args(argv)
 
@@ -329,9 +452,10 @@ def main(argv=None):
     from processing.core.Processing import Processing
 
     Processing.initialize()
+    from qgis.core import Qgis
+
     import border_gaps
     from bg_testing.health_run import expected_health_value
-    from border_gaps.processing.provider import algorithm_classes
 
     iface = SoakInterface()
     plugin = border_gaps.classFactory(iface)
@@ -341,26 +465,55 @@ def main(argv=None):
     expected = expected_health_value()
     bundled_before = bundled_digests()
     records = []
+
+    def chosen(name):
+        short = name.split(":")[-1]
+        if name in args.skip or short in args.skip:
+            return False
+        return not args.only or name in args.only or short in args.only
+
     try:
+        print("soak: preparing the inputs", flush=True)
         inputs = DemoInputs(folder)
-        wanted = args.only
-        algorithms = [f"bordergaps:{cls.ID}" for cls in algorithm_classes()]
-        print(f"soak: {args.runs} runs per phase, warm-up {args.warmup}, limit {args.limit_mib:g} MiB", flush=True)
+        print(
+            f"soak: QGIS {Qgis.QGIS_VERSION}, Python {sys.version.split()[0]}, {os.cpu_count()} cores, "
+            f"load {os.getloadavg()[0]:.1f}; {args.runs} runs per phase, warm-up {args.warmup}, "
+            f"limit {args.limit_mib:g} MiB"
+            + (f", at most {args.phase_seconds:g} s a phase" if args.phase_seconds else ""),
+            flush=True,
+        )
         print(f"soak: RssAnon at start {rss_mib():.1f} MiB", flush=True)
-        for alg_id in algorithms:
-            if wanted and alg_id not in wanted and alg_id.split(":")[1] not in wanted:
+        for alg_id in soaked_algorithms():
+            if not chosen(alg_id):
                 continue
             alg = QgsApplication.processingRegistry().algorithmById(alg_id)
-            params = inputs.parameters(alg)
+            print(f"  {alg_id}: ...", end="\r", flush=True)
+            params, origin = inputs.parameters_for(alg, run_like_the_toolbox)
             record = phase(
-                alg_id, args.runs, args.warmup, lambda _i, a=alg_id, p=params: run_like_the_toolbox(a, p), expected
+                alg_id,
+                args.runs,
+                args.warmup,
+                lambda _i, a=alg_id, p=params: run_like_the_toolbox(a, p),
+                expected,
+                args.phase_seconds,
+                trace=alg_id in args.trace or alg_id.split(":")[-1] in args.trace,
             )
+            record["inputs"] = origin
             records.append(record)
             print(_line(record, args.limit_mib), flush=True)
-        if not wanted or "dock" in wanted:
+        if chosen("dock"):
             gap_layer = QgsVectorLayer(inputs.sources["gaps"], "Unmonitored gap zones", "ogr")
             QgsProject.instance().addMapLayer(gap_layer)
-            record = phase("dock: open, filter, close", args.runs, args.warmup, dock_step(plugin, gap_layer), expected)
+            record = phase(
+                "dock: open, filter, close",
+                args.runs,
+                args.warmup,
+                dock_step(plugin, gap_layer),
+                expected,
+                args.phase_seconds,
+                trace="dock" in args.trace,
+            )
+            record["inputs"] = "demo"
             records.append(record)
             print(_line(record, args.limit_mib), flush=True)
             QgsProject.instance().removeMapLayer(gap_layer.id())
@@ -369,34 +522,71 @@ def main(argv=None):
         shutil.rmtree(folder, ignore_errors=True)
     final_health = interpreter_ok(expected)
     bundled_changed = [name for name, digest in bundled_digests().items() if bundled_before.get(name) != digest]
-    passed = (
-        bool(records)
-        and all(r["failures"] == 0 and not r["health"] and r["rss_growth_mib"] < args.limit_mib for r in records)
-        and not final_health
-        and not bundled_changed
-    )
+    passed = bool(records) and all(_passed(r, args.limit_mib) for r in records) and not final_health
+    passed = passed and not bundled_changed
     print(f"soak: RssAnon at end {rss_mib():.1f} MiB; interpreter after the soak: {final_health or 'healthy'}")
     print(f"soak: bundled GeoPackages {'CHANGED: ' + ', '.join(bundled_changed) if bundled_changed else 'unchanged'}")
+    print(_table(records))
     print(f"soak: {'PASS' if passed else 'FAIL'}", flush=True)
     if args.json:
         with open(args.json, "w", encoding="utf-8") as fh:
-            json.dump({"passed": passed, "bundled_changed": bundled_changed, "phases": records}, fh, indent=1)
+            meta = {"qgis": Qgis.QGIS_VERSION, "python": sys.version.split()[0], "cores": os.cpu_count()}
+            json.dump(
+                {"passed": passed, "bundled_changed": bundled_changed, "meta": meta, "phases": records}, fh, indent=1
+            )
     sys.stdout.flush()
     os._exit(0 if passed else 1)  # QGIS's teardown is not what is measured
 
 
+def _passed(record, limit):
+    return (
+        record["failures"] == 0
+        and not record["health"]
+        and record["rss_growth_mib"] < limit
+        and not record["fds_left_open"]
+    )
+
+
 def _line(record, limit):
-    verdict = "ok" if record["rss_growth_mib"] < limit and not record["failures"] and not record["health"] else "FAIL"
+    verdict = "ok" if _passed(record, limit) else "FAIL"
     text = (
-        f"  {record['phase']:<32} {record['runs']:>4} runs {record['seconds']:7.1f} s  "
+        f"  {record['phase']:<32} {record['runs']:>4} runs {record['seconds']:7.1f} s "
+        f"({record['wall_seconds']:.0f} s wall)  "
         f"RssAnon {record.get('rss_start_mib', 0):7.1f} → {record['rss_end_mib']:7.1f} MiB "
-        f"(+{record['rss_growth_mib']:.1f})  failures {record['failures']}  {verdict}"
+        f"({record['rss_growth_mib']:+.1f}, {record['per_run_kib']:+.1f} KiB/run)  "
+        f"fds {record['fds_before']}→{record['fds_after']}  "
+        f"threads {record['threads_before']}→{record['threads_after']}  "
+        f"failures {record['failures']}  {verdict}"
     )
     if record["failures"]:
         text += f"\n    first error: {record.get('first_error', '')[:600]}"
     if record["health"]:
         text += f"\n    interpreter: {record['health']}"
+    if record["fds_left_open"]:
+        text += f"\n    left open: {', '.join(record['fds_left_open'][:10])}"
+    if "tracemalloc" in record:
+        trace = record["tracemalloc"]
+        text += f"\n    tracemalloc, after the warm-up to the end: Python {trace['python_growth_mib']:+.2f} MiB"
+        text += "".join(f"\n      {line}" for line in trace["top"])
+    text += f"\n    RssAnon every 20 runs: {record['rss_samples_mib']}"
     return text
+
+
+def _table(records):
+    """The figures as the README's Markdown table."""
+    rows = [
+        "| Phase | Runs | RssAnon after warm-up → end (MiB) | Growth (MiB) | Per run (KiB) "
+        "| File handles | Threads | Interpreter |",
+        "|---|---:|---|---:|---:|---|---|---|",
+    ]
+    for r in records:
+        rows.append(
+            f"| {r['phase'].replace('bordergaps:', '')} | {r['runs']} "
+            f"| {r['rss_start_mib']:.1f} → {r['rss_end_mib']:.1f} "
+            f"| {r['rss_growth_mib']:+.1f} | {r['per_run_kib']:+.1f} | {r['fds_before']} → {r['fds_after']} "
+            f"| {r['threads_before']} → {r['threads_after']} | {'healthy' if not r['health'] else 'CORRUPTED'} |"
+        )
+    return "\n".join(rows)
 
 
 if __name__ == "__main__":
