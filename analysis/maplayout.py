@@ -53,6 +53,7 @@ from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtGui import QColor, QFont
 from qgis.PyQt.QtXml import QDomDocument
 
+from . import layoutfit
 from .crs import metric_crs_for
 from .errors import BorderGapsError
 
@@ -122,6 +123,7 @@ class MapSpec:
     note: str = ""
     date: Optional[datetime.date] = None
     focus: Optional[QgsVectorLayer] = None  # the layer the map is zoomed to; the gaps when None
+    page_text: str = ""  # e.g. "Page 1 of 6" in an atlas
 
 
 def missing_gap_fields(layer: QgsVectorLayer) -> List[str]:
@@ -593,11 +595,41 @@ def build_layout(project: QgsProject, spec: MapSpec) -> QgsPrintLayout:
     )
 
     shown = [item for item in spec.main_layers if shows_features(item.layer, main.extent(), crs, context)]
-    _item(layout, "attribution", QgsLayoutItemLabel).setText(
-        f"{attribution_text(shown)}\nProjection: {crs.description()}."
-    )
+    attribution = _item(layout, "attribution", QgsLayoutItemLabel)
+    attribution.setText(f"{attribution_text(shown)}\nProjection: {crs.description()}.")
+    grow_up_to(attribution, fit_frame_to_rows(table) + 2.0)
+    page_label = layout.itemById("page_number")
+    if isinstance(page_label, QgsLayoutItemLabel):
+        page_label.setText(spec.page_text)
     layout.refresh()
+    layoutfit.fit_layout(layout)
     return layout
+
+
+def fit_frame_to_rows(table: QgsLayoutItemAttributeTable) -> float:
+    """Shortens the table's first frame to the rows it draws (so what lies below may use the
+    room); returns where (layout y, mm) the frame now ends."""
+    frame = table.frame(0)
+    top = frame.mapRectToScene(frame.rect()).top()
+    drawn = layoutfit.ink_bottom(table.layout(), frame)
+    if 0 < drawn + 0.5 < frame.rect().height():
+        size = frame.sizeWithUnits()
+        frame.attemptResize(QgsLayoutSize(size.width(), drawn + 0.5, size.units()))
+    return top + frame.rect().height()
+
+
+def grow_up_to(label: QgsLayoutItemLabel, top: float) -> None:
+    """Moves the label's top edge up to ``top`` (layout y, mm; its bottom stays) when its text
+    needs more room than it has; it never grows over what lies above ``top``."""
+    rect = label.mapRectToScene(label.rect())
+    _width, need = layoutfit.label_text_size(label)
+    need += 2 * max(0.0, label.marginY()) + 0.5
+    if need <= rect.height() or top >= rect.top():
+        return
+    new_top = max(top, rect.bottom() - need)
+    pos, size = label.positionWithUnits(), label.sizeWithUnits()
+    label.attemptMove(QgsLayoutPoint(pos.x(), pos.y() - (rect.top() - new_top), pos.units()), page=label.page())
+    label.attemptResize(QgsLayoutSize(size.width(), rect.bottom() - new_top, size.units()))
 
 
 def table_rows(table: QgsLayoutItemAttributeTable) -> List[List[str]]:
