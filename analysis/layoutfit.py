@@ -18,6 +18,7 @@ from qgis.core import (
     QgsLayoutItemLabel,
     QgsLayoutItemLegend,
     QgsLayoutItemPage,
+    QgsLayoutSize,
     QgsLayoutUtils,
     QgsLegendRenderer,
     QgsLegendStyle,
@@ -411,14 +412,15 @@ def layout_problems(layout) -> List[str]:
                 f"{need[0]:.1f} × {need[1]:.1f} mm, its frame holds {have[0]:.1f} × {have[1]:.1f} mm"
             )
     for multiframe in layout.multiFrames():
-        if not isinstance(multiframe, QgsLayoutItemAttributeTable) or multiframe.frameCount() == 0:
+        if not isinstance(multiframe, QgsLayoutItemAttributeTable) or multiframe.frameCount() != 1:
             continue
-        frames = [multiframe.frame(i) for i in range(multiframe.frameCount())]
-        height = sum(f.rect().height() for f in frames)
-        if multiframe.totalHeight() > height + TOLERANCE_MM:
+        frame = multiframe.frame(0)
+        if not frame.isVisible() or not frame.shouldDrawItem():
+            continue
+        natural = table_natural_height(multiframe)
+        if natural > frame.rect().height() + TOLERANCE_MM:
             problems.append(
-                f"table '{_name(frames[0])}': its rows need {multiframe.totalHeight():.1f} mm, its frames hold "
-                f"{height:.1f} mm"
+                f"table '{_name(frame)}': its rows need {natural:.1f} mm, its frame holds {frame.rect().height():.1f} mm"
             )
     problems += overlapping_text(layout)
     return problems
@@ -502,6 +504,18 @@ def ink_bottom(layout, item: QgsLayoutItem, dpi: float = 100.0) -> float:
     ink = _ink_mask(render_alone(layout, item, dpi))
     rows = ink.any(axis=1).nonzero()[0]
     return 0.0 if len(rows) == 0 else (rows[-1] + 1) * 25.4 / dpi
+
+
+def table_natural_height(table: QgsLayoutItemAttributeTable, dpi: float = 100.0) -> float:
+    """The height (mm) of all the rows of a one-frame table as drawn in a frame tall enough for
+    them (a frame too short leaves whole rows out rather than cutting them)."""
+    frame = table.frame(0)
+    size = frame.sizeWithUnits()
+    frame.attemptResize(QgsLayoutSize(size.width(), 1000.0, size.units()))
+    try:
+        return ink_bottom(table.layout(), frame, dpi)
+    finally:
+        frame.attemptResize(size)
 
 
 def _ink_mask(image: QImage, threshold: int = 80):

@@ -607,14 +607,15 @@ def build_layout(project: QgsProject, spec: MapSpec) -> QgsPrintLayout:
 
 
 def fit_frame_to_rows(table: QgsLayoutItemAttributeTable) -> float:
-    """Shortens the table's first frame to the rows it draws (so what lies below may use the
-    room); returns where (layout y, mm) the frame now ends."""
+    """Shortens the table's first frame to the rows it draws, all of them when they fit in its
+    present height (so what lies below may use the room); returns where (layout y, mm) the frame
+    now ends."""
     frame = table.frame(0)
     top = frame.mapRectToScene(frame.rect()).top()
-    drawn = layoutfit.ink_bottom(table.layout(), frame)
-    if 0 < drawn + 0.5 < frame.rect().height():
-        size = frame.sizeWithUnits()
-        frame.attemptResize(QgsLayoutSize(size.width(), drawn + 0.5, size.units()))
+    room = frame.rect().height()
+    natural = layoutfit.table_natural_height(table)
+    size = frame.sizeWithUnits()
+    frame.attemptResize(QgsLayoutSize(size.width(), min(room, natural + 0.5) if natural > 0 else room, size.units()))
     return top + frame.rect().height()
 
 
@@ -627,8 +628,8 @@ def grow_up_to(label: QgsLayoutItemLabel, top: float) -> None:
     if need <= rect.height() or top >= rect.top():
         return
     new_top = max(top, rect.bottom() - need)
-    pos, size = label.positionWithUnits(), label.sizeWithUnits()
-    label.attemptMove(QgsLayoutPoint(pos.x(), pos.y() - (rect.top() - new_top), pos.units()), page=label.page())
+    pos, size = label.pagePositionWithUnits(), label.sizeWithUnits()
+    label.attemptMove(QgsLayoutPoint(pos.x(), pos.y() - (rect.top() - new_top), pos.units()), True, False, label.page())
     label.attemptResize(QgsLayoutSize(size.width(), rect.bottom() - new_top, size.units()))
 
 

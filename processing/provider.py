@@ -19,6 +19,7 @@ ALGORITHMS = (
     ("borderbands", "BorderBandsAlgorithm"),
     ("gaptimeline", "GapTimelineAlgorithm"),
     ("controlchange", "ControlChangeAlgorithm"),
+    ("exportatlas", "ExportAtlasAlgorithm"),
 )
 
 

@@ -70,9 +70,9 @@ PORTRAIT = {
 }
 TABLE_ROWS = {"landscape": 7, "portrait": 6}
 # The page per gap of the atlas: the same frame, with the facts of its gap in place of the list of gaps.
-ATLAS_LANDSCAPE = dict(LANDSCAPE, overview_map=(208, 24, 81, 38), legend=(208, 64, 81, 62))
-ATLAS_LANDSCAPE.update(table_heading=(208, 128, 81, 5), gap_table=(208, 133, 81, 48))
-ATLAS_PORTRAIT = dict(PORTRAIT)
+ATLAS_LANDSCAPE = dict(LANDSCAPE, overview_map=(208, 24, 81, 38), legend=(208, 64, 81, 58))
+ATLAS_LANDSCAPE.update(table_heading=(208, 124, 81, 5), gap_table=(208, 129, 81, 52))
+ATLAS_PORTRAIT = dict(PORTRAIT, gap_table=(8, 253, 118, 41))
 FACT_ROWS = 24
 
 
