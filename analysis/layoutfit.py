@@ -420,7 +420,8 @@ def layout_problems(layout) -> List[str]:
         natural = table_natural_height(multiframe)
         if natural > frame.rect().height() + TOLERANCE_MM:
             problems.append(
-                f"table '{_name(frame)}': its rows need {natural:.1f} mm, its frame holds {frame.rect().height():.1f} mm"
+                f"table '{_name(frame)}': its rows need {natural:.1f} mm, "
+                f"its frame holds {frame.rect().height():.1f} mm"
             )
     problems += overlapping_text(layout)
     return problems

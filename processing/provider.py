@@ -20,6 +20,7 @@ ALGORITHMS = (
     ("gaptimeline", "GapTimelineAlgorithm"),
     ("controlchange", "ControlChangeAlgorithm"),
     ("exportatlas", "ExportAtlasAlgorithm"),
+    ("exportfield", "ExportFieldAlgorithm"),
 )
 
 
