@@ -545,23 +545,55 @@ def fit_gap_page(layout: QgsPrintLayout) -> List[str]:
         layoutfit.set_label_font_size(title, _title_size(title))
         maplayout.fit_label(title, title.text())
     table = _facts_table(layout)
+    frame = table.frame(0)
+    legend = layout.itemById("gap_legend")
+    heading = layout.itemById("gap_table_heading")
     attribution = layout.itemById("gap_attribution")
-    for item in (table.frame(0), attribution):  # as the template placed them, whatever the last page did
-        _restore_box(item)
+    for item in (legend, heading, frame, attribution):  # as the template placed them, whatever the last page did
+        if item is not None:
+            _restore_box(item)
+    left = []
+    if isinstance(legend, QgsLayoutItemLegend):
+        fit = layoutfit.fit_legend(legend)
+        if fit is not None and not fit.fits:
+            left.append("legend 'gap_legend' does not fit")
+        _give_room_below(legend, [heading, frame], frame)
     table.refreshAttributes()
     if isinstance(attribution, QgsLayoutItemLabel):
         maplayout.grow_up_to(attribution, maplayout.fit_frame_to_rows(table) + 2.0)
-    left = []
-    for item_id in ("gap_legend", "gap_subtitle", "gap_attribution", "gap_note", "gap_table_heading"):
+    for item_id in ("gap_subtitle", "gap_attribution", "gap_note", "gap_table_heading"):
         item = layout.itemById(item_id)
-        if isinstance(item, QgsLayoutItemLegend):
-            fit = layoutfit.fit_legend(item)
-            if fit is not None and not fit.fits:
-                left.append(f"legend '{item_id}' does not fit")
-        elif isinstance(item, QgsLayoutItemLabel) and item.currentText().strip():
+        if isinstance(item, QgsLayoutItemLabel) and item.currentText().strip():
             if not layoutfit.fit_text(item, smallest=min(5.0, layoutfit.label_font_size(item))):
                 left.append(f"label '{item_id}' does not fit")
     return left
+
+
+def _give_room_below(legend: QgsLayoutItemLegend, below: Sequence, grows) -> None:
+    """Shortens the legend to what it shows on this page and moves the items stacked under it
+    (``below``) up by the room freed; ``grows`` (the facts table) keeps its bottom, so it gains it."""
+    rect = legend.mapRectToScene(legend.rect())
+    need = layoutfit.legend_content_size(legend)[1] + 0.5
+    if need >= rect.height():
+        return
+    stacked = [
+        item
+        for item in below
+        if item is not None
+        and item.mapRectToScene(item.rect()).top() >= rect.bottom() - 0.1
+        and item.mapRectToScene(item.rect()).left() >= rect.left() - 0.1
+        and item.mapRectToScene(item.rect()).right() <= rect.right() + 0.1
+    ]
+    if len(stacked) != len([i for i in below if i is not None]):
+        return  # not all beneath the legend (a portrait page puts them beside it)
+    delta = rect.height() - need
+    size = legend.sizeWithUnits()
+    legend.attemptResize(QgsLayoutSize(size.width(), need, size.units()))
+    for item in stacked:
+        pos, size = item.pagePositionWithUnits(), item.sizeWithUnits()
+        item.attemptMove(QgsLayoutPoint(pos.x(), pos.y() - delta, pos.units()), True, False, item.page())
+        if item is grows:
+            item.attemptResize(QgsLayoutSize(size.width(), size.height() + delta, size.units()))
 
 
 _BOX = "bordergaps/box"

@@ -533,8 +533,9 @@ def fill_table(layout: QgsPrintLayout, gaps: QgsVectorLayer, sort_key: int) -> Q
     return table
 
 
-def build_layout(project: QgsProject, spec: MapSpec) -> QgsPrintLayout:
-    """The filled print layout of ``spec``; its layers must belong to ``project``."""
+def build_layout(project: QgsProject, spec: MapSpec, fit: bool = True) -> QgsPrintLayout:
+    """The filled print layout of ``spec``; its layers must belong to ``project``. ``fit`` makes its
+    text fit its frames (layoutfit.fit_layout); without it the template's sizes stay as they are."""
     layout = load_template(project, spec.page)
     context = project.transformContext()
     crs, extent = map_frame(spec.focus or spec.gaps, context)
@@ -602,7 +603,8 @@ def build_layout(project: QgsProject, spec: MapSpec) -> QgsPrintLayout:
     if isinstance(page_label, QgsLayoutItemLabel):
         page_label.setText(spec.page_text)
     layout.refresh()
-    layoutfit.fit_layout(layout)
+    if fit:
+        layoutfit.fit_layout(layout)
     return layout
 
 

@@ -189,9 +189,32 @@ class ExportAtlasAlgorithm(ExportMapAlgorithm):
             if reason:
                 feedback.reportError(f"GeoPDF is not available ({reason}): writing a plain PDF.", fatalError=False)
                 geo = False
+        prepared = self.prepare(parameters, context, feedback)
+        if prepared is None:
+            return {}
+        project, overview_layout, spec = prepared
+        if feedback.isCanceled():
+            return {}
+        if geo:
+            gap_layout = atlas.build_gap_layout(project, spec, page)
+            pages = atlas.export_geopdf(overview_layout, gap_layout, pdf, dpi, feedback, feedback.isCanceled)
+            del gap_layout
+        else:
+            del overview_layout
+            layout = atlas.build_atlas_layout(project, spec, page)
+            pages = atlas.export_pdf(layout, pdf, dpi, feedback)
+            del layout
+        if feedback.isCanceled():
+            return {}
+        feedback.pushInfo(f"Wrote {pdf} ({pages} pages)")
+        feedback.setProgress(100)
+        return {self.OUTPUT_PDF: pdf, self.PAGE_COUNT: pages}
+
+    def prepare(self, parameters, context, feedback):
+        """(project, layout of page 1, AtlasSpec of the gap pages), or None when canceled."""
         assembled = self.assemble(parameters, context, feedback)
         if assembled is None:
-            return {}
+            return None
         project, overview = assembled
         if not maplayout.has_geometry(overview.gaps):
             raise BorderGapsError(
@@ -252,23 +275,8 @@ class ExportAtlasAlgorithm(ExportMapAlgorithm):
             sources=f"{maplayout.attribution_text(shown)}\nProjection: {crs.description()}.",
         )
         feedback.setProgress(45)
-        feedback.pushInfo(f"Pages: 1 overview + {coverage.featureCount()} gaps; GeoPDF: {'yes' if geo else 'no'}")
-        if feedback.isCanceled():
-            return {}
-        if geo:
-            gap_layout = atlas.build_gap_layout(project, spec, page)
-            pages = atlas.export_geopdf(overview_layout, gap_layout, pdf, dpi, feedback, feedback.isCanceled)
-            del gap_layout
-        else:
-            del overview_layout
-            layout = atlas.build_atlas_layout(project, spec, page)
-            pages = atlas.export_pdf(layout, pdf, dpi, feedback)
-            del layout
-        if feedback.isCanceled():
-            return {}
-        feedback.pushInfo(f"Wrote {pdf} ({pages} pages)")
-        feedback.setProgress(100)
-        return {self.OUTPUT_PDF: pdf, self.PAGE_COUNT: pages}
+        feedback.pushInfo(f"Pages: 1 overview + {coverage.featureCount()} gaps")
+        return project, overview_layout, spec
 
     @staticmethod
     def _gap_page_layers(overview, inputs, this_gap):
