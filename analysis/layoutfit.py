@@ -522,12 +522,13 @@ def table_natural_height(table: QgsLayoutItemAttributeTable, dpi: float = 100.0)
 def _ink_mask(image: QImage, threshold: int = 80):
     import numpy as np
 
-    image = image.convertToFormat(QImage.Format.Format_RGB32)
+    image = image.convertToFormat(QImage.Format.Format_ARGB32)  # B, G, R, A bytes
     bits = image.constBits()
     bits.setsize(image.height() * image.bytesPerLine())
     rows = np.frombuffer(bits, np.uint8).reshape(image.height(), image.bytesPerLine())
-    rgb = rows[:, : image.width() * 4].reshape(image.height(), image.width(), 4)[:, :, :3]
-    return (255 - rgb.min(axis=2)) > threshold
+    bgra = rows[:, : image.width() * 4].reshape(image.height(), image.width(), 4)
+    # transparent pixels (off the page) are no ink, whatever colour they hold
+    return ((255 - bgra[:, :, :3].min(axis=2)) > threshold) & (bgra[:, :, 3] > 128)
 
 
 def edges_with_ink(image: QImage, band: int, sides=None, threshold: int = 80) -> List[str]:

@@ -5,7 +5,9 @@
 # demo/out/border_gaps_map.pdf and demo/out/border_gaps_map.png and prints the numbers; then the
 # gaps through the day from the posts' and coverage's (synthetic) shift windows and sensor kinds:
 # demo/out/gaps_by_time.gpkg, unwatched_hours.gpkg, always_gap.gpkg, gap_profile.csv and the
-# chart gap_profile.png (gap km² per hour).
+# chart gap_profile.png (gap km² per hour); then the atlas (page 1 the map, a page per gap; GeoPDF where
+# QGIS can write it): demo/out/border_gaps_atlas.pdf and its page 2 as border_gaps_atlas_p2.png, and
+# the field files demo/out/border_gaps_field.kmz and border_gaps_field.gpx.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -24,6 +26,7 @@ mkdir -p "$out"
 # Only our own outputs are replaced.
 rm -f "$out/gaps.gpkg" "$out/border_gaps_map.pdf" "$out/border_gaps_map.png"
 rm -f "$out/gaps_by_time.gpkg" "$out/unwatched_hours.gpkg" "$out/always_gap.gpkg" "$out/gap_profile.csv" "$out/gap_profile.png"
+rm -f "$out/border_gaps_atlas.pdf" "$out/border_gaps_atlas_p2.png" "$out/border_gaps_field.kmz" "$out/border_gaps_field.gpx"
 log="$(mktemp -d)"
 trap 'rm -rf "$log"' EXIT
 
@@ -38,7 +41,7 @@ run() {  # run ALGORITHM KEY=VALUE...: qgis_process --json, the JSON saved in $l
   sed -n '/^{/,$p' "$log/$name.out" >"$log/$name.json"
 }
 
-echo "demo: 1/3 bordergaps:gapzones (Peshmerga | ISF seam, synthetic control areas, posts and coverage)"
+echo "demo: 1/5 bordergaps:gapzones (Peshmerga | ISF seam, synthetic control areas, posts and coverage)"
 run bordergaps:gapzones \
   "CONTROL_AREAS=$scenario|layername=control_areas|option:IMMUTABLE=YES" FORCE_FIELD=force FORCE_A=Peshmerga FORCE_B=ISF \
   "COVERAGE=$scenario|layername=coverage|option:IMMUTABLE=YES" "POSTS=$scenario|layername=posts|option:IMMUTABLE=YES" RANGE_FIELD=range_m \
@@ -46,7 +49,7 @@ run bordergaps:gapzones \
   "SETTLEMENTS=$region|layername=settlements|option:IMMUTABLE=YES" "BORDER=$region|layername=border|option:IMMUTABLE=YES" \
   "OUTPUT=$out/gaps.gpkg"
 
-echo "demo: 2/3 bordergaps:exportmap"
+echo "demo: 2/5 bordergaps:exportmap"
 run bordergaps:exportmap \
   "GAPS=$out/gaps.gpkg" \
   "EXTRA_LAYERS=$scenario|layername=posts|option:IMMUTABLE=YES" "EXTRA_LAYERS=$scenario|layername=coverage|option:IMMUTABLE=YES" \
@@ -56,7 +59,7 @@ run bordergaps:exportmap \
   PAGE=0 SORT_KEY=0 "DPI=$dpi" INCLUDE_BORDER_REGION=true \
   "OUTPUT_PDF=$out/border_gaps_map.pdf" "OUTPUT_PNG=$out/border_gaps_map.png"
 
-echo "demo: 3/3 bordergaps:gaptimeline (the same seam through the day: shift windows and day/night sensors)"
+echo "demo: 3/5 bordergaps:gaptimeline (the same seam through the day: shift windows and day/night sensors)"
 run bordergaps:gaptimeline \
   "CONTROL_AREAS=$scenario|layername=control_areas|option:IMMUTABLE=YES" FORCE_FIELD=force FORCE_A=Peshmerga FORCE_B=ISF \
   "COVERAGE=$scenario|layername=coverage|option:IMMUTABLE=YES" "POSTS=$scenario|layername=posts|option:IMMUTABLE=YES" RANGE_FIELD=range_m \
@@ -67,6 +70,22 @@ run bordergaps:gaptimeline \
   "SLICE_TABLE=$out/gap_profile.csv"
 /usr/bin/python3 scripts/gap_profile_chart.py "$out/gap_profile.csv" "$out/gap_profile.png" \
   "Unmonitored gap area through the day, Peshmerga | ISF seam (synthetic demo)"
+
+echo "demo: 4/5 bordergaps:exportatlas (page 1 the map, then a page per gap)"
+run bordergaps:exportatlas \
+  "GAPS=$out/gaps.gpkg" \
+  "EXTRA_LAYERS=$scenario|layername=posts|option:IMMUTABLE=YES" "EXTRA_LAYERS=$scenario|layername=coverage|option:IMMUTABLE=YES" \
+  "EXTRA_LAYERS=$scenario|layername=control_areas|option:IMMUTABLE=YES" \
+  "TITLE=Unmonitored gap zones between Peshmerga and ISF: Sinjar – Rabia – Zumar" \
+  "SUBTITLE=Seam 5 km either side of the two forces' districts, minus post and patrol coverage. DEMO: synthetic positions." \
+  PAGE=0 SORT_KEY=0 TOP_N=0 "DPI=$dpi" INCLUDE_BORDER_REGION=true "OUTPUT_PDF=$out/border_gaps_atlas.pdf"
+pdftoppm -f 2 -l 2 -r "$dpi" -png -singlefile "$out/border_gaps_atlas.pdf" "$out/border_gaps_atlas_p2"
+
+echo "demo: 5/5 bordergaps:exportfield (KMZ and GPX for the field)"
+run bordergaps:exportfield \
+  "GAPS=$out/gaps.gpkg" "POSTS=$scenario|layername=posts|option:IMMUTABLE=YES" INCLUDE_BORDER_REGION=true \
+  NEAR_DISTANCE=25000 SIMPLIFY=20 "TITLE=Border Gaps demo (synthetic): Peshmerga | ISF seam" \
+  "OUTPUT_KMZ=$out/border_gaps_field.kmz" "OUTPUT_GPX=$out/border_gaps_field.gpx"
 
 /usr/bin/env python3 - "$log/gapzones.json" "$out" "$log/gaptimeline.json" <<'PY'
 import json
@@ -104,6 +123,10 @@ for name in (
     "always_gap.gpkg",
     "gap_profile.csv",
     "gap_profile.png",
+    "border_gaps_atlas.pdf",
+    "border_gaps_atlas_p2.png",
+    "border_gaps_field.kmz",
+    "border_gaps_field.gpx",
 ):
     path = os.path.join(out, name)
     print(f"  wrote {path} ({os.path.getsize(path) / 1024:,.0f} KiB)")

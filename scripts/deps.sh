@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(qgis python3-qgis qgis-providers python3-fiona python3-rasterio python3-scipy
   python3-skimage python3-gdal gdal-bin python3-venv xvfb xauth poppler-utils
-  postgresql postgresql-postgis postgis qttools5-dev-tools)
+  postgresql postgresql-postgis postgis qttools5-dev-tools python3-pypdf python3-lxml)
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do

@@ -13,8 +13,8 @@ from qgis.core import (
     QgsFeature,
     QgsGeometry,
     QgsPointXY,
-    QgsProject,
     QgsProcessingException,
+    QgsProject,
     QgsVectorLayer,
 )
 

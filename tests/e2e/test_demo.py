@@ -24,6 +24,10 @@ def test_make_demo_writes_gaps_pdf_and_png(tmp_path, qgis_app):
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     assert sorted(os.listdir(tmp_path)) == [
         "always_gap.gpkg",
+        "border_gaps_atlas.pdf",
+        "border_gaps_atlas_p2.png",
+        "border_gaps_field.gpx",
+        "border_gaps_field.kmz",
         "border_gaps_map.pdf",
         "border_gaps_map.png",
         "gap_profile.csv",
@@ -56,3 +60,22 @@ def test_make_demo_writes_gaps_pdf_and_png(tmp_path, qgis_app):
         assert expected in text, expected
     image = QImage(str(tmp_path / "border_gaps_map.png"))
     assert (abs(image.width() - 297 / 25.4 * 100) <= 1, abs(image.height() - 210 / 25.4 * 100) <= 1) == (True, True)
+
+    # the atlas: page 1 the map, then a page per gap; the field files hold every gap
+    atlas = tmp_path / "border_gaps_atlas.pdf"
+    assert pdf_pages(atlas) == 1 + gaps.featureCount()
+    assert "Gap " in pdf_text(atlas) and "Page 2 of" in pdf_text(atlas)
+    import zipfile
+
+    from osgeo import ogr
+
+    with zipfile.ZipFile(tmp_path / "border_gaps_field.kmz") as kmz:
+        assert kmz.namelist()[0] == "doc.kml"
+    kml = ogr.Open(f"/vsizip/{tmp_path / 'border_gaps_field.kmz'}/doc.kml")
+    assert kml.GetLayerByName("Gap zones (by priority)").GetFeatureCount() == gaps.featureCount()
+    names = [f.GetField("name") for f in ogr.Open(str(tmp_path / "border_gaps_field.gpx")).GetLayerByName("waypoints")]
+    assert sum(n.startswith("Gap ") for n in names) == gaps.featureCount()
+    # nothing cut off in the map's legend (the old demo map cut its "Control areas (synthetic de…" title)
+    from test_layout_quality import cut_sides, legend_frame
+
+    assert cut_sides(legend_frame(tmp_path / "border_gaps_map.png")) == []
