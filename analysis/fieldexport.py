@@ -28,6 +28,7 @@ from qgis.PyQt.QtCore import QBuffer, QByteArray, QIODevice, QPointF, Qt
 from qgis.PyQt.QtGui import QColor, QImage, QPainter, QPen, QPolygonF
 
 from .crs import metric_crs_for
+from .errors import BorderGapsError
 from .maplayout import PRIORITY_CLASSES
 
 WGS84 = QgsCoordinateReferenceSystem("EPSG:4326")
@@ -147,6 +148,10 @@ class Projector:
         return out
 
 
+def _in_wgs84(point: QgsPointXY) -> bool:
+    return math.isfinite(point.x()) and math.isfinite(point.y()) and -180 <= point.x() <= 180 and -90 <= point.y() <= 90
+
+
 def _features(layer: Optional[QgsVectorLayer], to_metric, near: Optional[QgsGeometry] = None):
     """(feature, geometry in the metric CRS) of ``layer``'s features with a geometry (within ``near``)."""
     if layer is None:
@@ -210,6 +215,14 @@ def read_field_data(
         if not geometry.isGeosValid():
             geometry = geometry.makeValid()
         pole, _radius = geometry.poleOfInaccessibility(max(1.0, math.sqrt(max(geometry.area(), 1.0)) / 500.0))
+        if pole.isNull() or pole.isEmpty():
+            pole = geometry.pointOnSurface()
+        pole = projector.wgs84(pole)
+        if pole.isNull() or pole.isEmpty() or not _in_wgs84(pole.asPoint()):
+            raise BorderGapsError(
+                f"Gap {_value(feature, 'gap_id')} of layer '{gaps.name()}' does not fall on the earth in WGS 84: "
+                f"check the layer's CRS ({gaps.crs().authid() or 'none'}) and its coordinates."
+            )
         gap_id = _value(feature, "gap_id")
         name = f"Gap {gap_id}" if gap_id is not None else f"Gap (feature {feature.id()})"
         details = []
@@ -227,7 +240,7 @@ def read_field_data(
                 style=priority_style(priority, data.classes),
                 symbol="Danger Area",
                 kind="gap",
-                point=projector.wgs84(pole).asPoint(),
+                point=pole.asPoint(),
                 data={k: str(_value(feature, k)) for k, *_ in GAP_FIGURES[:3] if _value(feature, k) is not None}
                 | ({"gap_id": str(gap_id)} if gap_id is not None else {}),
             )

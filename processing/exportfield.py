@@ -160,6 +160,7 @@ class ExportFieldAlgorithm(BorderGapsAlgorithm):
             raise BorderGapsError(
                 f"The gap layer '{gaps.name()}' has no gap with a geometry: there is nothing to export."
             )
+        maplayout.map_frame(gaps, context.transformContext())  # refuses coordinates that do not fit the CRS
         region = self.parameterAsBoolean(parameters, self.INCLUDE_BORDER_REGION, context)
         layers = {}
         for key, bundled in ((self.CROSSINGS, "crossings"), (self.SETTLEMENTS, "settlements")):
