@@ -8,7 +8,7 @@ export PYTHONPATH := $(CURDIR)/build/pkg
 export QT_QPA_PLATFORM ?= offscreen
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: deps test test-unit test-e2e package demo bench lint data check-shared clean qt6-check qt6-fix
+.PHONY: deps test test-unit test-e2e package demo bench lint data check-shared clean qt6-check qt6-fix repository
 
 deps:
 	@bash scripts/deps.sh
@@ -23,8 +23,23 @@ test-unit: deps
 test-e2e: deps
 	$(PY) -P -m pytest tests/e2e
 
+# The whole suite on another QGIS release, in a cached minimal Debian root (as root):
+# make test-qgis VERSION=3.40 (Debian trixie) or VERSION=3.44 (Debian forky).
+.PHONY: test-qgis
+test-qgis:
+	bash scripts/test_qgis.sh $(VERSION)
+
+# A plain `make package` is an internal build (border_gaps-VERSION-internal.zip); to publish, stamp
+# the public home: make package REPOSITORY_URL=https://... TRACKER_URL=https://... HOMEPAGE_URL=https://... EMAIL=...
 package: deps
-	$(PY) -P scripts/package.py
+	$(PY) -P scripts/package.py --repository-url "$(REPOSITORY_URL)" --tracker-url "$(TRACKER_URL)" \
+	  --homepage-url "$(HOMEPAGE_URL)" --email "$(EMAIL)"
+
+# A plugin repository folder (dist/repository: plugins.xml, the ZIP, the icon) for an agency's own web
+# server or shared drive; BASE_URL is the URL it is served from (default: the folder's file:// URL).
+repository: deps
+	$(PY) -P scripts/repository.py --base-url "$(BASE_URL)" --repository-url "$(REPOSITORY_URL)" \
+	  --tracker-url "$(TRACKER_URL)" --homepage-url "$(HOMEPAGE_URL)" --email "$(EMAIL)"
 
 demo: deps
 	bash scripts/demo.sh

@@ -11,6 +11,7 @@ from qgis.PyQt.QtCore import QCoreApplication, QLocale, Qt, QTranslator
 from qgis.PyQt.QtGui import QIcon
 from qgis.PyQt.QtWidgets import QAction
 
+from . import processing, ui  # noqa: F401 (imported so that QGIS's unloadPlugin removes these packages too)
 from .processing.provider import BorderGapsProvider
 
 PLUGIN_DIR = os.path.dirname(__file__)

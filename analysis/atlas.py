@@ -564,7 +564,7 @@ def fit_gap_page(layout: QgsPrintLayout) -> List[str]:
     for item_id in ("gap_subtitle", "gap_attribution", "gap_note", "gap_table_heading"):
         item = layout.itemById(item_id)
         if isinstance(item, QgsLayoutItemLabel) and item.currentText().strip():
-            if not layoutfit.fit_text(item, smallest=min(5.0, layoutfit.label_font_size(item))):
+            if not layoutfit.fit_text(item, smallest=min(4.5, layoutfit.label_font_size(item))):
                 left.append(f"label '{item_id}' does not fit")
     return left
 

@@ -55,7 +55,10 @@ def densify_geodesic(line_wgs84: QgsGeometry, spacing_m: float = DENSIFY_SPACING
                 continue
             pieces = da.geodesicLine(a, b, spacing_m, False)
             seg = [p for piece in pieces for p in piece]
-            out.extend(seg[1:-1] if len(seg) > 2 else [])
+            # geodesicLine puts a point every spacing_m from a, also past b when the segment is shorter
+            # than spacing_m (seen on an already densified line): keep only the points before b.
+            length = da.measureLine(a, b)
+            out.extend(p for p in seg[1:-1] if da.measureLine(a, p) < length - 1e-6)
             out.append(b)
         parts.append(out)
     if len(parts) == 1:

@@ -1,41 +1,45 @@
-"""Least-cost crossing corridors: a cost raster built from the inputs (numpy, rasterio) and
-minimum-cost paths from many origins at once (scikit-image ``MCP_Geometric``)."""
+"""Least-cost crossing corridors, the whole workflow on plain inputs: which origins and
+destinations take part (grid, impassable cells, the side of the border they vote for), the
+routes from many origins at once over the shared cost grid (analysis/costgrid.py: one cost
+model, one search routine), pulled taut, their density and pinch points."""
 
-import json
 import math
 from dataclasses import dataclass, field
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
-from qgis.core import QgsGeometry, QgsPointXY, QgsRectangle, QgsSpatialIndex
+from qgis.core import QgsGeometry, QgsPointXY, QgsSpatialIndex
 
+# The shared cost grid (one cost model, one search routine); the names corridors has always
+# offered are re-exported (__all__ at the end).
+from .costgrid import (
+    BYTES_PER_CELL,
+    DEFAULT_MAX_CELLS,
+    MIN_CELLS_ACROSS,
+    SAMPLES_PER_CELL,
+    TOBLER_EXPONENT,
+    CostModel,
+    Grid,
+    LeastCostSearch,
+    MCP_Geometric,
+    build_cost_model,
+    burn,
+    cost_surface,
+    dem_on_grid,
+    dem_slope,
+    line_cells,
+    line_cost,
+    plan_grid,
+    rasterio,
+    slope_factor,
+)
 from .errors import BorderGapsError
-
-try:  # optional on QGIS for Windows: the algorithm says what to install (STYLE.md)
-    from skimage.graph import MCP_Geometric
-except ImportError:  # pragma: no cover - depends on the installation
-    MCP_Geometric = None
-try:
-    import rasterio
-    import rasterio.features
-    import rasterio.transform
-except ImportError:  # pragma: no cover - depends on the installation
-    rasterio = None
-
-# Working memory of one search, measured on a 5000 x 5000 grid (benchmarks/bench_corridors.py):
-# the float64 cost raster plus scikit-image's flat costs, cumulative costs, traceback and heap.
-BYTES_PER_CELL = 80
-DEFAULT_MAX_CELLS = 50_000_000
-MIN_CELLS_ACROSS = 3  # fewer cells than this across the grid leave a route no room (and no slope)
-# Tobler's hiking function, made isotropic (MCP costs do not depend on direction): walking
-# time per metre grows as exp(3.5 * |slope|) relative to flat ground.
-TOBLER_EXPONENT = 3.5
-# Lines are sampled at a third of a cell when their cost or cells are measured, so that a
-# segment does not step over a cell it crosses except by clipping a corner.
-SAMPLES_PER_CELL = 3
 
 ProgressFn = Callable[[float], None]
 CancelFn = Callable[[], bool]
+WarnFn = Callable[[str], None]
+# (label, feature id, x, y) of an origin or destination in the metric CRS
+PointRecord = Tuple[str, int, float, float]
 
 
 def missing_dependencies() -> Optional[str]:
@@ -49,179 +53,6 @@ def missing_dependencies() -> Optional[str]:
         f"Install them into QGIS's Python (Windows: OSGeo4W Shell, `python -m pip install {' '.join(missing)}`; "
         "Debian/Ubuntu: `apt install python3-skimage python3-rasterio`) and restart QGIS."
     )
-
-
-@dataclass(frozen=True)
-class Grid:
-    """A north-up raster grid in the metric CRS: top-left corner, square cells, shape."""
-
-    left: float
-    top: float
-    cell: float
-    rows: int
-    cols: int
-
-    @property
-    def cells(self) -> int:
-        return self.rows * self.cols
-
-    @property
-    def transform(self):
-        return rasterio.transform.from_origin(self.left, self.top, self.cell, self.cell)
-
-    @property
-    def extent(self) -> QgsRectangle:
-        return QgsRectangle(self.left, self.top - self.rows * self.cell, self.left + self.cols * self.cell, self.top)
-
-    def cell_of(self, x: float, y: float) -> Optional[Tuple[int, int]]:
-        """(row, col) of the cell holding (x, y), or None outside the grid."""
-        col = math.floor((x - self.left) / self.cell)
-        row = math.floor((self.top - y) / self.cell)
-        if 0 <= row < self.rows and 0 <= col < self.cols:
-            return row, col
-        return None
-
-    def xy_of(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
-        """Metric coordinates (N x 2) of fractional (row, col) positions, cell centres at .5."""
-        return np.column_stack(
-            (self.left + (np.asarray(cols) + 0.5) * self.cell, self.top - (np.asarray(rows) + 0.5) * self.cell)
-        )
-
-    def describe(self) -> str:
-        memory = self.cells * BYTES_PER_CELL
-        memory_text = f"{memory / 2**30:.2f} GiB" if memory >= 2**30 else f"{memory / 2**20:.0f} MiB"
-        return (
-            f"{self.cols:,} × {self.rows:,} = {self.cells:,} cells of {self.cell:g} m "
-            f"({self.cols * self.cell / 1000:.1f} × {self.rows * self.cell / 1000:.1f} km, "
-            f"about {memory_text} of working memory)"
-        )
-
-
-def plan_grid(
-    extent: QgsRectangle,
-    cell_size: float,
-    margin: float,
-    max_cells: int = DEFAULT_MAX_CELLS,
-    limit: Optional[QgsRectangle] = None,
-) -> Grid:
-    """The grid over ``extent`` grown by ``margin`` (clipped to ``limit`` when given).
-
-    Raises before anything is allocated when the grid would exceed ``max_cells``.
-    """
-    if cell_size <= 0:
-        raise BorderGapsError(f"CELL_SIZE must be positive (got {cell_size:g} m).")
-    area = QgsRectangle(extent)
-    area.grow(max(margin, 0.0))
-    if limit is not None:
-        area = area.intersect(limit)
-        if area.isEmpty():
-            raise BorderGapsError(
-                "The EXTENT does not overlap the origins and destinations: choose an extent "
-                "that contains them, or leave EXTENT empty."
-            )
-    cols = max(1, math.ceil(area.width() / cell_size))
-    rows = max(1, math.ceil(area.height() / cell_size))
-    grid = Grid(area.xMinimum(), area.yMaximum(), float(cell_size), rows, cols)
-    if min(rows, cols) < MIN_CELLS_ACROSS:
-        largest = min(area.width(), area.height()) / MIN_CELLS_ACROSS
-        raise BorderGapsError(
-            f"CELL_SIZE {cell_size:g} m gives a grid of only {cols} × {rows} cells over "
-            f"{area.width() / 1000:.3g} × {area.height() / 1000:.3g} km: routes need room to bend. Use a cell size "
-            f"of at most {largest:.4g} m here (or a larger MARGIN)."
-        )
-    if grid.cells > max_cells:
-        needed = cell_size * math.sqrt(grid.cells / max_cells)
-        raise BorderGapsError(
-            f"The cost grid would be {grid.describe()}, above the limit of MAX_CELLS = {max_cells:,} cells "
-            f"(about {max_cells * BYTES_PER_CELL / 2**30:.1f} GiB). Use a larger CELL_SIZE (at least "
-            f"{math.ceil(needed):,} m here), a smaller MARGIN or EXTENT, or origins and destinations closer "
-            "together; raise MAX_CELLS only if this computer has the memory."
-        )
-    return grid
-
-
-def _geojson(geometries: Sequence[QgsGeometry]):
-    for geom in geometries:
-        if geom is not None and not geom.isEmpty():
-            yield json.loads(geom.asJson())
-
-
-def burn(grid: Grid, geometries: Sequence[QgsGeometry], all_touched: bool) -> np.ndarray:
-    """Boolean mask of the cells covered by ``geometries`` (rasterio.features.rasterize)."""
-    shapes = [(g, 1) for g in _geojson(geometries)]
-    if not shapes:
-        return np.zeros((grid.rows, grid.cols), dtype=bool)
-    mask = rasterio.features.rasterize(
-        shapes,
-        out_shape=(grid.rows, grid.cols),
-        transform=grid.transform,
-        fill=0,
-        all_touched=all_touched,
-        dtype="uint8",
-    )
-    return mask.astype(bool)
-
-
-def slope_factor(dem: np.ndarray, cell: float) -> np.ndarray:
-    """Cost multiplier from terrain: exp(3.5 |slope|) (isotropic Tobler); NaN (no data) counts as flat."""
-    dz_dy, dz_dx = np.gradient(dem.astype(np.float64), cell)
-    factor = np.exp(TOBLER_EXPONENT * np.hypot(dz_dx, dz_dy))
-    factor[~np.isfinite(factor)] = 1.0
-    return factor
-
-
-def dem_on_grid(path: str, grid: Grid, crs_wkt: str) -> np.ndarray:
-    """The DEM at ``path`` resampled (bilinear) onto ``grid``; NaN where it has no data."""
-    from rasterio.crs import CRS
-    from rasterio.warp import Resampling, reproject
-
-    out = np.full((grid.rows, grid.cols), np.nan, dtype=np.float32)
-    with rasterio.open(path) as src:
-        reproject(
-            source=rasterio.band(src, 1),
-            destination=out,
-            dst_transform=grid.transform,
-            dst_crs=CRS.from_wkt(crs_wkt),
-            dst_nodata=np.nan,
-            resampling=Resampling.bilinear,
-        )
-    return out
-
-
-@dataclass
-class CostModel:
-    """What raises or lowers the cost of crossing a cell (1 = open flat ground)."""
-
-    slope: Optional[np.ndarray] = None  # multiplier per cell (see slope_factor)
-    roads: Sequence[QgsGeometry] = ()
-    road_factor: float = 0.3
-    coverage: Sequence[QgsGeometry] = ()
-    coverage_impassable: bool = False
-    detection_factor: float = 5.0
-    gaps: Sequence[QgsGeometry] = ()
-    gap_factor: float = 1.0
-
-
-def cost_surface(grid: Grid, model: CostModel) -> np.ndarray:
-    """The cost raster (float64, ``inf`` = impassable) of ``grid`` under ``model``.
-
-    Roads are burnt with all touched cells so that a road stays connected; coverage made
-    impassable too, so that a route cannot slip along a covered edge; coverage as a
-    multiplier and gaps by cell centre.
-    """
-    cost = np.ones((grid.rows, grid.cols), dtype=np.float64)
-    if model.slope is not None:
-        cost *= model.slope
-    if model.gaps and model.gap_factor != 1.0:
-        cost[burn(grid, model.gaps, all_touched=False)] *= model.gap_factor
-    if model.roads:
-        cost[burn(grid, model.roads, all_touched=True)] *= model.road_factor
-    if model.coverage:
-        if model.coverage_impassable:
-            cost[burn(grid, model.coverage, all_touched=True)] = np.inf
-        else:
-            cost[burn(grid, model.coverage, all_touched=False)] *= model.detection_factor
-    return cost
 
 
 @dataclass
@@ -239,34 +70,6 @@ class Route:
 
     def geometry(self) -> QgsGeometry:
         return QgsGeometry.fromPolylineXY([QgsPointXY(float(x), float(y)) for x, y in self.vertices])
-
-
-def _polyline_samples(pts: np.ndarray) -> Tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Cells under each segment of a polyline given as fractional (row, col), in one vectorised
-    pass: rows, cols, the segment of each sample, and each segment's length in cells."""
-    d = np.diff(pts, axis=0)
-    lengths = np.hypot(d[:, 0], d[:, 1])
-    steps = np.maximum(1, np.ceil(lengths * SAMPLES_PER_CELL)).astype(np.intp)
-    counts = steps + 1
-    segment = np.repeat(np.arange(len(d)), counts)
-    first = np.cumsum(counts) - counts
-    t = (np.arange(int(counts.sum())) - first[segment]) / steps[segment]
-    rows = np.rint(pts[segment, 0] + d[segment, 0] * t).astype(np.intp)
-    cols = np.rint(pts[segment, 1] + d[segment, 1] * t).astype(np.intp)
-    return rows, cols, segment, lengths
-
-
-def _segment_costs(pts: np.ndarray, cost: np.ndarray) -> np.ndarray:
-    """Cost (cell units) of each segment of a polyline in fractional (row, col): its length times
-    the mean cost of the cells under it; ``inf`` when it touches an impassable cell."""
-    rows, cols, segment, lengths = _polyline_samples(pts)
-    values = cost[np.clip(rows, 0, cost.shape[0] - 1), np.clip(cols, 0, cost.shape[1] - 1)]
-    sums = np.bincount(segment, weights=values, minlength=len(lengths))
-    counts = np.bincount(segment, minlength=len(lengths))
-    with np.errstate(invalid="ignore"):
-        result = lengths * sums / counts
-    result[lengths == 0] = 0.0
-    return result
 
 
 def _simplified_indices(pts: np.ndarray, tolerance: float) -> List[int]:
@@ -344,25 +147,6 @@ def straighten(path: np.ndarray, path_cost: np.ndarray, cost: np.ndarray) -> np.
     return pts[pull(_simplified_indices(pts, 0.75), False)]
 
 
-class _Search:
-    """One scikit-image MCP_Geometric over the cost raster, reused for every search."""
-
-    def __init__(self, cost: np.ndarray):
-        self.cost = cost
-        self.mcp = MCP_Geometric(cost, fully_connected=True)
-        self.cumulative = None
-
-    def run(self, starts: List[Tuple[int, int]], ends: List[Tuple[int, int]]) -> np.ndarray:
-        # ends + find_all_ends: the search stops once every end is reached
-        self.cumulative, _ = self.mcp.find_costs(starts, ends, find_all_ends=True)
-        return self.cumulative
-
-    def path(self, end: Tuple[int, int]) -> Tuple[np.ndarray, np.ndarray]:
-        """Cells from the nearest start to ``end`` and the cumulative cost along them."""
-        cells = np.asarray(self.mcp.traceback(end), dtype=np.intp).reshape(-1, 2)
-        return cells, self.cumulative[cells[:, 0], cells[:, 1]]
-
-
 def _bit_groups(n_origins: int) -> List[List[int]]:
     """For K = 2: the origins whose index has bit b equal to v, for every bit b and value v.
     Any two origins differ in some bit, so for every pair some group holds one and not the other."""
@@ -409,7 +193,7 @@ def least_cost_routes(
       destination's top k, path traced then) or, when destinations are fewer, per
       destination (MCP_Geometric's cost is symmetric, so the reversed path is the route).
     """
-    search = _Search(cost)
+    search = LeastCostSearch(cost)
     origin_cells = [grid.cell_of(x, y) for x, y in origins]
     destination_cells = [grid.cell_of(x, y) for x, y in destinations]
     best: Dict[int, List[Tuple[float, int, np.ndarray, np.ndarray]]] = {j: [] for j in range(len(destinations))}
@@ -508,28 +292,6 @@ def least_cost_routes(
             route.rank = rank
         routes.extend(chosen)
     return routes, unreachable
-
-
-def line_cost(grid: Grid, cost: np.ndarray, vertices: np.ndarray) -> float:
-    """Cost of a polyline (metric vertices) over the cost raster, in equivalent metres of open
-    flat ground: each segment's length times the mean cost of the cells under it."""
-    return float(_segment_costs(_fractional_cells(grid, vertices), cost).sum()) * grid.cell
-
-
-def _fractional_cells(grid: Grid, vertices: np.ndarray) -> np.ndarray:
-    """(row, col) of metric vertices, fractional, cell centres at whole numbers."""
-    return np.column_stack(
-        ((grid.top - vertices[:, 1]) / grid.cell - 0.5, (vertices[:, 0] - grid.left) / grid.cell - 0.5)
-    )
-
-
-def line_cells(grid: Grid, vertices: np.ndarray) -> np.ndarray:
-    """Flat indices of the distinct cells a polyline (metric vertices) passes through."""
-    if len(vertices) < 2:
-        return np.empty(0, dtype=np.intp)
-    rows, cols, _, _ = _polyline_samples(_fractional_cells(grid, vertices))
-    inside = (rows >= 0) & (rows < grid.rows) & (cols >= 0) & (cols < grid.cols)
-    return np.unique(rows[inside] * grid.cols + cols[inside])
 
 
 def route_density(grid: Grid, routes: Sequence[Route], is_canceled: CancelFn = lambda: False) -> np.ndarray:
@@ -661,3 +423,169 @@ def write_density(path: str, grid: Grid, density: np.ndarray, crs: str) -> None:
     ) as dst:
         dst.write(density.astype(np.uint32), 1)
         dst.set_band_description(1, "routes through the cell")
+
+
+# --- the workflow: which points take part, the side vote, the routes ---------------------------
+
+
+def post_reach(value, default_range: float, field: str, fid: int) -> float:
+    """The reach (m) of one post from its ``field`` value: ``default_range`` when empty, an error
+    naming the feature when the value is not a number."""
+    if value is None or value == "" or str(value) == "NULL":
+        return default_range
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise BorderGapsError(
+            f"POSTS field '{field}' holds '{value}' for feature {fid}, which is not a range in metres."
+        ) from None
+
+
+def origin_side(
+    border: Optional[QgsGeometry], origins: Sequence[PointRecord], destinations: Sequence[PointRecord]
+) -> int:
+    """The side of ``border`` (-1/+1) taken as the origins' side, 0 when undecided or no border.
+
+    Which side is Syrian is not known from a line alone: the points vote, origins for their
+    side and destinations against theirs.
+    """
+    if border is None:
+        return 0
+    return majority_side(
+        [border_side(border, x, y) for _, _, x, y in origins]
+        + [-border_side(border, x, y) for _, _, x, y in destinations]
+    )
+
+
+def usable_points(
+    points: Sequence[PointRecord],
+    role: str,
+    grid: Grid,
+    cost: np.ndarray,
+    warn: WarnFn,
+    border: Optional[QgsGeometry] = None,
+    countries: Optional[Sequence[Tuple[str, QgsGeometry]]] = None,
+    expected_side: int = 0,
+    wanted: str = "",
+) -> List[PointRecord]:
+    """The points (``role`` "origin" or "destination") that can take part, after a warning for
+    each one that cannot: outside the grid, on an impassable cell, not in the ``wanted`` country
+    of ``countries``, or (without countries) on the other side of ``border`` than
+    ``expected_side``. Raises when none is left."""
+    layer = "ORIGINS" if role == "origin" else "DESTINATIONS"
+    other = "destination" if role == "origin" else "origin"
+    wanted = (wanted or "").strip()
+    kept = []
+    for label, fid, x, y in points:
+        cell = grid.cell_of(x, y)
+        problem = None
+        if cell is None:
+            problem = "lies outside the cost grid (EXTENT); enlarge EXTENT or leave it empty"
+        elif not np.isfinite(cost[cell]):
+            problem = "lies in an impassable (covered) cell; move it out of the coverage or use COVERAGE_MODE 0"
+        elif countries is not None and wanted:
+            country = country_of(countries, x, y)
+            if country is None or country.lower() != wanted.lower():
+                problem = (
+                    f"lies in {country or 'no country of COUNTRIES'}, not in {wanted}; check the "
+                    f"point or {role.upper()}_COUNTRY"
+                )
+        elif countries is None and border is not None and expected_side:
+            side = border_side(border, x, y)
+            if side and side != expected_side:
+                problem = (
+                    f"lies on the {other} side of the border (the side most origins are on, and most "
+                    "destinations are not, is taken as the origin side); check the point, or give COUNTRIES "
+                    "to check by country"
+                )
+        if problem:
+            warn(f"{layer}: {role} '{label}' (feature {fid}) {problem}. Skipped.")
+        else:
+            kept.append((label, fid, x, y))
+    if not kept:
+        raise BorderGapsError(
+            f"No usable {role} is left in {layer}: every point was skipped (see the "
+            "warnings above for each point and how to fix it)."
+        )
+    return kept
+
+
+@dataclass
+class CorridorResult:
+    """What trace_corridors found: the cost raster, the points that took part, their routes
+    (indices into those lists) and the destinations no origin reaches."""
+
+    cost: np.ndarray
+    origins: List[PointRecord]
+    destinations: List[PointRecord]
+    routes: List[Route]
+    unreachable: List[int]
+
+
+def trace_corridors(
+    grid: Grid,
+    model: CostModel,
+    origins: Sequence[PointRecord],
+    destinations: Sequence[PointRecord],
+    k: int = 1,
+    border: Optional[QgsGeometry] = None,
+    countries: Optional[Sequence[Tuple[str, QgsGeometry]]] = None,
+    origin_country: str = "",
+    destination_country: str = "",
+    info: WarnFn = lambda text: None,
+    warn: WarnFn = lambda text: None,
+    progress: ProgressFn = lambda fraction: None,
+    is_canceled: CancelFn = lambda: False,
+) -> CorridorResult:
+    """The corridor workflow on plain inputs (metric CRS): the cost raster of ``model``, the
+    points that can take part (usable_points, with the side vote when ``countries`` is None),
+    and the ``k`` cheapest routes to each destination (least_cost_routes). ``progress`` goes
+    from 0 (cost raster built) to 1."""
+    cost = cost_surface(grid, model)
+    info(f"Cost raster built: {int(np.isinf(cost).sum()):,} impassable cell(s).")
+    progress(0.0)
+    side = origin_side(border, origins, destinations) if countries is None else 0
+    origins = usable_points(origins, "origin", grid, cost, warn, border, countries, side, origin_country)
+    destinations = usable_points(
+        destinations, "destination", grid, cost, warn, border, countries, -side, destination_country
+    )
+    info(
+        f"{len(origins)} origin(s), {len(destinations)} destination(s), K = {k}: "
+        f"{search_count(len(origins), len(destinations), k)} grid search(es)."
+    )
+    routes, unreachable = least_cost_routes(
+        cost,
+        grid,
+        [(x, y) for _, _, x, y in origins],
+        [(x, y) for _, _, x, y in destinations],
+        k,
+        progress=progress,
+        is_canceled=is_canceled,
+    )
+    if not is_canceled():
+        for j in unreachable:
+            warn(
+                f"Destination '{destinations[j][0]}' cannot be reached from any origin: "
+                "impassable coverage closes every way to it."
+            )
+    return CorridorResult(cost, list(origins), list(destinations), routes, unreachable)
+
+
+__all__ = [  # the shared cost grid, as corridors has always offered it
+    "BYTES_PER_CELL",
+    "DEFAULT_MAX_CELLS",
+    "MIN_CELLS_ACROSS",
+    "SAMPLES_PER_CELL",
+    "TOBLER_EXPONENT",
+    "CostModel",
+    "Grid",
+    "build_cost_model",
+    "burn",
+    "cost_surface",
+    "dem_on_grid",
+    "dem_slope",
+    "line_cells",
+    "line_cost",
+    "plan_grid",
+    "slope_factor",
+]

@@ -35,6 +35,18 @@ VIEWSHED_BATCH = 8  # posts swept together: shares the per-ring numpy overhead, 
 ARC_STEP_DEG = 90.0 / 64  # 64 segments per quarter circle: disc areas exact to 0.01 %
 
 
+def affine_apply(transform, x, y=None):
+    """``transform`` applied to the point (or arrays) ``x, y``, or composed with the Affine ``x``.
+
+    affine 3 (Debian forky) wants ``@`` and deprecates ``*`` for both; affine 2 (Debian 12, 13)
+    has only ``*``.
+    """
+    operand = x if y is None else (x, y)
+    if hasattr(transform, "__matmul__"):
+        return transform @ operand
+    return transform * operand
+
+
 def require_rasterio() -> None:
     """Raise a BorderGapsError saying what to install when rasterio is missing."""
     if rasterio is None:
@@ -250,7 +262,7 @@ class DemCoverage:
 
     def cell_of(self, x: float, y: float) -> Optional[Tuple[int, int]]:
         """(row, col) of the cell holding (x, y), or None outside the DEM."""
-        col, row = ~self.transform * (x, y)
+        col, row = affine_apply(~self.transform, x, y)
         row, col = int(math.floor(row)), int(math.floor(col))
         if 0 <= row < self.shape[0] and 0 <= col < self.shape[1]:
             return row, col
@@ -378,7 +390,7 @@ class DemCoverage:
     @staticmethod
     def visible_points(seen: DemWindow, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
         """Which of the points (xs, ys) a computed viewshed sees (False outside its window)."""
-        cols, rows = ~seen.transform * (np.asarray(xs, float), np.asarray(ys, float))
+        cols, rows = affine_apply(~seen.transform, np.asarray(xs, float), np.asarray(ys, float))
         rows = np.floor(rows).astype(int)
         cols = np.floor(cols).astype(int)
         inside = (rows >= 0) & (rows < seen.visible.shape[0]) & (cols >= 0) & (cols < seen.visible.shape[1])
@@ -397,8 +409,8 @@ class DemCoverage:
         ``spacing_m`` apart, highest first: (x, y, height). The area is read in strips and
         reduced to blocks of about spacing/3 by their maximum, so memory stays bounded."""
         xmin, ymin, xmax, ymax = bounds
-        c0, r1 = ~self.transform * (xmin, ymin)
-        c1, r0 = ~self.transform * (xmax, ymax)
+        c0, r1 = affine_apply(~self.transform, xmin, ymin)
+        c1, r0 = affine_apply(~self.transform, xmax, ymax)
         r0, c0 = max(int(math.floor(r0)), 0), max(int(math.floor(c0)), 0)
         r1, c1 = min(int(math.ceil(r1)), self.shape[0]), min(int(math.ceil(c1)), self.shape[1])
         if r1 <= r0 or c1 <= c0:
@@ -435,7 +447,7 @@ class DemCoverage:
         peaks = np.argwhere(finite & (filled == maximum_filter(filled, size=3, mode="nearest")))
         order = np.argsort(-filled[peaks[:, 0], peaks[:, 1]], kind="stable")
         rows, cols = where[peaks[order, 0], peaks[order, 1], 0], where[peaks[order, 0], peaks[order, 1], 1]
-        xs, ys = self.transform * (cols + 0.5, rows + 0.5)
+        xs, ys = affine_apply(self.transform, cols + 0.5, rows + 0.5)
         xy = np.column_stack([xs, ys])
         heights = filled[peaks[order, 0], peaks[order, 1]]
         taken = np.zeros(len(xy), dtype=bool)
@@ -465,7 +477,7 @@ class CoverageMosaic:
         r0, c0, r1, c1 = bounds_rows_cols
         self.r0, self.c0 = r0, c0
         self.cell_area_m2 = dem.pixel[0] * dem.pixel[1]
-        self.transform = dem.transform * dem.transform.translation(c0, r0)
+        self.transform = affine_apply(dem.transform, dem.transform.translation(c0, r0))
         self.mask = np.zeros((max(r1 - r0, 1), max(c1 - c0, 1)), dtype=bool)
 
     @staticmethod
@@ -517,7 +529,7 @@ class CountRaster:
         require_rasterio()
         r0, c0, r1, c1 = bounds_rows_cols
         self.r0, self.c0 = r0, c0
-        transform = dem.transform * dem.transform.translation(c0, r0)
+        transform = affine_apply(dem.transform, dem.transform.translation(c0, r0))
         profile = dict(
             driver="GTiff",
             width=max(c1 - c0, 1),

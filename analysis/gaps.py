@@ -17,7 +17,7 @@ from qgis.core import (
     QgsWkbTypes,
 )
 
-from .crs import metric_crs_for
+from .crs import layer_extent, metric_crs_for
 from .errors import BorderGapsError
 from .geometry import (
     BUFFER_SEGMENTS,
@@ -294,9 +294,7 @@ def compute_seam(
     """Checks the control layer, picks the metric CRS, reads the districts and returns the seam."""
     check_distances(seam_distance)
     check_control_areas(control, control_name, force_field, force_a, force_b)
-    crs = metric_crs_for(
-        control.sourceExtent() if hasattr(control, "sourceExtent") else control.extent(), source_crs(control)
-    )
+    crs = metric_crs_for(layer_extent(control, control_name), source_crs(control), control_name)
     log(f"Computing in {crs.authid()} ({crs.description()}): areas in m² of that projection.")
     districts = read_districts(
         control, control_name, crs, force_field, force_a, force_b, name_field, StepFeedback(feedback, 0, 50)

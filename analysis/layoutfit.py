@@ -582,7 +582,7 @@ def clipped_items(layout, dpi: float = 300.0) -> List[str]:
     return found
 
 
-def fit_layout(layout, smallest_label_pt: float = 5.0) -> List[str]:
+def fit_layout(layout, smallest_label_pt: float = 4.5) -> List[str]:
     """Fits every legend (fit_legend) and every label with text (fit_text) of ``layout``; returns a
     sentence for each that still does not fit at the smallest sizes allowed."""
     left = []

@@ -49,12 +49,13 @@ from qgis.core import (
     QgsVectorLayerSimpleLabeling,
     QgsWkbTypes,
 )
-from qgis.PyQt.QtCore import Qt
-from qgis.PyQt.QtGui import QColor, QFont
+from qgis.PyQt.QtCore import QRectF, Qt
+from qgis.PyQt.QtGui import QColor, QFont, QFontMetricsF
 from qgis.PyQt.QtXml import QDomDocument
 
 from . import layoutfit
-from .crs import metric_crs_for
+from .compat import layer_attribution
+from .crs import layer_extent, metric_crs_for
 from .errors import BorderGapsError
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -325,7 +326,7 @@ def layer_sources(layer: QgsMapLayer) -> List[str]:
         if len(licences) == len(rights):
             return [f"{r} – {lic}" if lic else r for r, lic in zip(rights, licences)]
         return rights
-    attribution = layer.attribution().strip() if hasattr(layer, "attribution") else ""
+    attribution = layer_attribution(layer).strip()
     if attribution:
         return [attribution]
     abstract = metadata.abstract().strip()
@@ -404,6 +405,63 @@ def fit_label(label: QgsLayoutItemLabel, text: str, smallest: float = 11.0) -> N
             label.setFont(font)
 
 
+def _font_height_mm(font: QFont, points: float) -> float:
+    probe = QFont(font)
+    probe.setPixelSize(max(1, int(round(points * 20.0))))
+    return QFontMetricsF(probe).height() / 20.0 * 25.4 / 72.0
+
+
+def _table_rows_height(table: QgsLayoutItemAttributeTable) -> float:
+    """Height (mm) of the rows the table draws: its frame keeps the template's height whatever it shows."""
+    if hasattr(table, "contentTextFormat"):  # QGIS >= 3.16 text formats, fonts before
+        content, header = table.contentTextFormat(), table.headerTextFormat()
+        row, head = _font_height_mm(content.font(), content.size()), _font_height_mm(header.font(), header.size())
+    else:  # pragma: no cover - older QGIS
+        row = _font_height_mm(table.contentFont(), table.contentFont().pointSizeF())
+        head = _font_height_mm(table.headerFont(), table.headerFont().pointSizeF())
+    margin = 2.0 * table.cellMargin() + table.gridStrokeWidth()
+    return (head + margin) + len(table.contents()) * (row + margin)
+
+
+def fit_label_height(label: QgsLayoutItemLabel, text: str, smallest: float = 4.5, top_limit: float = None) -> None:
+    """Sets ``text`` and makes the word-wrapped text fit the label (the sources block: one line a source, and
+    a map may draw many): first the label grows upwards, its bottom kept, up to ``top_limit`` (mm from the top
+    of the page, e.g. the end of the table above), then the font shrinks, not below ``smallest`` pt."""
+    label.setText(text)
+    uses_format = hasattr(label, "textFormat")  # QGIS >= 3.24; font() is deprecated there
+    font = QFont(label.textFormat().font() if uses_format else label.font())
+    size = label.textFormat().size() if uses_format else font.pointSizeF()
+    mm_per_pt, scale = 25.4 / 72.0, 20.0  # measured with a font 20 px per point, then scaled back to mm
+    width, height = label.rect().width(), label.rect().height()
+
+    def wrapped_height(points):
+        probe = QFont(font)
+        probe.setPixelSize(max(1, int(round(points * scale))))
+        box = QFontMetricsF(probe).boundingRect(
+            QRectF(0, 0, width / mm_per_pt * scale, 1e7), int(Qt.TextFlag.TextWordWrap), text
+        )
+        # the layout draws lines a little further apart than QFontMetrics says: 10 % to spare
+        return 1.1 * box.height() / scale * mm_per_pt
+
+    needed = wrapped_height(size)
+    position = label.positionWithUnits()
+    if needed > height and top_limit is not None and top_limit < position.y():
+        bottom = position.y() + height
+        top = max(top_limit, bottom - needed)
+        height = bottom - top
+        label.attemptMove(QgsLayoutPoint(position.x(), top, position.units()))
+        label.attemptResize(QgsLayoutSize(width, height, position.units()))
+    while size > smallest and wrapped_height(size) > height:
+        size = max(smallest, size - 0.25)
+    if uses_format:
+        text_format = label.textFormat()
+        text_format.setSize(size)
+        label.setTextFormat(text_format)
+    else:
+        font.setPointSizeF(size)
+        label.setFont(font)
+
+
 def _item(layout: QgsPrintLayout, item_id: str, kind):
     item = layout.itemById(item_id)
     if not isinstance(item, kind):
@@ -423,7 +481,7 @@ def _table(layout: QgsPrintLayout) -> QgsLayoutItemAttributeTable:
 
 def main_extent(gaps: QgsVectorLayer, crs: QgsCoordinateReferenceSystem, context) -> QgsRectangle:
     """The extent of ``gaps`` (or any layer) in ``crs`` with a margin on every side."""
-    extent = QgsCoordinateTransform(gaps.crs(), crs, context).transformBoundingBox(gaps.extent())
+    extent = QgsCoordinateTransform(gaps.crs(), crs, context).transformBoundingBox(layer_extent(gaps, gaps.name()))
     margin = max(MIN_MARGIN_M, MARGIN_FRACTION * max(extent.width(), extent.height()))
     return extent.buffered(margin)
 
@@ -451,7 +509,7 @@ def map_frame(layer: QgsVectorLayer, context) -> Tuple[QgsCoordinateReferenceSys
     margin. A layer whose coordinates do not fit its CRS gives a BorderGapsError."""
     problem = ""
     try:
-        crs = metric_crs_for(layer.extent(), layer.crs())
+        crs = metric_crs_for(layer_extent(layer, layer.name()), layer.crs(), layer.name())
         extent = main_extent(layer, crs, context)
         if (
             all(math.isfinite(v) for v in (extent.xMinimum(), extent.yMinimum(), extent.xMaximum(), extent.yMaximum()))
@@ -598,7 +656,7 @@ def build_layout(project: QgsProject, spec: MapSpec, fit: bool = True) -> QgsPri
     shown = [item for item in spec.main_layers if shows_features(item.layer, main.extent(), crs, context)]
     attribution = _item(layout, "attribution", QgsLayoutItemLabel)
     attribution.setText(f"{attribution_text(shown)}\nProjection: {crs.description()}.")
-    grow_up_to(attribution, fit_frame_to_rows(table) + 2.0)
+    grow_up_to(attribution, fit_frame_to_rows(table) + 2.0)  # then fit_layout shrinks it if need be
     page_label = layout.itemById("page_number")
     if isinstance(page_label, QgsLayoutItemLabel):
         page_label.setText(spec.page_text)

@@ -26,17 +26,19 @@ def write_timed_scenario(n, path):
     """The gapzones scenario with active_from, active_to and sensor on every coverage polygon."""
     import numpy as np
     import scenario
-    from qgis.core import QgsField, QgsVectorLayer
+    from qgis.core import QgsVectorLayer
     from qgis.PyQt.QtCore import QVariant
+
+    from border_gaps.analysis.compat import new_field
 
     scenario.write_gpkg(scenario.make_scenario(n), path)
     coverage = QgsVectorLayer(f"{path}|layername=coverage", "coverage", "ogr")
     provider = coverage.dataProvider()
     provider.addAttributes(
         [
-            QgsField("active_from", QVariant.String),
-            QgsField("active_to", QVariant.String),
-            QgsField("sensor", QVariant.String),
+            new_field("active_from", QVariant.String),
+            new_field("active_to", QVariant.String),
+            new_field("sensor", QVariant.String),
         ]
     )
     coverage.updateFields()

@@ -11,7 +11,6 @@ from qgis.core import (
     QgsCoordinateReferenceSystem,
     QgsCoordinateTransformContext,
     QgsFeature,
-    QgsField,
     QgsFields,
     QgsGeometry,
     QgsLineString,
@@ -22,6 +21,8 @@ from qgis.core import (
     QgsWkbTypes,
 )
 from qgis.PyQt.QtCore import QVariant
+
+from border_gaps.analysis.compat import new_field
 
 CRS = QgsCoordinateReferenceSystem("EPSG:32638")  # WGS 84 / UTM 38N: Sinjar to Tal Afar
 LENGTH_M = 150_000.0
@@ -105,7 +106,7 @@ def write_gpkg(scenario: Scenario, path: str) -> str:
 def _write(path, layer, field_specs, rows, create):
     fields = QgsFields()
     for name, kind in field_specs:
-        fields.append(QgsField(name, kind))
+        fields.append(new_field(name, kind))
     options = QgsVectorFileWriter.SaveVectorOptions()
     options.driverName = "GPKG"
     options.layerName = layer

@@ -17,6 +17,8 @@ SOURCES_MD = os.path.join(DATA_DIR, "SOURCES.md")
 
 GROUP_NAME = "Border region"
 LAYER_PROPERTY = "border_gaps/catalogue_name"  # custom property marking a layer added from here
+#: Custom property marking the output of bordergaps:importsettlements: the dock offers it as a source.
+IMPORTED_PROPERTY = "border_gaps/imported_settlements"
 
 #: Held while this plugin opens an OGR layer. QGIS 3.22's OGR provider can deadlock, or crash,
 #: when two threads create providers on layers of one GeoPackage at once (QGIS PRs #58337 and
@@ -28,18 +30,33 @@ IRAQ_BAND = (10.0, 25.0)
 SYRIA_BAND = (2.0, 10.0)
 
 DEMO_SOURCE = "Border Gaps synthetic demo"
+WOF = "Who's On First"
+# The licence text Who's On First asks users to link back to (its LICENSE.md, as whosonfirst-sources gives it).
+WOF_LICENSE_URL = "https://github.com/whosonfirst-data/whosonfirst-data/blob/master/LICENSE.md"
 
 # Each source's attribution exactly as resources/data/SOURCES.md gives it, and its licence.
 ATTRIBUTION = {
     "Natural Earth": "Made with Natural Earth",
     "GeoNames": "GeoNames, www.geonames.org",
     "Wikipedia": "Wikipedia contributors",
+    WOF: f"Data from Who's On First. License: {WOF_LICENSE_URL}",
+    "Quattroshapes": "Includes data from foursquare quattroshapes (github.com/foursquare/quattroshapes)",
+    "Mesoshapes": "District shapes: Mesoshapes (Mapzen); Iraq from ESOC (Empirical Studies of Conflict)",
+    "OpenStreetMap": "© OpenStreetMap contributors",
+    "NGA GNS": "Toponymic information is based on the Geographic Names Database, containing official standard names "
+    "approved by the United States Board on Geographic Names and maintained by the National Geospatial-Intelligence "
+    "Agency",
     DEMO_SOURCE: "Synthetic demo data made by Border Gaps: not real positions",
 }
 LICENCE = {
     "Natural Earth": "Public domain",
     "GeoNames": "CC BY 4.0",
     "Wikipedia": "CC BY-SA 4.0",
+    WOF: "CC0, and its sources' licences",
+    "Quattroshapes": "CC BY 2.0",
+    "Mesoshapes": "CC BY (Syria: CC0)",
+    "OpenStreetMap": "ODbL 1.0",
+    "NGA GNS": "US Government work, no copyright in the US; the credit line above is requested",
     DEMO_SOURCE: "GPL-2.0-or-later (part of Border Gaps)",
 }
 
@@ -76,11 +93,24 @@ FIELDS: Dict[str, List[Tuple[str, str]]] = {
         ("alt_names", "str"),
         ("side", "str"),
         ("governorate", "str"),
+        ("district", "str"),
         ("population", "int"),
         ("border_km", "float"),
         ("status", "str"),
         ("precision", "str"),
         ("kind", "str"),
+        ("source", "str"),
+        ("source_id", "str"),
+        ("other_sources", "str"),
+        ("note", "str"),
+    ],
+    "districts": [
+        ("name", "str"),
+        ("name_ar", "str"),
+        ("side", "str"),
+        ("governorate", "str"),
+        ("area_km2", "float"),
+        ("max_shift_m", "float"),
         ("source", "str"),
         ("source_id", "str"),
         ("note", "str"),
@@ -163,10 +193,12 @@ BUNDLED: Tuple[CatalogueEntry, ...] = (
         "settlements.qml",
         1,
         BORDER_REGION_GPKG,
-        ("GeoNames", "Wikipedia", "Natural Earth"),
-        "GeoNames populated places (cities500) of Iraq and Syria within 50 km of the border, plus the places "
-        "named in the mission's source article. border_km: geodesic distance to the border line; governorate: "
-        "the Natural Earth admin-1 polygon holding the point. status is unknown unless a dated source says more.",
+        (WOF, "GeoNames", "Quattroshapes", "Wikipedia", "Natural Earth"),
+        "Every Who's On First locality of Iraq and Syria within 50 km of the border (positions from GeoNames), "
+        "merged with the GeoNames cities500 records (population, alternate names), plus the places named in the "
+        "mission's source article. border_km: geodesic distance to the border line; governorate: the Natural "
+        "Earth admin-1 polygon holding the point; district: the bundled WOF admin-2 district. status is unknown "
+        "unless a dated source says more; other_sources lists the records merged into each place.",
     ),
     CatalogueEntry(
         "border",
@@ -190,10 +222,21 @@ BUNDLED: Tuple[CatalogueEntry, ...] = (
         "computed by Border Gaps (analysis/bands.py) from the Natural Earth border.",
     ),
     CatalogueEntry(
+        "districts",
+        "Districts",
+        "districts.qml",
+        4,
+        BORDER_REGION_GPKG,
+        (WOF, "Mesoshapes"),
+        "The admin-2 districts of Iraq (qada) and Syria (mantiqah) from Who's On First, geometry from Mesoshapes, "
+        "simplified in each district's UTM zone to within 100 m of the WOF shape (max_shift_m: the Hausdorff "
+        "distance of each); Arabic names from Mesoshapes (Iraq) and WOF (Syria).",
+    ),
+    CatalogueEntry(
         "governorates",
         "Governorates",
         "governorates.qml",
-        4,
+        5,
         BORDER_REGION_GPKG,
         ("Natural Earth",),
         "Governorates (admin-1) of Iraq and Syria. " + _NE,
@@ -202,7 +245,7 @@ BUNDLED: Tuple[CatalogueEntry, ...] = (
         "countries",
         "Countries",
         "countries.qml",
-        5,
+        6,
         BORDER_REGION_GPKG,
         ("Natural Earth",),
         "Iraq, Syria and their neighbours (admin-0). " + _NE,
@@ -240,9 +283,10 @@ DEMO: Tuple[CatalogueEntry, ...] = (
         "control_areas.qml",
         2,
         DEMO_SCENARIO_GPKG,
-        (DEMO_SOURCE, "Natural Earth"),
-        _SYNTHETIC + "Districts held by Peshmerga, ISF, PMF and YBS, with an unclaimed belt 1–6 km wide "
-        "between the Peshmerga and ISF lines; clipped to the Natural Earth Iraq polygon.",
+        (DEMO_SOURCE, WOF, "Mesoshapes", "Natural Earth"),
+        _SYNTHETIC + "Real district shapes (the bundled Who's On First districts) with an invented force for each: "
+        "Peshmerga, ISF, PMF and YBS, with an unclaimed belt 1–6 km wide cut between the Peshmerga and ISF "
+        "lines; clipped to the Natural Earth Iraq polygon.",
     ),
 )
 

@@ -5,7 +5,6 @@ sentence the analyst can act on."""
 import os
 
 from qgis.core import (
-    QgsField,
     QgsFields,
     QgsMapLayer,
     QgsProcessing,
@@ -21,6 +20,7 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QIcon
 
+from ..analysis.compat import new_field
 from ..analysis.errors import BorderGapsError
 from ..layers import catalogue
 from .constants import GROUPS, ICON
@@ -62,10 +62,11 @@ def with_help(param, text: str, advanced: bool = False):
 
 
 def fields_of(*spec) -> QgsFields:
-    """QgsFields from (name, QVariant type) pairs: the output schema of an algorithm."""
+    """QgsFields from (name, QVariant type) pairs: the output schema of an algorithm (typed for
+    the running QGIS: analysis.compat.new_field)."""
     fields = QgsFields()
     for name, kind in spec:
-        fields.append(QgsField(name, kind))
+        fields.append(new_field(name, kind))
     return fields
 
 
@@ -230,6 +231,8 @@ class BorderGapsAlgorithm(QgsProcessingAlgorithm):
             for definition in self.parameterDefinitions():
                 if definition.isDestination():
                     continue
+                if definition.type() == "multilayer" and definition.layerType() == QgsProcessing.SourceType.TypeFile:
+                    continue  # a list of files the algorithm reads itself: never opened as layers
                 for method in _LOADERS.get(definition.type(), ()):
                     cache[(method, definition.name())] = getattr(QgsProcessingAlgorithm, method)(
                         self, parameters, definition.name(), context

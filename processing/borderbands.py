@@ -14,7 +14,7 @@ from qgis.core import (
     QgsVectorLayer,
     QgsWkbTypes,
 )
-from qgis.PyQt.QtCore import QVariant
+from qgis.PyQt.QtCore import QMetaType
 
 from ..analysis import bands
 from ..analysis.errors import BorderGapsError
@@ -217,12 +217,12 @@ class BorderBandsAlgorithm(BorderGapsAlgorithm):
             border, sides, is_canceled=feedback.isCanceled, progress=lambda pct: feedback.setProgress(int(pct * 0.95))
         )
         fields = fields_of(
-            ("side", QVariant.String),
-            ("band", QVariant.String),
-            ("min_km", QVariant.Double),
-            ("max_km", QVariant.Double),
-            ("area_km2", QVariant.Double),
-            ("source", QVariant.String),
+            ("side", QMetaType.Type.QString),
+            ("band", QMetaType.Type.QString),
+            ("min_km", QMetaType.Type.Double),
+            ("max_km", QMetaType.Type.Double),
+            ("area_km2", QMetaType.Type.Double),
+            ("source", QMetaType.Type.QString),
         )
         out_crs = border_src.sourceCrs() if hasattr(border_src, "sourceCrs") else border_src.crs()
         sink, dest_id = self.parameterAsSink(

@@ -11,7 +11,7 @@ from qgis.core import (
     QgsProcessingParameterString,
     QgsWkbTypes,
 )
-from qgis.PyQt.QtCore import QDateTime, QTime, QVariant
+from qgis.PyQt.QtCore import QDateTime, QMetaType, QTime
 
 from ..analysis.control_change import Snapshot, compare_control, date_snapshots, parse_date
 from ..analysis.errors import BorderGapsError
@@ -244,13 +244,13 @@ class ControlChangeAlgorithm(GapZonesAlgorithm):
             return QDateTime(date, QTime(0, 0)), QDateTime(end, QTime(0, 0))
 
         district_fields = fields_of(
-            ("name", QVariant.String),
-            ("name_before", QVariant.String),
-            ("force_before", QVariant.String),
-            ("force_after", QVariant.String),
-            ("date_before", QVariant.String),
-            ("date_after", QVariant.String),
-            ("area_km2", QVariant.Double),
+            ("name", QMetaType.Type.QString),
+            ("name_before", QMetaType.Type.QString),
+            ("force_before", QMetaType.Type.QString),
+            ("force_after", QMetaType.Type.QString),
+            ("date_before", QMetaType.Type.QString),
+            ("date_after", QMetaType.Type.QString),
+            ("area_km2", QMetaType.Type.Double),
         )
         sink, districts_id = self._sink(parameters, CHANGED_DISTRICTS, context, district_fields, crs_out)
         for d in change.districts:
@@ -269,9 +269,15 @@ class ControlChangeAlgorithm(GapZonesAlgorithm):
             )
             sink.addFeature(feature, QgsFeatureSink.Flag.FastInsert)
 
-        dated = fields_of(("date", QVariant.String), ("date_start", QVariant.DateTime), ("date_end", QVariant.DateTime))
+        dated = fields_of(
+            ("date", QMetaType.Type.QString),
+            ("date_start", QMetaType.Type.QDateTime),
+            ("date_end", QMetaType.Type.QDateTime),
+        )
         seam_fields = fields_of(
-            *[(f.name(), f.type()) for f in dated], ("zone", QVariant.String), ("area_km2", QVariant.Double)
+            *[(f.name(), f.type()) for f in dated],
+            ("zone", QMetaType.Type.QString),
+            ("area_km2", QMetaType.Type.Double),
         )
         sink, seams_id = self._sink(parameters, SEAMS, context, seam_fields, crs_out)
         for k, (snap, analysis) in enumerate(zip(snapshots, change.analyses)):
@@ -286,11 +292,11 @@ class ControlChangeAlgorithm(GapZonesAlgorithm):
                 sink.addFeature(feature, QgsFeatureSink.Flag.FastInsert)
 
         change_fields = fields_of(
-            ("date_before", QVariant.String),
-            ("date_after", QVariant.String),
-            ("change", QVariant.String),
-            ("area_km2", QVariant.Double),
-            ("area_m2", QVariant.Double),
+            ("date_before", QMetaType.Type.QString),
+            ("date_after", QMetaType.Type.QString),
+            ("change", QMetaType.Type.QString),
+            ("area_km2", QMetaType.Type.Double),
+            ("area_m2", QMetaType.Type.Double),
         )
         sink, change_id = self._sink(parameters, GAP_CHANGE, context, change_fields, crs_out)
         for k, kind, geom in change.changes:

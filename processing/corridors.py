@@ -7,7 +7,6 @@ from qgis.core import (
     QgsFeature,
     QgsFeatureRequest,
     QgsFeatureSink,
-    QgsField,
     QgsFields,
     QgsGeometry,
     QgsPointXY,
@@ -28,10 +27,11 @@ from qgis.core import (
     QgsRectangle,
     QgsWkbTypes,
 )
-from qgis.PyQt.QtCore import QVariant
+from qgis.PyQt.QtCore import QMetaType
 
 from ..analysis import corridors
-from ..analysis.crs import WGS84, extent_in_wgs84, metric_crs_for
+from ..analysis.compat import new_field, null_rectangle
+from ..analysis.crs import WGS84, extent_in_wgs84, layer_extent, metric_crs_for
 from ..analysis.errors import BorderGapsError
 from ..analysis.inputs import read_features, source_crs
 from .base import BorderGapsAlgorithm, fields_of
@@ -477,8 +477,8 @@ class CorridorsAlgorithm(BorderGapsAlgorithm):
                 )
             if src.featureCount() == 0:
                 raise BorderGapsError(f"Layer {name} has no features: give at least one point.")
-        lonlat = extent_in_wgs84(origins_src.sourceExtent(), o_crs)
-        lonlat.combineExtentWith(extent_in_wgs84(destinations_src.sourceExtent(), d_crs))
+        lonlat = extent_in_wgs84(layer_extent(origins_src, "ORIGINS"), o_crs)
+        lonlat.combineExtentWith(extent_in_wgs84(layer_extent(destinations_src, "DESTINATIONS"), d_crs))
         metric = metric_crs_for(lonlat, WGS84)
         feedback.pushInfo(f"Computing in {metric.authid()} ({metric.description()}).")
         origins = self._points(
@@ -499,8 +499,7 @@ class CorridorsAlgorithm(BorderGapsAlgorithm):
         )
         if not origins or not destinations:
             raise BorderGapsError("ORIGINS and DESTINATIONS must each hold at least one point with a geometry.")
-        extent = QgsRectangle()
-        extent.setMinimal()
+        extent = null_rectangle()
         for _, _, x, y in origins + destinations:
             extent.combineExtentWith(x, y)
         limit = None
@@ -515,67 +514,39 @@ class CorridorsAlgorithm(BorderGapsAlgorithm):
         border = self._border(parameters, context, feedback, metric, grid)
         if feedback.isCanceled():
             return {}
-        cost = corridors.cost_surface(grid, model)
-        feedback.pushInfo(f"Cost raster built: {int(corridors.np.isinf(cost).sum()):,} impassable cell(s).")
-        feedback.setProgress(15)
-
-        countries = self._countries(parameters, context, feedback, metric, grid)
-        origin_side = 0
-        if countries is None and border is not None:
-            # which side is Syrian is not known from a line alone: the points vote, origins for their
-            # side and destinations against theirs
-            origin_side = corridors.majority_side(
-                [corridors.border_side(border, x, y) for _, _, x, y in origins]
-                + [-corridors.border_side(border, x, y) for _, _, x, y in destinations]
-            )
-        origins = self._usable(
+        result = corridors.trace_corridors(
+            grid,
+            model,
             origins,
-            "origin",
-            grid,
-            cost,
-            feedback,
-            border,
-            countries,
-            origin_side,
-            self.parameterAsString(parameters, self.ORIGIN_COUNTRY, context),
-        )
-        destinations = self._usable(
             destinations,
-            "destination",
-            grid,
-            cost,
-            feedback,
-            border,
-            countries,
-            -origin_side,
-            self.parameterAsString(parameters, self.DESTINATION_COUNTRY, context),
-        )
-        searches = corridors.search_count(len(origins), len(destinations), k)
-        feedback.pushInfo(
-            f"{len(origins)} origin(s), {len(destinations)} destination(s), K = {k}: {searches} grid search(es)."
-        )
-        routes, unreachable = corridors.least_cost_routes(
-            cost,
-            grid,
-            [(x, y) for _, _, x, y in origins],
-            [(x, y) for _, _, x, y in destinations],
             k,
+            border=border,
+            countries=self._countries(parameters, context, feedback, metric, grid),
+            origin_country=self.parameterAsString(parameters, self.ORIGIN_COUNTRY, context),
+            destination_country=self.parameterAsString(parameters, self.DESTINATION_COUNTRY, context),
+            info=feedback.pushInfo,
+            warn=feedback.pushWarning,
             progress=lambda f: feedback.setProgress(15 + 65 * f),
             is_canceled=feedback.isCanceled,
         )
         if feedback.isCanceled():
             return {}
-        for j in unreachable:
-            feedback.pushWarning(
-                f"Destination '{destinations[j][0]}' cannot be reached from any origin: "
-                "impassable coverage closes every way to it."
-            )
         return self._write(
-            parameters, context, feedback, metric, grid, routes, origins, destinations, model, border, o_crs
+            parameters,
+            context,
+            feedback,
+            metric,
+            grid,
+            result.routes,
+            result.origins,
+            result.destinations,
+            model,
+            border,
+            o_crs,
         )
 
     def _cost_model(self, parameters, context, feedback, metric, grid):
-        model = corridors.CostModel()
+        """The layers of the cost model read near the grid, handed to corridors.build_cost_model."""
         grid_extent = grid.extent
         coverage = []
         for layer in self.parameterAsLayerList(parameters, self.COVERAGE, context):
@@ -585,29 +556,21 @@ class CorridorsAlgorithm(BorderGapsAlgorithm):
                     layer, metric, f"COVERAGE '{layer.name()}'", POLYGON, grid_extent, context, feedback
                 )
             ]
+        discs = []
         posts = self.parameterAsSource(parameters, self.POSTS, context)
         if posts is not None:
             range_field = self.parameterAsString(parameters, self.RANGE_FIELD, context)
             default_range = self.parameterAsDouble(parameters, self.DEFAULT_RANGE, context)
             grown = QgsRectangle(grid_extent)
             grown.grow(max(default_range, 0.0) + 50_000)  # posts outside the grid can still cover it
-            discs = 0
             for feature in self._geometries(posts, metric, "POSTS", POINT, grown, context, feedback):
-                value = feature[range_field] if range_field else None
-                try:
-                    reach = float(value) if value not in (None, "") and str(value) != "NULL" else default_range
-                except (TypeError, ValueError):
-                    raise BorderGapsError(
-                        f"POSTS field '{range_field}' holds '{value}' for feature "
-                        f"{feature.id()}, which is not a range in metres."
-                    ) from None
-                if reach > 0:
-                    coverage.append(feature.geometry().buffer(reach, 16))
-                    discs += 1
-            feedback.pushInfo(f"POSTS: {discs} coverage disc(s).")
-        model.coverage = coverage
-        model.coverage_impassable = self.parameterAsEnum(parameters, self.COVERAGE_MODE, context) == 1
-        model.detection_factor = self.parameterAsDouble(parameters, self.DETECTION_FACTOR, context)
+                geom = feature.geometry()
+                reach = corridors.post_reach(
+                    feature[range_field] if range_field else None, default_range, range_field, feature.id()
+                )
+                for point in geom.asMultiPoint() if geom.isMultipart() else [geom.asPoint()]:
+                    discs.append((point.x(), point.y(), reach))
+            feedback.pushInfo(f"POSTS: {sum(1 for *_, reach in discs if reach > 0)} coverage disc(s).")
         roads = []
         for layer in self.parameterAsLayerList(parameters, self.ROADS, context):
             roads += [
@@ -616,31 +579,29 @@ class CorridorsAlgorithm(BorderGapsAlgorithm):
                     layer, metric, f"ROADS '{layer.name()}'", LINE, grid_extent, context, feedback
                 )
             ]
-        model.roads = roads
-        model.road_factor = self.parameterAsDouble(parameters, self.ROAD_FACTOR, context)
         gaps = self.parameterAsSource(parameters, self.GAPS, context)
-        if gaps is not None:
-            model.gaps = [
-                f.geometry() for f in self._geometries(gaps, metric, "GAPS", POLYGON, grid_extent, context, feedback)
-            ]
-        model.gap_factor = self.parameterAsDouble(parameters, self.GAP_FACTOR, context)
+        gap_geometries = (
+            [f.geometry() for f in self._geometries(gaps, metric, "GAPS", POLYGON, grid_extent, context, feedback)]
+            if gaps is not None
+            else []
+        )
         dem = self.parameterAsRasterLayer(parameters, self.DEM, context)
-        if dem is not None:
-            path = dem.source()
-            try:
-                elevation = corridors.dem_on_grid(path, grid, metric.toWkt())
-            except Exception as err:  # rasterio's errors vary with the driver
-                raise BorderGapsError(
-                    f"DEM '{dem.name()}' could not be read with rasterio ({err}): give a "
-                    "GDAL-readable raster file (e.g. GeoTIFF)."
-                ) from err
-            no_data = int(corridors.np.isnan(elevation).sum())
-            if no_data:
-                feedback.pushWarning(
-                    f"DEM '{dem.name()}' does not cover {no_data:,} of {grid.cells:,} cells; they count as flat."
-                )
-            model.slope = corridors.slope_factor(elevation, grid.cell)
-        return model
+        slope = (
+            corridors.dem_slope(dem.source(), dem.name(), grid, metric.toWkt(), feedback.pushWarning)
+            if dem is not None
+            else None
+        )
+        return corridors.build_cost_model(
+            slope=slope,
+            roads=roads,
+            road_factor=self.parameterAsDouble(parameters, self.ROAD_FACTOR, context),
+            coverage=coverage,
+            post_discs=discs,
+            coverage_impassable=self.parameterAsEnum(parameters, self.COVERAGE_MODE, context) == 1,
+            detection_factor=self.parameterAsDouble(parameters, self.DETECTION_FACTOR, context),
+            gaps=gap_geometries,
+            gap_factor=self.parameterAsDouble(parameters, self.GAP_FACTOR, context),
+        )
 
     def _border(self, parameters, context, feedback, metric, grid):
         layer = self.parameterAsVectorLayer(parameters, self.BORDER, context)
@@ -661,46 +622,6 @@ class CorridorsAlgorithm(BorderGapsAlgorithm):
             feedback.pushInfo("Using the bundled Iraq–Syria border.")
         return border
 
-    @staticmethod
-    def _usable(points, role, grid, cost, feedback, border, countries, expected_side, wanted):
-        """The points that can take part, after a warning for each one that cannot."""
-        layer = "ORIGINS" if role == "origin" else "DESTINATIONS"
-        other = "destination" if role == "origin" else "origin"
-        wanted = (wanted or "").strip()
-        kept = []
-        for label, fid, x, y in points:
-            cell = grid.cell_of(x, y)
-            problem = None
-            if cell is None:
-                problem = "lies outside the cost grid (EXTENT); enlarge EXTENT or leave it empty"
-            elif not corridors.np.isfinite(cost[cell]):
-                problem = "lies in an impassable (covered) cell; move it out of the coverage or use COVERAGE_MODE 0"
-            elif countries is not None and wanted:
-                country = corridors.country_of(countries, x, y)
-                if country is None or country.lower() != wanted.lower():
-                    problem = (
-                        f"lies in {country or 'no country of COUNTRIES'}, not in {wanted}; check the "
-                        f"point or {role.upper()}_COUNTRY"
-                    )
-            elif countries is None and border is not None and expected_side:
-                side = corridors.border_side(border, x, y)
-                if side and side != expected_side:
-                    problem = (
-                        f"lies on the {other} side of the border (the side most origins are on, and most "
-                        "destinations are not, is taken as the origin side); check the point, or give COUNTRIES "
-                        "to check by country"
-                    )
-            if problem:
-                feedback.pushWarning(f"{layer}: {role} '{label}' (feature {fid}) {problem}. Skipped.")
-            else:
-                kept.append((label, fid, x, y))
-        if not kept:
-            raise BorderGapsError(
-                f"No usable {role} is left in {layer}: every point was skipped (see the "
-                "warnings above for each point and how to fix it)."
-            )
-        return kept
-
     def _countries(self, parameters, context, feedback, metric, grid):
         """(name, polygon) of each COUNTRIES feature near the grid, or None without COUNTRIES."""
         layer = self.parameterAsVectorLayer(parameters, self.COUNTRIES, context)
@@ -720,17 +641,17 @@ class CorridorsAlgorithm(BorderGapsAlgorithm):
         self, parameters, context, feedback, metric, grid, routes, origins, destinations, model, border, out_crs
     ):
         fields = fields_of(
-            ("origin", QVariant.String),
-            ("destination", QVariant.String),
-            ("origin_fid", QVariant.LongLong),
-            ("destination_fid", QVariant.LongLong),
-            ("rank", QVariant.Int),
-            ("cost", QVariant.Double),
-            ("length_km", QVariant.Double),
-            ("gaps_km", QVariant.Double),
-            ("coverage_km", QVariant.Double),
-            ("cross_lon", QVariant.Double),
-            ("cross_lat", QVariant.Double),
+            ("origin", QMetaType.Type.QString),
+            ("destination", QMetaType.Type.QString),
+            ("origin_fid", QMetaType.Type.LongLong),
+            ("destination_fid", QMetaType.Type.LongLong),
+            ("rank", QMetaType.Type.Int),
+            ("cost", QMetaType.Type.Double),
+            ("length_km", QMetaType.Type.Double),
+            ("gaps_km", QMetaType.Type.Double),
+            ("coverage_km", QMetaType.Type.Double),
+            ("cross_lon", QMetaType.Type.Double),
+            ("cross_lat", QMetaType.Type.Double),
         )
         sink, routes_id = self.parameterAsSink(
             parameters, self.ROUTES, context, fields, QgsWkbTypes.Type.LineString, out_crs
@@ -781,8 +702,8 @@ class CorridorsAlgorithm(BorderGapsAlgorithm):
         feedback.pushInfo(f"Density raster: {density_path} (most routes through one cell: {int(density.max())}).")
 
         pinch_fields = QgsFields()
-        pinch_fields.append(QgsField("rank", QVariant.Int))
-        pinch_fields.append(QgsField("routes", QVariant.Int))
+        pinch_fields.append(new_field("rank", QMetaType.Type.Int))
+        pinch_fields.append(new_field("routes", QMetaType.Type.Int))
         pinch_sink, pinch_id = self.parameterAsSink(
             parameters, self.PINCH_POINTS, context, pinch_fields, QgsWkbTypes.Type.Point, out_crs
         )
@@ -818,8 +739,7 @@ class CorridorsAlgorithm(BorderGapsAlgorithm):
 def _sample_extent(layer, limit=1000):
     """Bounding box of the first ``limit`` geometries (a layer's own extent can be empty when its
     coordinates are impossible for its CRS, which is what the caller looks for)."""
-    box = QgsRectangle()
-    box.setMinimal()
+    box = null_rectangle()
     request = QgsFeatureRequest().setNoAttributes().setLimit(limit)
     for feature in layer.getFeatures(request):
         if feature.hasGeometry():

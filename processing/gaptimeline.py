@@ -19,7 +19,7 @@ from qgis.core import (
     QgsVectorLayer,
     QgsWkbTypes,
 )
-from qgis.PyQt.QtCore import QDate, QDateTime, QTime, QVariant
+from qgis.PyQt.QtCore import QDate, QDateTime, QMetaType, QTime
 
 from ..analysis.errors import BorderGapsError
 from ..analysis.geometry import to_crs
@@ -298,10 +298,10 @@ class GapTimelineAlgorithm(GapZonesAlgorithm):
             return out
 
         slice_fields = fields_of(
-            ("slice_id", QVariant.Int),
-            ("slice_start", QVariant.DateTime),
-            ("slice_end", QVariant.DateTime),
-            ("slice", QVariant.String),
+            ("slice_id", QMetaType.Type.Int),
+            ("slice_start", QMetaType.Type.QDateTime),
+            ("slice_end", QMetaType.Type.QDateTime),
+            ("slice", QMetaType.Type.QString),
         )
         by_time_fields = fields_of(*[(f.name(), f.type()) for f in list(slice_fields) + list(gap_fields())])
         sink, by_time_id = self._sink(parameters, GAPS_BY_TIME, context, by_time_fields, crs_out)
@@ -333,11 +333,11 @@ class GapTimelineAlgorithm(GapZonesAlgorithm):
             )
 
         hours_fields = fields_of(
-            ("part_id", QVariant.Int),
-            ("hours_unwatched", QVariant.Double),
-            ("hours_watched", QVariant.Double),
-            ("unwatched_windows", QVariant.String),
-            ("area_km2", QVariant.Double),
+            ("part_id", QMetaType.Type.Int),
+            ("hours_unwatched", QMetaType.Type.Double),
+            ("hours_watched", QMetaType.Type.Double),
+            ("unwatched_windows", QMetaType.Type.QString),
+            ("area_km2", QMetaType.Type.Double),
         )
         sink_hours, hours_id = self._sink(parameters, UNWATCHED_HOURS, context, hours_fields, crs_out)
         for part_id, (geom, mask) in enumerate(analysis.unwatched, start=1):

@@ -16,7 +16,7 @@ from qgis.core import (
     QgsProcessingParameterNumber,
     QgsWkbTypes,
 )
-from qgis.PyQt.QtCore import QVariant
+from qgis.PyQt.QtCore import QMetaType
 
 from ..analysis.errors import BorderGapsError
 from ..analysis.gaps import (
@@ -57,18 +57,18 @@ NUMERIC_OUTPUTS = ("SEAM_AREA_KM2", "COVERED_AREA_KM2", "COVERED_PCT", "GAP_COUN
 
 def gap_fields() -> QgsFields:
     fields = fields_of(
-        ("gap_id", QVariant.Int),
-        ("area_km2", QVariant.Double),
-        ("area_m2", QVariant.Double),
-        ("perimeter_km", QVariant.Double),
-        ("width_km", QVariant.Double),
-        ("force_a_adj", QVariant.String),
-        ("force_b_adj", QVariant.String),
-        ("border_km", QVariant.Double),
-        ("settlements", QVariant.Int),
-        ("abandoned", QVariant.Int),
-        ("post_km", QVariant.Double),
-        ("priority", QVariant.Double),
+        ("gap_id", QMetaType.Type.Int),
+        ("area_km2", QMetaType.Type.Double),
+        ("area_m2", QMetaType.Type.Double),
+        ("perimeter_km", QMetaType.Type.Double),
+        ("width_km", QMetaType.Type.Double),
+        ("force_a_adj", QMetaType.Type.QString),
+        ("force_b_adj", QMetaType.Type.QString),
+        ("border_km", QMetaType.Type.Double),
+        ("settlements", QMetaType.Type.Int),
+        ("abandoned", QMetaType.Type.Int),
+        ("post_km", QMetaType.Type.Double),
+        ("priority", QMetaType.Type.Double),
     )
     return fields
 

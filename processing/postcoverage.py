@@ -19,10 +19,10 @@ from qgis.core import (
     QgsProcessingParameterRasterLayer,
     QgsWkbTypes,
 )
-from qgis.PyQt.QtCore import QVariant
+from qgis.PyQt.QtCore import QMetaType
 
 from ..analysis import coverage
-from ..analysis.crs import metric_crs_for
+from ..analysis.crs import layer_extent, metric_crs_for
 from ..analysis.errors import BorderGapsError
 from ..analysis.inputs import read_features, source_crs
 from .base import BorderGapsAlgorithm, fields_of
@@ -269,7 +269,7 @@ class PostCoverageAlgorithm(BorderGapsAlgorithm):
         if bool(start_field) != bool(end_field):
             raise BorderGapsError("A sector needs both SECTOR_START_FIELD and SECTOR_END_FIELD.")
         dem_layer = self.parameterAsRasterLayer(parameters, self.DEM, context)
-        metric = metric_crs_for(source.sourceExtent(), crs)
+        metric = metric_crs_for(layer_extent(source, "POSTS"), crs, "POSTS")
 
         dem = None
         if dem_layer is not None:
@@ -327,18 +327,20 @@ class PostCoverageAlgorithm(BorderGapsAlgorithm):
         to_output = QgsCoordinateTransform(metric, crs, context.transformContext())
 
         per_fields = fields_of(
-            ("post_id", QVariant.LongLong),
-            ("kind", QVariant.String),
-            ("force", QVariant.String),
-            ("range_m", QVariant.Double),
-            ("sector", QVariant.String),
-            ("method", QVariant.String),
-            ("area_km2", QVariant.Double),
+            ("post_id", QMetaType.Type.LongLong),
+            ("kind", QMetaType.Type.QString),
+            ("force", QMetaType.Type.QString),
+            ("range_m", QMetaType.Type.Double),
+            ("sector", QMetaType.Type.QString),
+            ("method", QMetaType.Type.QString),
+            ("area_km2", QMetaType.Type.Double),
         )
         per_sink, per_id = self.parameterAsSink(
             parameters, self.OUTPUT_PER_POST, context, per_fields, QgsWkbTypes.Type.MultiPolygon, crs
         )
-        merged_fields = fields_of(("kind", QVariant.String), ("posts", QVariant.Int), ("area_km2", QVariant.Double))
+        merged_fields = fields_of(
+            ("kind", QMetaType.Type.QString), ("posts", QMetaType.Type.Int), ("area_km2", QMetaType.Type.Double)
+        )
         merged_sink, merged_id = self.parameterAsSink(
             parameters, self.OUTPUT_MERGED, context, merged_fields, QgsWkbTypes.Type.MultiPolygon, crs
         )

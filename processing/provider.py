@@ -1,7 +1,5 @@
 """The ``bordergaps`` Processing provider: registers every Border Gaps algorithm."""
 
-import importlib
-
 from qgis.core import QgsProcessingProvider
 from qgis.PyQt.QtGui import QIcon
 
@@ -17,6 +15,7 @@ ALGORITHMS = (
     ("postcoverage", "PostCoverageAlgorithm"),
     ("siteposts", "SitePostsAlgorithm"),
     ("borderbands", "BorderBandsAlgorithm"),
+    ("importsettlements", "ImportSettlementsAlgorithm"),
     ("gaptimeline", "GapTimelineAlgorithm"),
     ("controlchange", "ControlChangeAlgorithm"),
     ("exportatlas", "ExportAtlasAlgorithm"),
@@ -27,7 +26,10 @@ ALGORITHMS = (
 def algorithm_classes():
     """The algorithm classes, in the order of ``ALGORITHMS``."""
     package = __name__.rsplit(".", 1)[0]
-    return [getattr(importlib.import_module(f"{package}.{module}"), cls) for module, cls in ALGORITHMS]
+    # __import__, not importlib.import_module: QGIS's plugin loader sees (and on unload removes) only
+    # modules imported through __import__; otherwise an updated plugin would keep running the old
+    # algorithm modules until QGIS restarts.
+    return [getattr(__import__(f"{package}.{module}", fromlist=[cls]), cls) for module, cls in ALGORITHMS]
 
 
 class BorderGapsProvider(QgsProcessingProvider):

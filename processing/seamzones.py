@@ -5,7 +5,6 @@ import os
 from qgis.core import (
     QgsFeature,
     QgsFeatureSink,
-    QgsField,
     QgsFields,
     QgsProcessing,
     QgsProcessingLayerPostProcessorInterface,
@@ -18,8 +17,9 @@ from qgis.core import (
     QgsVectorLayer,
     QgsWkbTypes,
 )
-from qgis.PyQt.QtCore import QVariant
+from qgis.PyQt.QtCore import QMetaType
 
+from ..analysis.compat import new_field
 from ..analysis.errors import BorderGapsError
 from ..analysis.gaps import check_control_areas, check_distances, compute_seam, force_values
 from ..analysis.geometry import to_crs
@@ -203,10 +203,10 @@ class SeamZonesAlgorithm(BorderGapsAlgorithm):
             log=feedback.pushInfo,
         )
         fields = QgsFields()
-        fields.append(QgsField("zone", QVariant.String))
-        fields.append(QgsField("area_km2", QVariant.Double))
-        fields.append(QgsField("area_m2", QVariant.Double))
-        fields.append(QgsField("distance_m", QVariant.Double))
+        fields.append(new_field("zone", QMetaType.Type.QString))
+        fields.append(new_field("area_km2", QMetaType.Type.Double))
+        fields.append(new_field("area_m2", QMetaType.Type.Double))
+        fields.append(new_field("distance_m", QMetaType.Type.Double))
         sink, dest_id = self.parameterAsSink(
             parameters, OUTPUT, context, fields, QgsWkbTypes.Type.MultiPolygon, source.sourceCrs()
         )

@@ -23,10 +23,10 @@ from qgis.core import (
     QgsSpatialIndex,
     QgsWkbTypes,
 )
-from qgis.PyQt.QtCore import QVariant
+from qgis.PyQt.QtCore import QMetaType
 
 from ..analysis import coverage, siting
-from ..analysis.crs import metric_crs_for
+from ..analysis.crs import layer_extent, metric_crs_for
 from ..analysis.errors import BorderGapsError
 from ..analysis.inputs import read_features, source_crs
 from .base import BorderGapsAlgorithm, fields_of
@@ -330,7 +330,8 @@ class SitePostsAlgorithm(BorderGapsAlgorithm):
             )
         k = self.parameterAsInt(parameters, self.K, context)
         range_m = self.parameterAsDouble(parameters, self.RANGE, context)
-        metric = metric_crs_for(area_src.sourceExtent(), out_crs)
+        area_name = "GAPS" if parameters.get(self.GAPS) else "SEAM"
+        metric = metric_crs_for(layer_extent(area_src, area_name), out_crs, area_name)
         dem = None
         dem_layer = self.parameterAsRasterLayer(parameters, self.DEM, context)
         if dem_layer is not None:
@@ -454,23 +455,25 @@ class SitePostsAlgorithm(BorderGapsAlgorithm):
         districts = self._districts(parameters, context, feedback, metric)
 
         site_fields = fields_of(
-            ("rank", QVariant.Int),
-            ("candidate", QVariant.String),
-            ("marginal_km2", QVariant.Double),
-            ("cumulative_km2", QVariant.Double),
-            ("cumulative_pct", QVariant.Double),
-            ("gain_weight", QVariant.Double),
-            ("district", QVariant.String),
-            ("force", QVariant.String),
+            ("rank", QMetaType.Type.Int),
+            ("candidate", QMetaType.Type.QString),
+            ("marginal_km2", QMetaType.Type.Double),
+            ("cumulative_km2", QMetaType.Type.Double),
+            ("cumulative_pct", QMetaType.Type.Double),
+            ("gain_weight", QMetaType.Type.Double),
+            ("district", QMetaType.Type.QString),
+            ("force", QMetaType.Type.QString),
         )
         sites_sink, sites_id = self.parameterAsSink(
             parameters, self.OUTPUT_SITES, context, site_fields, QgsWkbTypes.Type.Point, out_crs
         )
-        cov_fields = fields_of(("rank", QVariant.Int), ("area_km2", QVariant.Double), ("gap_km2", QVariant.Double))
+        cov_fields = fields_of(
+            ("rank", QMetaType.Type.Int), ("area_km2", QMetaType.Type.Double), ("gap_km2", QMetaType.Type.Double)
+        )
         cov_sink, cov_id = self.parameterAsSink(
             parameters, self.OUTPUT_COVERAGE, context, cov_fields, QgsWkbTypes.Type.MultiPolygon, out_crs
         )
-        gap_fields = fields_of(("gap_id", QVariant.Int), ("area_km2", QVariant.Double))
+        gap_fields = fields_of(("gap_id", QMetaType.Type.Int), ("area_km2", QMetaType.Type.Double))
         gaps_sink, gaps_id = self.parameterAsSink(
             parameters, self.OUTPUT_GAPS, context, gap_fields, QgsWkbTypes.Type.MultiPolygon, out_crs
         )

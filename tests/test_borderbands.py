@@ -6,7 +6,6 @@ import pytest
 from qgis.core import (
     QgsCoordinateReferenceSystem,
     QgsFeature,
-    QgsField,
     QgsGeometry,
     QgsPointXY,
     QgsProcessingException,
@@ -16,6 +15,7 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QVariant
 
 from border_gaps.analysis import bands
+from border_gaps.analysis.compat import new_field
 from border_gaps.analysis.errors import BorderGapsError
 from border_gaps.layers import catalogue
 
@@ -38,7 +38,7 @@ def line_layer(geometry: QgsGeometry, crs="EPSG:4326"):
 
 def country_layer(rows, field="code"):
     layer = QgsVectorLayer("Polygon?crs=EPSG:4326", "my countries", "memory")
-    layer.dataProvider().addAttributes([QgsField(field, QVariant.String)])
+    layer.dataProvider().addAttributes([new_field(field, QVariant.String)])
     layer.updateFields()
     feats = []
     for code, wkt in rows:

@@ -390,3 +390,92 @@ def test_dock_switches_to_the_bundled_layer_once_it_is_added_to_the_project(dock
     other.setCustomProperty(LAYER_PROPERTY, "crossings")
     project.addMapLayer(other)
     assert dock.villages.layer is added  # a bundled layer of the other kind changes nothing here
+
+
+# ---------------------------------------------------------------- districts and imported settlements
+def test_district_filter_by_field_of_the_bundled_layer(iface, project):
+    from border_gaps.layers.catalogue import bundled_layer
+
+    dock = BorderRegionDock(iface)
+    try:
+        dock.start()  # the bundled settlements, listed without being added to the project
+        assert dock.villages.model.has_role("district")
+        ui = dock.ui
+        assert ui.districtCombo.findData("Sinjar") > 0 and ui.districtCombo.findData("Abu Kamal") > 0
+        ui.districtCombo.setCurrentIndex(ui.districtCombo.findData("Sinjar"))
+        expected = sum(1 for f in bundled_layer("settlements").getFeatures() if f["district"] == "Sinjar")
+        assert expected > 50  # the WOF villages of the Sinjar qada
+        assert dock.villages.model.visible_count() == expected
+        assert ui.countLabel.text() == f"{expected} of {dock.villages.model.total_count()} shown"
+        ui.districtCombo.setCurrentIndex(0)
+        assert dock.villages.model.visible_count() == dock.villages.model.total_count()
+    finally:
+        dock.cleanup()
+        dock.deleteLater()
+
+
+def test_district_filter_of_a_layer_without_districts_uses_the_bundled_shapes(dock, villages):
+    ui = dock.ui
+    assert ui.districtCombo.findData("Telafar") > 0  # the bundled districts' names
+    ui.districtCombo.setCurrentIndex(ui.districtCombo.findData("Sinjar"))
+    # the test layer's "Tall Safuk" (41.38 E 36.20 N) is marked SY but lies inside Iraq's Sinjar qada
+    assert sorted(shown_names(dock.villages)) == ["Sinjar", "Tall Safuk"]
+    ui.districtCombo.setCurrentIndex(ui.districtCombo.findData("Ba'aj"))
+    assert sorted(shown_names(dock.villages)) == ["Al-Ba'aj", "Nameless"]  # 41.50 E 35.50 N: Ba'aj qada too
+    ui.districtCombo.setCurrentIndex(ui.districtCombo.findData("Telafar"))
+    assert shown_names(dock.villages) == ["Rabia"]  # 42.10 E 36.80 N, in Telafar qada
+    ui.districtCombo.setCurrentIndex(0)
+    assert dock.villages.model.visible_count() == 8
+
+
+def _imported_layer(tmp_path, bordergaps_provider):
+    import os
+
+    from bg_testing.algorithm_inputs import run
+
+    data = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "gazetteer", "IQ.txt")
+    out = run("bordergaps:importsettlements", {"INPUT": [data], "OUTPUT": str(tmp_path / "imported.gpkg")})
+    return QgsVectorLayer(out["OUTPUT"], "imported villages", "ogr")
+
+
+def test_imported_settlements_are_offered_and_remembered_per_project(iface, project, tmp_path, bordergaps_provider):
+    dock = BorderRegionDock(iface)
+    second = None
+    try:
+        dock.start()
+        assert dock.villages.combo.currentData() == dock_module.BUNDLED
+        layer = _imported_layer(tmp_path, bordergaps_provider)
+        assert dock_module.is_imported_settlements(layer)  # its schema, before any post-processor marks it
+        project.addMapLayer(layer)
+        # offered right after the bundled layer, and shown at once
+        combo = dock.villages.combo
+        assert combo.itemData(1) == layer.id() and combo.itemText(1) == "Imported settlements: imported villages"
+        assert dock.villages.layer is layer and dock.villages.model.total_count() == 4
+        assert project.readEntry("BorderGaps", "dock/settlements_source")[0] == layer.id()
+        dock.ui.searchEdit.setText("talab")
+        assert shown_names(dock.villages) == ["Tall Ţalab"]
+        dock.ui.searchEdit.clear()
+        # the project remembers it: saved, closed and opened again, the dock shows the imported layer
+        path = str(tmp_path / "analysis.qgz")
+        assert project.write(path)
+        project.clear()
+        assert dock.villages.layer is None
+        assert project.read(path)
+        reopened = next(lyr for lyr in project.mapLayers().values() if lyr.name() == "imported villages")
+        assert dock.villages.layer is reopened and dock.villages.model.total_count() == 4
+        # a choice in the list is remembered too, and a fresh dock (next QGIS session) starts with it
+        combo.setCurrentIndex(0)
+        combo.activated.emit(0)
+        assert project.readEntry("BorderGaps", "dock/settlements_source")[0] == dock_module.BUNDLED
+        combo.setCurrentIndex(combo.findData(reopened.id()))
+        combo.activated.emit(combo.currentIndex())
+        second = BorderRegionDock(iface)
+        second.start()
+        assert second.villages.layer is reopened
+    finally:
+        dock.cleanup()
+        dock.deleteLater()
+        if second is not None:
+            second.cleanup()
+            second.deleteLater()
+        project.clear()

@@ -7,6 +7,8 @@ from bg_testing.dock import fid_of, settlements_layer
 from border_gaps.ui.field_mapping import guess_mapping
 from border_gaps.ui.models import VILLAGE_COLUMNS, FeatureTableModel, read_records, side_code
 
+BORDER_KM = [role for role, _ in VILLAGE_COLUMNS].index("border_km")
+
 
 @pytest.fixture
 def layer(qgis_app):
@@ -29,7 +31,7 @@ def test_reads_every_feature_with_its_attributes(model, layer):
     assert model.rowCount() == 8 and model.columnCount() == len(VILLAGE_COLUMNS)
     row = model.row_of_fid(fid_of(layer, "Abu Kamal"))
     assert model.data(model.index(row, 1)) == "البوكمال"
-    assert model.data(model.index(row, 4)) == "1.5"
+    assert model.data(model.index(row, BORDER_KM)) == "1.5"
     nameless = model.row_of_fid(fid_of(layer, "Nameless"))
     assert model.data(model.index(nameless, 1)) == ""  # NULL shows empty, not "NULL"
 
@@ -73,7 +75,7 @@ def test_filters_side_governorate_status_distance(model):
 def test_sort_by_text_and_number_columns(model):
     model.sort(0, Qt.SortOrder.AscendingOrder)
     assert names(model)[:3] == ["Abu Kamal", "Al-Ba'aj", "Al-Hawl"]
-    model.sort(4, Qt.SortOrder.DescendingOrder)  # border km; NULL sorts as largest
+    model.sort(BORDER_KM, Qt.SortOrder.DescendingOrder)  # border km; NULL sorts as largest
     assert names(model)[:3] == ["Nameless", "Sinjar", "Al-Ba'aj"]
     model.set_filters(side="SY")
     assert names(model) == ["Al-Hawl", "Tall Safuk", "Abu Kamal"]  # the sort survives filtering

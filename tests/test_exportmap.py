@@ -69,6 +69,7 @@ def test_pdf_has_one_page_with_title_date_and_sources(run_export, tmp_path):
     assert today in text
     assert "GeoNames" in text, "the settlements' source must be named (bundled data missing?)"
     assert "Natural Earth" in text
+    assert "Data from Who's On First. License: https://github.com/" in text  # linking to the licence is required
     assert "user data" in text  # the control areas carry no metadata of their own
 
 
@@ -342,3 +343,33 @@ def test_unclaimed_land_is_hatched_only_in_the_countries_of_the_control_areas():
     iraq.transform(QgsCoordinateTransform(QgsCoordinateReferenceSystem("EPSG:4326"), crs, context))
     assert land.area() == pytest.approx(iraq.area(), rel=1e-9)
     assert maplayout.countries_holding(None, [control_areas()], crs, context) is None
+
+
+def test_a_long_sources_block_grows_upwards_then_shrinks_its_font(qgis_app):
+    """The sources block keeps its bottom and grows up to the limit it is given (the end of the gap table);
+    only when that is not enough does its font get smaller, never below the smallest size."""
+    from qgis.core import QgsLayoutItemLabel, QgsLayoutPoint, QgsLayoutSize, QgsPrintLayout, QgsUnitTypes
+    from qgis.PyQt.QtGui import QFont
+
+    def label_with(lines):
+        layout = QgsPrintLayout(QgsProject.instance())
+        layout.initializeDefaults()
+        label = QgsLayoutItemLabel(layout)
+        layout.addLayoutItem(label)
+        label.attemptMove(QgsLayoutPoint(208, 182, QgsUnitTypes.LayoutMillimeters))
+        label.attemptResize(QgsLayoutSize(81, 20, QgsUnitTypes.LayoutMillimeters))
+        font = QFont("Arial")
+        font.setPointSizeF(5.5)
+        label.setFont(font)
+        return layout, label, "\n".join(f"Source {i}: a licence and the layers drawn from it." for i in range(lines))
+
+    layout, label, text = label_with(3)  # fits as it is
+    maplayout.fit_label_height(label, text, top_limit=150.0)
+    assert (label.positionWithUnits().y(), label.rect().height(), label.font().pointSizeF()) == (182.0, 20.0, 5.5)
+    layout, label, text = label_with(14)  # ~14 lines of 2.3 mm: grows to about 35 mm, font unchanged
+    maplayout.fit_label_height(label, text, top_limit=150.0)
+    top, height = label.positionWithUnits().y(), label.rect().height()
+    assert 150.0 <= top < 175.0 and abs(top + height - 202.0) < 1e-6 and label.font().pointSizeF() == 5.5
+    layout, label, text = label_with(40)  # cannot grow enough: the font shrinks, to 4.5 pt at most
+    maplayout.fit_label_height(label, text, top_limit=150.0)
+    assert label.positionWithUnits().y() == 150.0 and label.font().pointSizeF() == 4.5

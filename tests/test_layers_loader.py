@@ -9,7 +9,7 @@ from qgis.core import Qgis, QgsProject, QgsVectorLayer, QgsWkbTypes
 import border_gaps
 from border_gaps.layers import catalogue, loader
 
-EXPECTED_ORDER = ["crossings", "settlements", "border", "border_bands", "governorates", "countries"]
+EXPECTED_ORDER = ["crossings", "settlements", "border", "border_bands", "districts", "governorates", "countries"]
 
 
 def _names(group):
@@ -47,7 +47,7 @@ def test_points_on_top_polygons_below(project):
     types = [node.layer().geometryType() for node in group.findLayers()]
     assert types[:2] == [QgsWkbTypes.GeometryType.PointGeometry] * 2
     assert types[2] == QgsWkbTypes.GeometryType.LineGeometry
-    assert types[3:] == [QgsWkbTypes.GeometryType.PolygonGeometry] * 3
+    assert types[3:] == [QgsWkbTypes.GeometryType.PolygonGeometry] * 4  # bands, districts, governorates, countries
 
 
 def test_removed_layer_is_put_back_in_its_place(project):
@@ -81,12 +81,18 @@ def test_layers_carry_source_metadata(project):
     for node in group.findLayers():
         meta = node.layer().metadata()
         assert meta.abstract()
-        assert "Made with Natural Earth" in meta.rights()
+        name = node.layer().customProperty(catalogue.LAYER_PROPERTY)
+        for source in catalogue.entry(name).sources:
+            assert catalogue.ATTRIBUTION[source] in meta.rights(), (name, source)
+        if name != "districts":  # the districts are Who's On First's alone
+            assert "Made with Natural Earth" in meta.rights()
     settlements = next(
         n.layer() for n in group.findLayers() if n.layer().customProperty(catalogue.LAYER_PROPERTY) == "settlements"
     )
     assert "GeoNames, www.geonames.org" in settlements.metadata().rights()
     assert any("CC BY 4.0" in lic for lic in settlements.metadata().licenses())
+    # Who's On First: linking back to its licence is required
+    assert any(catalogue.WOF_LICENSE_URL in right for right in settlements.metadata().rights())
 
 
 def test_zooms_canvas_to_border(project, qgis_canvas):

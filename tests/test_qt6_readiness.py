@@ -39,7 +39,7 @@ def test_shipped_code_is_qt6_ready(qt6_check, bindings):
 
 
 SAMPLE = textwrap.dedent(
-    '''
+    """
     from PyQt5.QtWidgets import QDialog
     from qgis.core import Qgis, QgsCoordinateTransform, QgsFeatureSink, QgsProcessing, QgsProcessingAlgorithm
     from qgis.PyQt.QtCore import Qt
@@ -73,7 +73,7 @@ SAMPLE = textwrap.dedent(
 
     def show(dialog):
         return dialog.exec_()
-    '''
+    """
 )
 
 
@@ -128,11 +128,40 @@ def _values(path):
     return [(type(v).__name__, getattr(v, "value", v if isinstance(v, str) else int(v))) for v in namespace["values"]()]
 
 
-def test_qvariant_field_types_are_warnings_unless_strict(qt6_check, bindings, tmp_path):
+def test_qvariant_field_types_become_qmetatype_where_compat_takes_them(qt6_check, bindings, tmp_path):
+    """Qt 6 has no QVariant.String: rewritten where analysis.compat.new_field() / fields_of() turn
+    it into what the running QGIS takes; a QgsField(name, QVariant.X) is reported, not rewritten
+    (QgsField takes no QMetaType.Type before QGIS 3.38)."""
     path = tmp_path / "fields.py"
-    path.write_text("from qgis.PyQt.QtCore import QVariant\nTYPES = [QVariant.Int, QVariant()]\n", encoding="utf-8")
+    path.write_text(
+        "from qgis.core import QgsField\n"
+        "from qgis.PyQt.QtCore import QVariant\n"
+        "from border_gaps.analysis.compat import new_field\n"
+        "from border_gaps.processing.base import fields_of\n\n\n"
+        "def schema():\n"
+        "    return fields_of(('name', QVariant.String), ('n', QVariant.Int)), new_field('d', QVariant.Date)\n\n\n"
+        "def direct():\n"
+        "    return QgsField('x', QVariant.Double), QVariant()\n",
+        encoding="utf-8",
+    )
     findings, _ = qt6_check.scan_files([str(path)], bindings)
-    kinds = {(f.kind, f.error) for f in findings}
-    assert kinds == {("qvariant-type", False), ("qvariant-null", True)}, kinds
-    findings, _ = qt6_check.scan_files([str(path)], bindings, strict_qvariant=True)
+    assert {(f.line, f.text, f.fix) for f in findings if f.kind == "qvariant-type"} == {
+        (8, "QVariant.String", "QMetaType.Type.QString"),
+        (8, "QVariant.Int", "QMetaType.Type.Int"),
+        (8, "QVariant.Date", "QMetaType.Type.QDate"),
+        (12, "QVariant.Double: no such name in Qt 6 (QMetaType.Type.Double through analysis.compat.new_field)", None),
+    }
     assert all(f.error for f in findings)
+    findings, _ = qt6_check.scan_files([str(path)], bindings, qvariant_warnings=True)
+    assert [f.kind for f in findings if not f.error] == ["qvariant-type"]
+
+    qt6_check.scan_files([str(path)], bindings, fix=True)
+    fixed = path.read_text(encoding="utf-8")
+    assert "fields_of(('name', QMetaType.Type.QString), ('n', QMetaType.Type.Int))" in fixed
+    assert "new_field('d', QMetaType.Type.QDate)" in fixed and "QgsField('x', QVariant.Double), NULL" in fixed
+    assert "from qgis.core import NULL, QgsField\n" in fixed  # the imports the rewrites need
+    assert "from qgis.PyQt.QtCore import QMetaType, QVariant\n" in fixed
+    # the same type ids: what compat.field_type turns into QVariant.Type on QGIS < 3.38
+    from qgis.PyQt.QtCore import QMetaType, QVariant
+
+    assert [int(QMetaType.Type.QString), int(QMetaType.Type.QDate)] == [int(QVariant.String), int(QVariant.Date)]

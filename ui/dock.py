@@ -14,6 +14,7 @@ from qgis.core import (
     Qgis,
     QgsApplication,
     QgsCoordinateTransform,
+    QgsFeature,
     QgsFeatureRequest,
     QgsGeometry,
     QgsMapLayerProxyModel,
@@ -53,12 +54,19 @@ REFRESH_DELAY_MS = 50
 # Width of the map shown around a point feature when the canvas is zoomed out further than a few times this.
 ZOOM_WIDTH_M = 20000.0
 BUNDLED = "bundled"
+# The source each tab shows is remembered in the project: (scope, key) of QgsProject.writeEntry.
+PROJECT_SCOPE = "BorderGaps"
+SOURCE_KEY = "dock/{}_source"
+# Fields only the settlements schema of the bundled layer and of the import has (for an output that QGIS
+# has loaded before the algorithm's post-processor marked it).
+IMPORTED_FIELDS = {"name", "side", "border_km", "status", "source", "source_id", "other_sources", "district"}
 # Initial column widths (px), wide enough for the headers and most values; the user can drag them.
 COLUMN_WIDTHS = {
     "name": 150,
     "name_ar": 110,
     "side": 50,
     "governorate": 120,
+    "district": 100,
     "border_km": 95,
     "status": 90,
     "kind": 75,
@@ -114,6 +122,29 @@ def _is_bundled(layer, kind: str) -> bool:
     from ..layers.catalogue import LAYER_PROPERTY
 
     return isinstance(layer, QgsVectorLayer) and layer.customProperty(LAYER_PROPERTY) == kind
+
+
+def is_imported_settlements(layer) -> bool:
+    """A point layer written by bordergaps:importsettlements (marked, or with its schema)."""
+    if not isinstance(layer, QgsVectorLayer) or layer.geometryType() != QgsWkbTypes.GeometryType.PointGeometry:
+        return False
+    if _is_bundled(layer, "settlements"):
+        return False
+    from ..layers.catalogue import IMPORTED_PROPERTY
+
+    return layer.customProperty(IMPORTED_PROPERTY) == "1" or IMPORTED_FIELDS <= set(layer.fields().names())
+
+
+def bundled_districts():
+    """[(name, side, geometry)] of the bundled districts, sorted by side and name (empty when missing)."""
+    from ..layers.catalogue import bundled_layer
+
+    try:
+        layer = bundled_layer("districts")
+    except Exception:  # noqa: BLE001 - a broken install: the dock works without the district filter
+        return []
+    rows = [(f["name"], f["side"], QgsGeometry(f.geometry())) for f in layer.getFeatures() if f.hasGeometry()]
+    return sorted(rows, key=lambda r: (r[1], r[0]))
 
 
 def bundled_source_layer(kind: str, project: QgsProject):
@@ -225,6 +256,7 @@ class SourceTab(QObject):
         self._pending_deleted = set()
         self._reload_pending = False
         self._gap_stale = False
+        self.district_key = None  # what the spatial district filter was last computed for
         self.load_generation = 0  # bumped by every read and by detach: only the latest read's records are shown
         self.gap_generation = 0  # bumped by every gap-filter request; a task's late result for an older one is dropped
         self._tasks = []
@@ -346,6 +378,7 @@ class SourceTab(QObject):
 
     def _geometry_changed(self, _fid, _geometry):
         self._gap_stale = True
+        self.district_key = None  # the district filter of a layer without a district field is spatial
         self._timer.start()
 
     def _reload_later(self):
@@ -376,6 +409,8 @@ class SourceTab(QObject):
         if self._gap_stale:
             self._gap_stale = False
             self.dock.update_gap_filter(self)
+            if self.district_key is None:
+                self.dock.apply_filters()
 
     # -- selection, zoom, form ------------------------------------------------
     def selected_fids(self) -> List[int]:
@@ -479,6 +514,9 @@ class BorderRegionDock(QgsDockWidget):
         ui.sideCombo.currentIndexChanged.connect(self.apply_filters)
         ui.statusCombo.currentIndexChanged.connect(self.apply_filters)
         ui.governorateCombo.currentIndexChanged.connect(self.apply_filters)
+        ui.districtCombo.currentIndexChanged.connect(self.apply_filters)
+        self._districts = None  # bundled districts, read on first need
+        self._reading_project = False
         ui.borderCheck.toggled.connect(ui.borderKmSpin.setEnabled)
         ui.borderCheck.toggled.connect(self.apply_filters)
         ui.borderKmSpin.valueChanged.connect(self.apply_filters)
@@ -487,7 +525,7 @@ class BorderRegionDock(QgsDockWidget):
         ui.gapLayerCombo.layerChanged.connect(self.gap_filter_changed)
         ui.tabs.currentChanged.connect(self.update_count)
         for tab in self.tabs:
-            tab.combo.activated.connect(lambda _i, t=tab: self.source_chosen(t))
+            tab.combo.activated.connect(lambda _i, t=tab: self.source_chosen(t, remember=True))
 
         menu = QMenu(ui.exportButton)
         menu.addAction(tr("To CSV file…"), self.export_current_csv)
@@ -509,10 +547,13 @@ class BorderRegionDock(QgsDockWidget):
         project = QgsProject.instance()
         self._connections.connect(project.layersAdded, self._layers_added)
         self._connections.connect(project.layersWillBeRemoved, self._layers_will_be_removed)
+        self._connections.connect(project.readProject, self._project_read)
+        self._connections.connect(project.layerLoaded, self._project_layer_loaded)
         for tab in self.tabs:
             self.fill_source_combo(tab)
             tab.combo.setCurrentIndex(0 if default_sources else -1)
-            self.source_chosen(tab)
+            if not (default_sources and self._restore_source(tab)):
+                self.source_chosen(tab)
 
     def cleanup(self):
         """Disconnect everything connected to the project, layers and tasks (called by the plugin's unload)."""
@@ -536,15 +577,25 @@ class BorderRegionDock(QgsDockWidget):
         combo.blockSignals(True)
         combo.clear()
         combo.addItem(tr("Bundled {}").format(tab.kind), BUNDLED)
-        for layer in QgsProject.instance().mapLayers().values():
-            if isinstance(layer, QgsVectorLayer) and layer.geometryType() == QgsWkbTypes.GeometryType.PointGeometry:
+        points = [
+            layer
+            for layer in QgsProject.instance().mapLayers().values()
+            if isinstance(layer, QgsVectorLayer) and layer.geometryType() == QgsWkbTypes.GeometryType.PointGeometry
+        ]
+        imported = [layer for layer in points if tab.kind == "settlements" and is_imported_settlements(layer)]
+        for layer in imported:  # right after the bundled layer: the other settlements sources
+            combo.addItem(tr("Imported settlements: {}").format(layer.name()), layer.id())
+        for layer in points:
+            if layer not in imported:
                 combo.addItem(layer.name(), layer.id())
         index = combo.findData(current) if current is not None else 0
         combo.setCurrentIndex(index)
         combo.blockSignals(False)
 
-    def source_chosen(self, tab: SourceTab):
+    def source_chosen(self, tab: SourceTab, remember: bool = False):
         choice = tab.combo.currentData()
+        if remember and choice:
+            QgsProject.instance().writeEntry(PROJECT_SCOPE, SOURCE_KEY.format(tab.kind), choice)
         if choice == BUNDLED:
             try:
                 layer, in_project = bundled_source_layer(tab.kind, QgsProject.instance())
@@ -558,15 +609,41 @@ class BorderRegionDock(QgsDockWidget):
         else:
             tab.set_layer(None, False)
 
-    def use_layer(self, tab: SourceTab, layer: QgsVectorLayer):
+    def use_layer(self, tab: SourceTab, layer: QgsVectorLayer, remember: bool = False):
         """Show ``layer`` (a point layer of the project) in ``tab``, as if picked in its source list."""
         self.fill_source_combo(tab)
         tab.combo.setCurrentIndex(tab.combo.findData(layer.id()))
+        self.source_chosen(tab, remember=remember)
+
+    def _restore_source(self, tab: SourceTab) -> bool:
+        """Show the source remembered in the project for ``tab``, if it is still there."""
+        choice, found = QgsProject.instance().readEntry(PROJECT_SCOPE, SOURCE_KEY.format(tab.kind), "")
+        if not found or not choice:
+            return False
+        index = tab.combo.findData(choice)
+        if index < 0:
+            return False
+        tab.combo.setCurrentIndex(index)
         self.source_chosen(tab)
+        return True
+
+    def _project_layer_loaded(self, *_):
+        self._reading_project = True  # layers of a project being opened: its remembered sources apply
+
+    def _project_read(self, *_):
+        self._reading_project = False
+        for tab in self.tabs:
+            self.fill_source_combo(tab)
+            self._restore_source(tab)
 
     def _layers_added(self, layers):
         for tab in self.tabs:
             self.fill_source_combo(tab)
+        # An import just made (bordergaps:importsettlements) replaces the bundled list it extends: shown at once.
+        imported = [layer for layer in layers if is_imported_settlements(layer)]
+        if imported and not self._reading_project and self.villages.combo.currentData() in (BUNDLED, None):
+            self.use_layer(self.villages, imported[-1], remember=True)
+        for tab in self.tabs:
             if tab.combo.currentData() == BUNDLED and not tab.in_project:
                 # "Add border-region layers" after the dock listed its own copy: use the project's layer, so
                 # that selection shows on the map.
@@ -609,13 +686,41 @@ class BorderRegionDock(QgsDockWidget):
             "governorate": ui.governorateCombo.currentData() or "",
             "status": ui.statusCombo.currentData() or "",
             "max_border_km": ui.borderKmSpin.value() if ui.borderCheck.isChecked() else None,
+            "district": ui.districtCombo.currentData() or "",
         }
 
     def apply_filters(self, *_):
         values = self.filter_values()
         for tab in self.tabs:
+            self.update_district_fids(tab, values["district"])
             tab.model.set_filters(**values)
         self.update_count()
+
+    def district_polygons(self):
+        if self._districts is None:
+            self._districts = bundled_districts()
+        return self._districts
+
+    def update_district_fids(self, tab: SourceTab, district: str):
+        """A layer without a district field is filtered by the bundled district's polygon instead."""
+        if not district or tab.layer is None or tab.model.has_role("district"):
+            tab.district_key = None
+            tab.model.set_district_fids(None)
+            return
+        key = (district, tab.layer.id(), tab.load_generation, tab.model.total_count())
+        if tab.district_key == key:
+            return  # another filter changed: the features in the district are the same
+        tab.district_key = key
+        shapes = [geom for name, _side, geom in self.district_polygons() if name == district]
+        polygons = QgsVectorLayer("MultiPolygon?crs=EPSG:4326", "district", "memory")
+        features = []
+        for geom in shapes:
+            feature = QgsFeature()
+            feature.setGeometry(geom)
+            features.append(feature)
+        polygons.dataProvider().addFeatures(features)
+        transform = polygon_transform(tab.layer, polygons, QgsProject.instance())
+        tab.model.set_district_fids(fids_inside_polygons(tab.layer, polygons, transform))
 
     def _fill_value_combo(self, combo, any_text, values):
         current = combo.currentData()
@@ -642,6 +747,13 @@ class BorderRegionDock(QgsDockWidget):
         )
         self._fill_value_combo(self.ui.governorateCombo, tr("Any governorate"), governorates)
         self._fill_value_combo(self.ui.statusCombo, tr("Any status"), statuses)
+        # Districts: the layers' own district values, and the bundled districts for a layer without them.
+        districts = {
+            v for tab in self.tabs if tab.model.has_role("district") for v in tab.model.distinct_values("district")
+        }
+        if any(tab.layer is not None and not tab.model.has_role("district") for tab in self.tabs):
+            districts |= {name for name, _side, _geom in self.district_polygons()}
+        self._fill_value_combo(self.ui.districtCombo, tr("Any district"), sorted(districts))
 
     def gap_filter_changed(self, *_):
         self._gap_connections.disconnect_all()

@@ -27,6 +27,7 @@ VILLAGE_COLUMNS = [
     ("name_ar", "Arabic name"),
     ("side", "Side"),
     ("governorate", "Governorate"),
+    ("district", "District"),
     ("border_km", "Border km"),
     ("status", "Status"),
 ]
@@ -49,7 +50,7 @@ _ANSWERED_ROLES = {
     Qt.ItemDataRole.ToolTipRole,
 }
 # Roles read from the layer besides the columns: what the search and the filters need.
-_EXTRA_ROLES = ("governorate", "border_km", "alt_names", "side", "status")
+_EXTRA_ROLES = ("governorate", "district", "border_km", "alt_names", "side", "status")
 
 
 def tr(text: str) -> str:
@@ -317,6 +318,7 @@ class FeatureTableModel(QAbstractTableModel):
         self._search_masks = OrderedDict()  # query -> (hit count, mask) for the last few queries
         self._filters: Dict[str, object] = {}
         self._inside_fids = None
+        self._district_fids = None
         self._sort_column = -1
         self._sort_order = Qt.SortOrder.AscendingOrder
 
@@ -413,10 +415,25 @@ class FeatureTableModel(QAbstractTableModel):
         self._search = query
         self.refilter()
 
-    def set_filters(self, side: str = "", governorate: str = "", status: str = "", max_border_km=None):
-        """Side "IQ"/"SY" ("" for both), governorate and status as listed ("" for any), distance in km or None.
-        A filter on a role the layer does not map is ignored."""
-        self._filters = {"side": side, "governorate": governorate, "status": status, "max_border_km": max_border_km}
+    def set_filters(
+        self, side: str = "", governorate: str = "", status: str = "", max_border_km=None, district: str = ""
+    ):
+        """Side "IQ"/"SY" ("" for both), governorate, district and status as listed ("" for any), distance in km
+        or None. A filter on a role the layer does not map is ignored (the district: see set_district_fids)."""
+        self._filters = {
+            "side": side,
+            "governorate": governorate,
+            "status": status,
+            "max_border_km": max_border_km,
+            "district": district,
+        }
+        self.refilter()
+
+    def set_district_fids(self, fids):
+        """For a layer without a district field: only these features (inside the chosen district's polygon),
+        or None for no such filter."""
+        self._district_fids = None if fids is None else set(fids)
+        self._cache.pop("in_district", None)
         self.refilter()
 
     def set_inside_fids(self, fids):
@@ -440,12 +457,12 @@ class FeatureTableModel(QAbstractTableModel):
             if name == "side":
                 codes = {v: side_code(v) for v in set(values["side"])}  # few distinct values
                 array = np.array([codes[v] for v in values["side"]], dtype=object)
-            elif name in ("governorate", "status"):
+            elif name in ("governorate", "status", "district"):
                 array = np.array([("" if v is None else str(v).casefold()) for v in values[name]], dtype=object)
             elif name == "border_km":
                 array = np.array([np.nan if v is None else v for v in values["border_km"]], dtype=float)
-            elif name == "inside":
-                inside = self._inside_fids or set()
+            elif name in ("inside", "in_district"):
+                inside = (self._inside_fids if name == "inside" else self._district_fids) or set()
                 array = np.fromiter(
                     (fid in inside for fid in self.records.fids), dtype=bool, count=len(self.records.fids)
                 )
@@ -508,9 +525,11 @@ class FeatureTableModel(QAbstractTableModel):
         filters = self._filters
         if filters.get("side") and self.has_role("side"):
             mask &= self._array("side") == filters["side"]
-        for role in ("governorate", "status"):
+        for role in ("governorate", "status", "district"):
             if filters.get(role) and self.has_role(role):
                 mask &= self._array(role) == str(filters[role]).casefold()
+        if filters.get("district") and not self.has_role("district") and self._district_fids is not None:
+            mask &= self._array("in_district")
         if filters.get("max_border_km") is not None and self.has_role("border_km"):
             with np.errstate(invalid="ignore"):
                 mask &= self._array("border_km") <= float(filters["max_border_km"])

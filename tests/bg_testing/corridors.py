@@ -1,8 +1,10 @@
 """Layers and a recording feedback for the crossing-corridor tests: small scenes in UTM 38N,
 far from the real border so that the bundled border never takes part unless a test asks."""
 
-from qgis.core import QgsFeature, QgsField, QgsGeometry, QgsProcessingFeedback, QgsVectorLayer
+from qgis.core import QgsFeature, QgsGeometry, QgsProcessingFeedback, QgsVectorLayer
 from qgis.PyQt.QtCore import QVariant
+
+from border_gaps.analysis.compat import new_field
 
 CRS = "EPSG:32638"
 # central meridian of zone 38 (45°E), about 33.4°N: inside Iraq, 250 km from the Syrian border
@@ -18,7 +20,7 @@ def layer(kind, wkts, name="layer", fields=(), values=None, crs=CRS):
     """A memory layer of ``kind`` (Point, LineString, Polygon) from WKT in scene-relative metres."""
     lyr = QgsVectorLayer(f"{kind}?crs={crs}", name, "memory")
     provider = lyr.dataProvider()
-    provider.addAttributes([QgsField(f, QVariant.String if t == "str" else QVariant.Double) for f, t in fields])
+    provider.addAttributes([new_field(f, QVariant.String if t == "str" else QVariant.Double) for f, t in fields])
     lyr.updateFields()
     feats = []
     for n, wkt in enumerate(wkts):

@@ -7,12 +7,13 @@ from qgis.core import (
     QgsCoordinateReferenceSystem,
     QgsCoordinateTransform,
     QgsFeature,
-    QgsField,
     QgsGeometry,
     QgsProject,
     QgsVectorLayer,
 )
 from qgis.PyQt.QtCore import QVariant
+
+from border_gaps.analysis.compat import new_field
 
 UTM38 = "EPSG:32638"
 # A point near Sinjar in UTM 38N, so that tests run where the plugin is used.
@@ -32,7 +33,7 @@ def layer(kind, name, rows, crs=UTM38, fields=None):
     for _, attrs in rows:
         for key, value in attrs.items():
             spec.setdefault(key, type(value) if value is not None else str)
-    vl.dataProvider().addAttributes([QgsField(k, _TYPES[t]) for k, t in spec.items()])
+    vl.dataProvider().addAttributes([new_field(k, _TYPES[t]) for k, t in spec.items()])
     vl.updateFields()
     features = []
     for geom, attrs in rows:

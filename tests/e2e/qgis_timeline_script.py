@@ -97,16 +97,15 @@ def run_timeline():
     frame = QgsDateTimeRange(QDateTime(DAY, QTime(2, 0)), QDateTime(DAY, QTime(3, 0)), True, False)
     context = QgsVectorLayerTemporalContext()
     context.setLayer(layer)
-    shown = [
-        f["slice_id"]
-        for f in layer.getFeatures(QgsFeatureRequest().setFilterExpression(props.createFilterString(context, frame)))
-    ]
+    night = list(layer.getFeatures(QgsFeatureRequest().setFilterExpression(props.createFilterString(context, frame))))
+    shown = [f["slice_id"] for f in night]
     check("the 02:00–03:00 frame shows slice 3 only", shown and set(shown) == {3}, shown)
     report["night_gaps"] = len(shown)
+    report["night_gap_km2"] = sum(f["area_km2"] for f in night)
     noon = QgsDateTimeRange(QDateTime(DAY, QTime(12, 0)), QDateTime(DAY, QTime(13, 0)), True, False)
-    report["noon_gaps"] = len(
-        list(layer.getFeatures(QgsFeatureRequest().setFilterExpression(props.createFilterString(context, noon))))
-    )
+    midday = list(layer.getFeatures(QgsFeatureRequest().setFilterExpression(props.createFilterString(context, noon))))
+    report["noon_gaps"] = len(midday)
+    report["noon_gap_km2"] = sum(f["area_km2"] for f in midday)
 
     navigation = iface.mapCanvas().temporalController()
     navigation.setTemporalExtents(QgsDateTimeRange(QDateTime(DAY, QTime(0, 0)), QDateTime(DAY.addDays(1), QTime(0, 0))))

@@ -56,7 +56,7 @@ def test_make_demo_writes_gaps_pdf_and_png(tmp_path, qgis_app):
     pdf = tmp_path / "border_gaps_map.pdf"
     assert pdf_pages(pdf) == 1
     text = pdf_text(pdf)
-    for expected in ("Unmonitored gap zones", "GeoNames", "Natural Earth", "synthetic"):
+    for expected in ("Unmonitored gap zones", "GeoNames", "Natural Earth", "synthetic", "Who's On First", "Mesoshapes"):
         assert expected in text, expected
     image = QImage(str(tmp_path / "border_gaps_map.png"))
     assert (abs(image.width() - 297 / 25.4 * 100) <= 1, abs(image.height() - 210 / 25.4 * 100) <= 1) == (True, True)
