@@ -93,8 +93,8 @@ def _label(layout, item_id, box, text, size, bold=False, align=Qt.AlignmentFlag.
     label.setFontColor(QColor(colour))
     label.setHAlign(align)
     label.setVAlign(Qt.AlignmentFlag.AlignTop)
-    label.setMarginX(0)
-    label.setMarginY(0)
+    label.setMarginX(0.4)  # text keeps off its frame: a cut-off line would touch it (tests)
+    label.setMarginY(0.4)
     layout.addLayoutItem(label)
     _place(label, box)
     return label

@@ -149,10 +149,13 @@ def legend_frame(path):
 
 
 def cut_sides(frame):
-    """The sides of a legend frame (as legend_frame cuts it) whose inside is touched by ink: the
-    frame's own stroke is left out, 3 px in."""
-    inside = frame.copy(3, 3, frame.width() - 6, frame.height() - 6)
-    return layoutfit.edges_with_ink(inside, 2)
+    """The sides of a legend frame (as legend_frame cuts it) whose inside is touched by ink within
+    a quarter millimetre of the frame's stroke (left out: half a millimetre and a pixel); the
+    legend's own content keeps 1.5 mm from it."""
+    px_per_mm = frame.width() / LEGEND_BOX_MM[2]
+    inset = round(0.5 * px_per_mm) + 1
+    inside = frame.copy(inset, inset, frame.width() - 2 * inset, frame.height() - 2 * inset)
+    return layoutfit.edges_with_ink(inside, max(1, round(0.25 * px_per_mm)))
 
 
 def test_the_edge_check_fails_on_todays_clipped_hero_map():

@@ -73,7 +73,8 @@ def test_make_demo_writes_gaps_pdf_and_png(tmp_path, qgis_app):
         assert kmz.namelist()[0] == "doc.kml"
     kml = ogr.Open(f"/vsizip/{tmp_path / 'border_gaps_field.kmz'}/doc.kml")
     assert kml.GetLayerByName("Gap zones (by priority)").GetFeatureCount() == gaps.featureCount()
-    names = [f.GetField("name") for f in ogr.Open(str(tmp_path / "border_gaps_field.gpx")).GetLayerByName("waypoints")]
+    gpx = ogr.Open(str(tmp_path / "border_gaps_field.gpx"))  # kept: OGR's layer dies with its data source
+    names = [f.GetField("name") for f in gpx.GetLayerByName("waypoints")]
     assert sum(n.startswith("Gap ") for n in names) == gaps.featureCount()
     # nothing cut off in the map's legend (the old demo map cut its "Control areas (synthetic de…" title)
     from test_layout_quality import cut_sides, legend_frame
