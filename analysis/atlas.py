@@ -220,7 +220,8 @@ def _yes_no(value):
 
 def gap_facts(feature) -> List[tuple]:
     """(what, value) rows of one gap page's table from the coverage feature's fields (the title
-    already gives the priority, the facts table the rest in as few rows as it reads well)."""
+    gives the priority and the subtitle the districts either side; the table the rest, in as few
+    rows as read well)."""
     v = lambda name: _value(feature, name)  # noqa: E731 (a short local reader)
     rows = []
 
@@ -243,8 +244,6 @@ def gap_facts(feature) -> List[tuple]:
     settlements, abandoned = _number(v("settlements")), _number(v("abandoned"))
     if settlements is not None:
         add("Settlements inside", f"{settlements:.0f}" + (f" ({abandoned:.0f} abandoned)" if abandoned else ""))
-    sides = [str(v(f"force_{s}_adj")) for s in ("a", "b") if v(f"force_{s}_adj") is not None]
-    add("Districts either side", " | ".join(sides))
     for side in ("a", "b"):
         post, minutes = v(f"{side}_post"), _number(v(f"{side}_minutes"))
         if post is not None or minutes is not None:
@@ -559,6 +558,8 @@ def fit_gap_page(layout: QgsPrintLayout) -> List[str]:
             left.append("legend 'gap_legend' does not fit")
         _give_room_below(legend, [heading, frame], frame)
     table.refreshAttributes()
+    if not _fit_rows(table):
+        left.append("table 'gap_facts' does not fit")
     if isinstance(attribution, QgsLayoutItemLabel):
         maplayout.grow_up_to(attribution, maplayout.fit_frame_to_rows(table) + 2.0)
     for item_id in ("gap_subtitle", "gap_attribution", "gap_note", "gap_table_heading"):
@@ -567,6 +568,27 @@ def fit_gap_page(layout: QgsPrintLayout) -> List[str]:
             if not layoutfit.fit_text(item, smallest=min(4.5, layoutfit.label_font_size(item))):
                 left.append(f"label '{item_id}' does not fit")
     return left
+
+
+def _fit_rows(table: QgsLayoutItemAttributeTable, smallest: float = 5.0) -> bool:
+    """Shrinks the table's text (from the template's size, not below ``smallest`` pt) until all its
+    rows fit its frame; True when they do."""
+    text_format = table.contentTextFormat()
+    base = table.customProperty("bordergaps/content_size")
+    if base is None:
+        base = text_format.size()
+        table.setCustomProperty("bordergaps/content_size", base)
+    size = float(base)
+    room = table.frame(0).rect().height()
+    while True:
+        text_format.setSize(size)
+        table.setContentTextFormat(text_format)
+        table.refreshAttributes()
+        if layoutfit.table_natural_height(table) <= room + layoutfit.TOLERANCE_MM:
+            return True
+        if size <= smallest:
+            return False
+        size = max(smallest, size - 0.25)
 
 
 def _give_room_below(legend: QgsLayoutItemLegend, below: Sequence, grows) -> None:

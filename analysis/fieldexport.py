@@ -12,7 +12,7 @@ import os
 import zipfile
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence, Tuple
-from xml.etree import ElementTree as ET
+from xml.etree import ElementTree as ET  # nosec B405: XML is only written here, never parsed
 
 from qgis.core import (
     QgsCoordinateReferenceSystem,
