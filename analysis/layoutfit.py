@@ -50,6 +50,7 @@ _NAME = "bordergaps/name"  # on a layer node: its title before wrapping
 _LABELS = "bordergaps/labels"  # on a layer node: its legend entries' labels before wrapping
 _USES_TEXT_FORMAT = hasattr(QgsLegendStyle, "textFormat")  # QGIS >= 3.30: legend text is a QgsTextFormat
 _LABEL_FORMAT = hasattr(QgsLayoutItemLabel, "textFormat")  # QGIS >= 3.24
+_WRAPPED_HEIGHT = hasattr(Qgis, "TextLayoutMode") and hasattr(Qgis, "TextRendererFlag")  # wrapped text height
 _FONT_SCALE = 10.0  # QgsLayoutUtils draws text with fonts this much larger, scaled back (3.22)
 
 
@@ -338,7 +339,7 @@ def label_text_size(label: QgsLayoutItemLabel) -> tuple:
     inner = _label_inner(label)
     if not text.strip():
         return 0.0, 0.0
-    if _LABEL_FORMAT:
+    if _LABEL_FORMAT and _WRAPPED_HEIGHT:
         context = _render_context(label.layout())
         scale = context.scaleFactor()
         text_format = label.textFormat()
@@ -359,7 +360,12 @@ def label_text_size(label: QgsLayoutItemLabel) -> tuple:
         )
         widths = [QgsTextRenderer.textWidth(context, text_format, [line]) / scale for line in lines]
         return min(max(widths), max(widest_word, inner.width())) if widths else 0.0, height
-    font = QgsLayoutUtils.scaledFontPixelSize(label.font())
+    if _LABEL_FORMAT:  # 3.24 to 3.26: the label's font at its size, measured by Qt
+        font = label.textFormat().toQFont() if hasattr(label.textFormat(), "toQFont") else label.textFormat().font()
+        font.setPointSizeF(label.textFormat().size())
+    else:
+        font = label.font()
+    font = QgsLayoutUtils.scaledFontPixelSize(font)
     metrics = QFontMetricsF(font)
     box = metrics.boundingRect(
         QRectF(0, 0, inner.width() * _FONT_SCALE, 1e7), int(Qt.TextFlag.TextWordWrap | label.hAlign()), text
