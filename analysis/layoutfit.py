@@ -57,8 +57,20 @@ _FONT_SCALE = 10.0  # QgsLayoutUtils draws text with fonts this much larger, sca
 # ----------------------------------------------------------------------- measuring text
 
 
+_MEASURE = {}
+
+
 def _render_context(layout):
-    return QgsLayoutUtils.createRenderContextForLayout(layout, None)
+    """A render context of ``layout`` for measuring text. From QGIS 3.30 on QgsTextRenderer needs a
+    painter behind it (without one QGIS 3.40 crashes): one painter on a small image, kept open."""
+    if not (_USES_TEXT_FORMAT or _LABEL_FORMAT):
+        return QgsLayoutUtils.createRenderContextForLayout(layout, None)
+    if "painter" not in _MEASURE:
+        image = QImage(8, 8, QImage.Format.Format_ARGB32)
+        image.fill(0)
+        _MEASURE["image"] = image
+        _MEASURE["painter"] = QPainter(image)
+    return QgsLayoutUtils.createRenderContextForLayout(layout, _MEASURE["painter"])
 
 
 def legend_font_size(legend: QgsLayoutItemLegend, style) -> float:
