@@ -23,6 +23,7 @@ from qgis.core import (
     QgsLegendRenderer,
     QgsLegendStyle,
     QgsMapLayerLegendUtils,
+    QgsTextFormat,
     QgsTextRenderer,
 )
 from qgis.PyQt.QtCore import QRectF, QSize, Qt
@@ -73,18 +74,38 @@ def _render_context(layout):
     return QgsLayoutUtils.createRenderContextForLayout(layout, _MEASURE["painter"])
 
 
+def legend_text_format(legend: QgsLayoutItemLegend, style) -> QgsTextFormat:
+    """A copy of a legend text style's text format (QGIS >= 3.30). QgsLegendStyle.textFormat()
+    returns a reference into the style: taken from the copy that legend.style() returns, it
+    dangles as soon as that copy is collected (QGIS 3.40 crashed on it), so the style is kept
+    while its format is copied."""
+    legend_style = legend.style(style)
+    return QgsTextFormat(legend_style.textFormat())
+
+
+def set_legend_style(legend: QgsLayoutItemLegend, style, text_format=None, margins=None) -> None:
+    """Sets a legend style's text format and/or margins ({side: mm}) through a copy of the style
+    handed back with setStyle (never through a reference into the legend's settings)."""
+    legend_style = legend.style(style)
+    if text_format is not None:
+        legend_style.setTextFormat(text_format)
+    for side, margin in (margins or {}).items():
+        legend_style.setMargin(side, margin)
+    legend.setStyle(style, legend_style)
+
+
 def legend_font_size(legend: QgsLayoutItemLegend, style) -> float:
     """Point size of a legend text style."""
     if _USES_TEXT_FORMAT:
-        return legend.style(style).textFormat().size()
+        return legend_text_format(legend, style).size()
     return legend.styleFont(style).pointSizeF()
 
 
 def set_legend_font_size(legend: QgsLayoutItemLegend, style, size: float) -> None:
     if _USES_TEXT_FORMAT:
-        text_format = legend.style(style).textFormat()
+        text_format = legend_text_format(legend, style)
         text_format.setSize(size)
-        legend.rstyle(style).setTextFormat(text_format)
+        set_legend_style(legend, style, text_format=text_format)
     else:
         font = legend.styleFont(style)
         font.setPointSizeF(size)
@@ -95,7 +116,7 @@ def legend_text_width(legend: QgsLayoutItemLegend, style, text: str, context=Non
     """Width in mm of one line of ``text`` in a legend text style."""
     if _USES_TEXT_FORMAT:
         context = context or _render_context(legend.layout())
-        return QgsTextRenderer.textWidth(context, legend.style(style).textFormat(), [text]) / context.scaleFactor()
+        return QgsTextRenderer.textWidth(context, legend_text_format(legend, style), [text]) / context.scaleFactor()
     return legend.legendSettings().textWidthMillimeters(legend.styleFont(style), text)
 
 
@@ -298,8 +319,8 @@ def fit_legend(legend: QgsLayoutItemLegend, column_choices: Optional[Sequence[in
         legend.setSymbolWidth(base["symbol"][0] * max(scale, 0.8))
         legend.setSymbolHeight(base["symbol"][1] * max(scale, 0.8))
         for style in LEGEND_MARGIN_STYLES:
-            for side, margin in zip(MARGIN_SIDES, base["margins"][str(int(style))]):
-                legend.rstyle(style).setMargin(side, margin * scale)
+            margins = zip(MARGIN_SIDES, base["margins"][str(int(style))])
+            set_legend_style(legend, style, margins={side: margin * scale for side, margin in margins})
         legend.setColumnCount(columns)
         inner = width - 2 * legend.boxSpace() - (columns - 1) * legend.columnSpace()
         column = inner / columns - 0.3

@@ -49,8 +49,8 @@ from qgis.core import (
     QgsVectorLayerSimpleLabeling,
     QgsWkbTypes,
 )
-from qgis.PyQt.QtCore import QRectF, Qt
-from qgis.PyQt.QtGui import QColor, QFont, QFontMetricsF
+from qgis.PyQt.QtCore import Qt
+from qgis.PyQt.QtGui import QColor, QFont
 from qgis.PyQt.QtXml import QDomDocument
 
 from . import layoutfit
@@ -403,63 +403,6 @@ def fit_label(label: QgsLayoutItemLabel, text: str, smallest: float = 11.0) -> N
         else:
             font.setPointSizeF(size)
             label.setFont(font)
-
-
-def _font_height_mm(font: QFont, points: float) -> float:
-    probe = QFont(font)
-    probe.setPixelSize(max(1, int(round(points * 20.0))))
-    return QFontMetricsF(probe).height() / 20.0 * 25.4 / 72.0
-
-
-def _table_rows_height(table: QgsLayoutItemAttributeTable) -> float:
-    """Height (mm) of the rows the table draws: its frame keeps the template's height whatever it shows."""
-    if hasattr(table, "contentTextFormat"):  # QGIS >= 3.16 text formats, fonts before
-        content, header = table.contentTextFormat(), table.headerTextFormat()
-        row, head = _font_height_mm(content.font(), content.size()), _font_height_mm(header.font(), header.size())
-    else:  # pragma: no cover - older QGIS
-        row = _font_height_mm(table.contentFont(), table.contentFont().pointSizeF())
-        head = _font_height_mm(table.headerFont(), table.headerFont().pointSizeF())
-    margin = 2.0 * table.cellMargin() + table.gridStrokeWidth()
-    return (head + margin) + len(table.contents()) * (row + margin)
-
-
-def fit_label_height(label: QgsLayoutItemLabel, text: str, smallest: float = 4.5, top_limit: float = None) -> None:
-    """Sets ``text`` and makes the word-wrapped text fit the label (the sources block: one line a source, and
-    a map may draw many): first the label grows upwards, its bottom kept, up to ``top_limit`` (mm from the top
-    of the page, e.g. the end of the table above), then the font shrinks, not below ``smallest`` pt."""
-    label.setText(text)
-    uses_format = hasattr(label, "textFormat")  # QGIS >= 3.24; font() is deprecated there
-    font = QFont(label.textFormat().font() if uses_format else label.font())
-    size = label.textFormat().size() if uses_format else font.pointSizeF()
-    mm_per_pt, scale = 25.4 / 72.0, 20.0  # measured with a font 20 px per point, then scaled back to mm
-    width, height = label.rect().width(), label.rect().height()
-
-    def wrapped_height(points):
-        probe = QFont(font)
-        probe.setPixelSize(max(1, int(round(points * scale))))
-        box = QFontMetricsF(probe).boundingRect(
-            QRectF(0, 0, width / mm_per_pt * scale, 1e7), int(Qt.TextFlag.TextWordWrap), text
-        )
-        # the layout draws lines a little further apart than QFontMetrics says: 10 % to spare
-        return 1.1 * box.height() / scale * mm_per_pt
-
-    needed = wrapped_height(size)
-    position = label.positionWithUnits()
-    if needed > height and top_limit is not None and top_limit < position.y():
-        bottom = position.y() + height
-        top = max(top_limit, bottom - needed)
-        height = bottom - top
-        label.attemptMove(QgsLayoutPoint(position.x(), top, position.units()))
-        label.attemptResize(QgsLayoutSize(width, height, position.units()))
-    while size > smallest and wrapped_height(size) > height:
-        size = max(smallest, size - 0.25)
-    if uses_format:
-        text_format = label.textFormat()
-        text_format.setSize(size)
-        label.setTextFormat(text_format)
-    else:
-        font.setPointSizeF(size)
-        label.setFont(font)
 
 
 def _item(layout: QgsPrintLayout, item_id: str, kind):
