@@ -397,8 +397,15 @@ class FileScan:
                 )
                 return
             if self.b.member_enum(obj, link.attr) is not None:
-                scoped = self.b.scoped(obj, link.attr)
                 text = self._segment(link)
+                canonical = self.b.canonical(obj, link.attr)
+                if canonical is not None and canonical[0] != owner_name:
+                    # the member belongs to another class's enum (QgsCoordinateTransform.ReverseTransform is
+                    # Qgis.TransformDirection.Reverse): name that one, not the alias a QGIS may keep under
+                    # the owner (3.40 has QgsCoordinateTransform.TransformDirection.ReverseTransform)
+                    self._add_canonical(head, link, obj, text)
+                    return
+                scoped = self.b.scoped(obj, link.attr)
                 if scoped:
                     fixed = text[: len(text) - len(link.attr)] + scoped
                     self._add(link, "enum", text, fixed, self._insert_scope(link, scoped.rsplit(".", 1)[0]))

@@ -99,7 +99,8 @@ def run():
     from pyplugin_installer.installer_data import Repositories, plugins
 
     installer = pyplugin_installer.instance()
-    plugin_dir = os.path.join(qgis.utils.home_plugin_path, "border_gaps")
+    # the profile's plugin folder (qgis.utils.home_plugin_path up to 3.3x, HOME_PLUGIN_PATH on 3.40)
+    plugin_dir = os.path.join(QgsApplication.qgisSettingsDirPath(), "python", "plugins", "border_gaps")
     check("fresh profile: no Border Gaps", not os.path.exists(plugin_dir) and not any(border_gaps_ui().values()))
 
     add_repository()
