@@ -562,7 +562,7 @@ def fit_gap_page(layout: QgsPrintLayout) -> List[str]:
         left.append("table 'gap_facts' does not fit")
     if isinstance(attribution, QgsLayoutItemLabel):
         maplayout.grow_up_to(attribution, maplayout.fit_frame_to_rows(table) + 2.0)
-    for item_id in ("gap_subtitle", "gap_attribution", "gap_note", "gap_table_heading"):
+    for item_id in ("gap_subtitle", "gap_attribution", "gap_note", "gap_table_heading", "gap_page_number"):
         item = layout.itemById(item_id)
         if isinstance(item, QgsLayoutItemLabel) and item.currentText().strip():
             if not layoutfit.fit_text(item, smallest=min(4.5, layoutfit.label_font_size(item))):
@@ -595,7 +595,7 @@ def _give_room_below(legend: QgsLayoutItemLegend, below: Sequence, grows) -> Non
     """Shortens the legend to what it shows on this page and moves the items stacked under it
     (``below``) up by the room freed; ``grows`` (the facts table) keeps its bottom, so it gains it."""
     rect = legend.mapRectToScene(legend.rect())
-    need = layoutfit.legend_content_size(legend)[1] + 0.5
+    need = layoutfit.legend_content_size(legend)[1] + 1.5  # 3.40 draws ~1 mm below its measure
     if need >= rect.height():
         return
     stacked = [

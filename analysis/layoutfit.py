@@ -62,8 +62,9 @@ _MEASURE = {}
 
 
 def _render_context(layout):
-    """A render context of ``layout`` for measuring text. From QGIS 3.30 on QgsTextRenderer needs a
-    painter behind it (without one QGIS 3.40 crashes): one painter on a small image, kept open."""
+    """A render context of ``layout`` for measuring text, with a painter behind it where text is a
+    QgsTextFormat (one painter on a small image, kept open). (The QGIS 3.40 crash once put down to
+    a missing painter was a dangling text format: see legend_text_format.)"""
     if not (_USES_TEXT_FORMAT or _LABEL_FORMAT):
         return QgsLayoutUtils.createRenderContextForLayout(layout, None)
     if "painter" not in _MEASURE:
@@ -302,7 +303,7 @@ def fit_legend(legend: QgsLayoutItemLegend, column_choices: Optional[Sequence[in
     preferred = int(base["columns"])
     if column_choices is None:
         column_choices = sorted(
-            {preferred, max(1, preferred - 1), preferred + 1}, key=lambda c: (abs(c - preferred), c)
+            {preferred, max(1, preferred - 1), preferred + 1, preferred + 2}, key=lambda c: (abs(c - preferred), c)
         )
     context = _render_context(layout)
     # the template's columns at sizes down to 82 % first, then any of the columns at any size
@@ -413,7 +414,11 @@ def fit_text(label: QgsLayoutItemLabel, smallest: float = 5.0, step: float = 0.2
     while True:
         width, height = label_text_size(label)
         if width <= inner.width() + TOLERANCE_MM and height <= inner.height() + TOLERANCE_MM:
-            return True
+            # QGIS 3.40 draws many lines' text lower than QgsTextRenderer.textHeight says, and breaks
+            # long words its own way: when the text fills the label, its drawing is checked too
+            full = height >= 0.8 * inner.height() or width >= inner.width() - 1.0
+            if not full or not ink_at_edges(label.layout(), label, dpi=150.0, sides=text_sides(label)):
+                return True
         size = label_font_size(label)
         if size <= smallest + 1e-9:
             return False

@@ -586,7 +586,10 @@ def build_layout(project: QgsProject, spec: MapSpec, fit: bool = True) -> QgsPri
 
     legend = _item(layout, "legend", QgsLayoutItemLegend)
     legend.setLinkedMap(main)
-    set_legend_layers(legend, spec.main_layers)
+    # only the layers with something in view: QGIS's filter by map (kept for the entries within a
+    # layer) drops such a layer on 3.22 but not on 3.40 once the legend's labels were re-wrapped
+    in_view = [item for item in spec.main_layers if shows_features(item.layer, main.extent(), crs, context)]
+    set_legend_layers(legend, in_view)
     legend.setLegendFilterByMapEnabled(True)
 
     table = fill_table(layout, spec.gaps, spec.sort_key)
@@ -596,7 +599,7 @@ def build_layout(project: QgsProject, spec: MapSpec, fit: bool = True) -> QgsPri
         f"Largest gap zones by {by}: {shown} of {spec.gaps.featureCount()}" if shown else "No gap zones"
     )
 
-    shown = [item for item in spec.main_layers if shows_features(item.layer, main.extent(), crs, context)]
+    shown = in_view
     attribution = _item(layout, "attribution", QgsLayoutItemLabel)
     attribution.setText(f"{attribution_text(shown)}\nProjection: {crs.description()}.")
     grow_up_to(attribution, fit_frame_to_rows(table) + 2.0)  # then fit_layout shrinks it if need be
