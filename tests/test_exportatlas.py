@@ -184,7 +184,7 @@ def test_outputs_of_coordination_drones_and_incidents_reach_the_gap_pages(run_at
     whole.transform(utm)
     measured = swath.area() / whole.area() * 100  # the share in the map's UTM zone
     assert f"S2: {measured:.0f} % of the gap surveyed" in page_text(pdf, 2, raw=True)
-    assert "1 lane, 3.5 km" in text
+    assert "1 lane, 3.5 km" in page_text(pdf, 2, raw=True)
     assert "Drone sorties" in text and "Survey lanes" in text  # in the legend
 
 
