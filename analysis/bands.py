@@ -115,6 +115,11 @@ def nearest_border_point(point: QgsPointXY, border_wgs84: QgsGeometry) -> QgsPoi
     return transform.transform(nearest, Qgis.TransformDirection.Reverse)
 
 
+#: Farthest band edge (km): the azimuthal equidistant projection centred on the border line keeps
+#: distances from it true within that reach.
+MAX_BAND_KM = 500.0
+
+
 def parse_band_ranges(text: str, parameter: str) -> List[Tuple[float, float]]:
     """``"10-25"`` or ``"0-5, 5-10"`` (km) as [(min_km, max_km), ...].
 
@@ -136,6 +141,11 @@ def parse_band_ranges(text: str, parameter: str) -> List[Tuple[float, float]]:
             raise BorderGapsError(
                 f"{parameter}: in '{item}' the first distance must be smaller than the second "
                 "(e.g. '10-25', not '25-10')."
+            )
+        if high > MAX_BAND_KM:
+            raise BorderGapsError(
+                f"{parameter}: '{item}' reaches {high:g} km from the border; bands are computed up to "
+                f"{MAX_BAND_KM:g} km (the projection centred on the border is true only that far)."
             )
         ranges.append((low, high))
     return ranges

@@ -18,7 +18,7 @@ from qgis.PyQt.QtCore import QDate, QDateTime
 from .errors import BorderGapsError
 from .gaps import POLYGON, GapAnalysis, StepFeedback, _norm, analyse_gaps, check_field
 from .geometry import _stable_key, check_canceled, polygon_parts, to_crs, union_all
-from .inputs import read_features
+from .inputs import iter_features, read_features
 
 CHANGES = ("opened", "closed", "persisted")
 
@@ -81,7 +81,7 @@ def date_snapshots(
     index = check_field(source, layer_name, date_field, "DATE_FIELD")
     by_date: Dict[str, List[QgsFeature]] = {}
     dates: Dict[str, QDate] = {}
-    for feature in source.getFeatures():
+    for feature in iter_features(source):  # never QGIS's invalid-geometry check: see inputs.iter_features
         check_canceled(feedback)
         value = feature.attributes()[index]
         date = parse_date(value)

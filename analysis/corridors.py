@@ -34,6 +34,7 @@ from .costgrid import (
     slope_factor,
 )
 from .errors import BorderGapsError
+from .geometry import MAX_DISTANCE_M
 
 ProgressFn = Callable[[float], None]
 CancelFn = Callable[[], bool]
@@ -430,15 +431,45 @@ def write_density(path: str, grid: Grid, density: np.ndarray, crs: str) -> None:
 
 def post_reach(value, default_range: float, field: str, fid: int) -> float:
     """The reach (m) of one post from its ``field`` value: ``default_range`` when empty, an error
-    naming the feature when the value is not a number."""
+    naming the feature when the value is not a number or beyond MAX_DISTANCE_M."""
     if value is None or value == "" or str(value) == "NULL":
         return default_range
     try:
-        return float(value)
+        reach = float(value)
     except (TypeError, ValueError):
         raise BorderGapsError(
             f"POSTS field '{field}' holds '{value}' for feature {fid}, which is not a range in metres."
         ) from None
+    if not math.isfinite(reach) or reach > MAX_DISTANCE_M:
+        raise BorderGapsError(
+            f"POSTS field '{field}' holds {reach:g} m for feature {fid}, above the "
+            f"{MAX_DISTANCE_M / 1000:g} km within which distances are computed true: correct it."
+        )
+    return reach
+
+
+def split_degenerate(routes: Sequence[Route], grid: Grid) -> Tuple[List[Route], List[Route]]:
+    """(kept, degenerate): a route is degenerate when its origin and destination fall in one cell of
+    ``grid`` (the same place, or nearer than a cell). No crossing lies between them, and the line
+    would be two coincident points (invalid for GEOS, cost 0) or a stub inside one cell: such routes
+    are left out of the output and reported. The kept routes of each destination are ranked again
+    from 1, in their order."""
+    kept: List[Route] = []
+    degenerate: List[Route] = []
+    for route in routes:
+        start, end = route.vertices[0], route.vertices[-1]
+        same_cell = grid.cell_of(float(start[0]), float(start[1])) == grid.cell_of(float(end[0]), float(end[1]))
+        line = route.geometry()
+        if same_cell or line.length() <= 0 or not line.isGeosValid():
+            degenerate.append(route)
+        else:
+            kept.append(route)
+    if degenerate:
+        rank: Dict[int, int] = {}
+        for route in kept:
+            rank[route.destination] = rank.get(route.destination, 0) + 1
+            route.rank = rank[route.destination]
+    return kept, degenerate
 
 
 def origin_side(
@@ -562,6 +593,13 @@ def trace_corridors(
         progress=progress,
         is_canceled=is_canceled,
     )
+    routes, degenerate = split_degenerate(routes, grid)
+    for route in degenerate:
+        warn(
+            f"Destination '{destinations[route.destination][0]}' lies in the same {grid.cell:g} m cell as origin "
+            f"'{origins[route.origin][0]}' (at the same place or nearer than a cell): no crossing lies between "
+            "them, so that route is left out of ROUTES."
+        )
     if not is_canceled():
         for j in unreachable:
             warn(

@@ -12,6 +12,7 @@ import numpy as np
 from qgis.core import QgsGeometry, QgsPointXY, QgsRectangle
 
 from .errors import BorderGapsError
+from .memory import require as require_memory
 
 try:  # optional on QGIS for Windows: the algorithms say what to install (STYLE.md)
     from skimage.graph import MCP_Geometric
@@ -153,6 +154,13 @@ def plan_grid(
             f"{math.ceil(needed):,} m here), a smaller MARGIN or EXTENT, or {smaller_area_hint}; "
             "raise MAX_CELLS only if this computer has the memory."
         )
+    # MAX_CELLS can be raised past what the computer has: refuse before numpy allocates (or the
+    # system kills QGIS for taking it)
+    require_memory(
+        grid.cells * BYTES_PER_CELL,
+        f"The cost grid of {grid.cols:,} × {grid.rows:,} cells of {grid.cell:g} m",
+        f"Use a larger CELL_SIZE, a smaller MARGIN or EXTENT, or {smaller_area_hint}.",
+    )
     return grid
 
 
@@ -289,26 +297,46 @@ def cost_surface(grid: Grid, model: CostModel) -> np.ndarray:
 # --- the search --------------------------------------------------------------------------------
 
 
+if MCP_Geometric is not None:
+
+    class _BoundedMCP(MCP_Geometric):
+        """MCP_Geometric that stops once it pops a cell dearer than ``limit`` (scikit-image 0.19
+        takes a ``max_cumulative_cost`` argument but does not use it). Called from Cython at every
+        step, so only searches that need the bound use it."""
+
+        limit = math.inf
+
+        def goal_reached(self, index, cumcost):  # noqa: ARG002 (scikit-image's signature)
+            return 2 if cumcost > self.limit else 0
+
+
 class LeastCostSearch:
     """The one least-cost search routine: scikit-image's MCP_Geometric (8-connected) over a cost
     raster, set up once and run as often as needed.
 
     Costs are per cell length: a move between two neighbours costs its length (1 or √2 cells)
     times the mean of their costs, so ``cumulative`` is in cell lengths of open flat ground
-    (× the cell size: equivalent metres).
+    (× the cell size: equivalent metres). With ``bounded`` a run may be given a ``limit``.
     """
 
-    def __init__(self, cost: np.ndarray):
+    def __init__(self, cost: np.ndarray, bounded: bool = False):
         self.cost = cost
-        self.mcp = MCP_Geometric(cost, fully_connected=True)
+        self.mcp = (_BoundedMCP if bounded else MCP_Geometric)(cost, fully_connected=True)
         self.cumulative = None
         self.traceback = None
 
-    def run(self, starts: Sequence[Cell], ends: Optional[Sequence[Cell]] = None) -> np.ndarray:
+    def run(
+        self, starts: Sequence[Cell], ends: Optional[Sequence[Cell]] = None, limit: Optional[float] = None
+    ) -> np.ndarray:
         """Cumulative cost from the cheapest of ``starts`` to every cell (``inf``: not reached).
 
-        With ``ends`` the search stops once every end is reached (cells beyond may stay ``inf``).
+        With ``ends`` the search stops once every end is reached; with ``limit`` (cell lengths,
+        bounded searches only) once the cheapest cell left costs more. Either way, every cell up
+        to the cost where it stopped holds its final cost (Dijkstra's order); cells beyond may
+        stay ``inf`` or hold the cost of some longer path.
         """
+        if limit is not None:
+            self.mcp.limit = limit
         if ends:
             self.cumulative, self.traceback = self.mcp.find_costs(list(starts), list(ends), find_all_ends=True)
         else:
@@ -413,6 +441,33 @@ def line_cost(grid: Grid, cost: np.ndarray, vertices: np.ndarray) -> float:
     return float(_segment_costs(_fractional_cells(grid, vertices), cost).sum()) * grid.cell
 
 
+def segment_costs(
+    grid: Grid, cost: np.ndarray, starts: np.ndarray, ends: np.ndarray, chunk: int = 2_000_000
+) -> np.ndarray:
+    """Cost (equivalent metres) of each straight segment from ``starts`` to ``ends`` (metric,
+    N x 2 each) over the cost raster, as line_cost measures it; in chunks of about ``chunk``
+    samples so that many long segments stay in bounded memory."""
+    starts = _fractional_cells(grid, np.asarray(starts, dtype=np.float64).reshape(-1, 2))
+    deltas = _fractional_cells(grid, np.asarray(ends, dtype=np.float64).reshape(-1, 2)) - starts
+    out = np.empty(len(deltas))
+    samples = np.cumsum(np.ceil(np.hypot(deltas[:, 0], deltas[:, 1]) * SAMPLES_PER_CELL) + 1)
+    first = 0
+    while first < len(deltas):
+        done = samples[first - 1] if first else 0.0
+        last = max(first + 1, int(np.searchsorted(samples, done + chunk, side="right")))
+        part = slice(first, last)
+        out[part] = _costs_of_samples(*_segment_samples(starts[part], deltas[part]), cost) * grid.cell
+        first = last
+    return out
+
+
+def straight_costs(grid: Grid, cost: np.ndarray, origin: Tuple[float, float], targets: np.ndarray) -> np.ndarray:
+    """Cost (equivalent metres) of the straight segment from the metric point ``origin`` to each
+    of ``targets`` (N x 2) over the cost raster (see segment_costs)."""
+    targets = np.asarray(targets, dtype=np.float64).reshape(-1, 2)
+    return segment_costs(grid, cost, np.broadcast_to(np.asarray(origin, dtype=np.float64), targets.shape), targets)
+
+
 def line_cells(grid: Grid, vertices: np.ndarray) -> np.ndarray:
     """Flat indices of the distinct cells a polyline (metric vertices) passes through."""
     if len(vertices) < 2:
@@ -420,3 +475,18 @@ def line_cells(grid: Grid, vertices: np.ndarray) -> np.ndarray:
     rows, cols, _, _ = _polyline_samples(_fractional_cells(grid, vertices))
     inside = (rows >= 0) & (rows < grid.rows) & (cols >= 0) & (cols < grid.cols)
     return np.unique(rows[inside] * grid.cols + cols[inside])
+
+
+def cells_inside(grid: Grid, polygon: QgsGeometry) -> np.ndarray:
+    """Flat indices of the cells whose centre lies in ``polygon``, rasterised in its bounding box
+    only (so that many small polygons over a large grid cost little)."""
+    box = polygon.boundingBox()
+    c0 = max(0, int(math.floor((box.xMinimum() - grid.left) / grid.cell)))
+    c1 = min(grid.cols, int(math.ceil((box.xMaximum() - grid.left) / grid.cell)) + 1)
+    r0 = max(0, int(math.floor((grid.top - box.yMaximum()) / grid.cell)))
+    r1 = min(grid.rows, int(math.ceil((grid.top - box.yMinimum()) / grid.cell)) + 1)
+    if c1 <= c0 or r1 <= r0:
+        return np.empty(0, dtype=np.intp)
+    window = Grid(grid.left + c0 * grid.cell, grid.top - r0 * grid.cell, grid.cell, r1 - r0, c1 - c0)
+    rows, cols = np.nonzero(burn(window, [polygon], all_touched=False))
+    return (rows + r0) * grid.cols + (cols + c0)

@@ -11,6 +11,7 @@ from qgis.core import (
 )
 
 from .errors import BorderGapsError
+from .inputs import iter_features
 
 WGS84 = QgsCoordinateReferenceSystem("EPSG:4326")
 
@@ -45,7 +46,7 @@ def layer_extent(source, layer_name: str) -> QgsRectangle:
     if is_usable_extent(extent) and not extent.isNull():
         return QgsRectangle(extent)
     box, found = QgsRectangle(), False
-    for feature in source.getFeatures(QgsFeatureRequest().setNoAttributes()):
+    for feature in iter_features(source, QgsFeatureRequest().setNoAttributes()):
         if feature.hasGeometry() and not feature.geometry().isEmpty():
             feature_box = feature.geometry().boundingBox()
             if is_usable_extent(feature_box):

@@ -21,6 +21,7 @@ from .crs import layer_extent, metric_crs_for
 from .errors import BorderGapsError
 from .geometry import (
     BUFFER_SEGMENTS,
+    MAX_DISTANCE_M,
     GapResult,
     Seam,
     SeamCoverage,
@@ -30,7 +31,7 @@ from .geometry import (
     seam_zones,
     union_all,
 )
-from .inputs import ReadResult, read_features, source_crs
+from .inputs import ReadResult, flat_linear, iter_features, read_features, source_crs
 from .metrics import GapMetrics, measure_gaps
 
 POLYGON = QgsWkbTypes.GeometryType.PolygonGeometry
@@ -133,6 +134,12 @@ def check_distances(seam_distance: float, default_range: float = 0.0, min_area: 
         raise BorderGapsError(f"DEFAULT_RANGE must be 0 m or more (got {default_range:g} m).")
     if min_area is not None and min_area < 0:
         raise BorderGapsError(f"MIN_AREA must be 0 m² or more (got {min_area:g} m²).")
+    for key, value in (("SEAM_DISTANCE", seam_distance), ("DEFAULT_RANGE", default_range)):
+        if value is not None and value > MAX_DISTANCE_M:
+            raise BorderGapsError(
+                f"{key} must be at most {MAX_DISTANCE_M:g} m (got {value:g} m): distances are computed in the UTM "
+                f"zone of the data, which is true to 1 % only within about {MAX_DISTANCE_M / 1000:g} km."
+            )
 
 
 @dataclass
@@ -225,9 +232,10 @@ def stream_geometries(
     maybe_zm = (
         QgsWkbTypes.hasZ(layer_wkb)
         or QgsWkbTypes.hasM(layer_wkb)
+        or QgsWkbTypes.isCurvedType(layer_wkb)
         or QgsWkbTypes.flatType(layer_wkb) in (QgsWkbTypes.Type.Unknown, QgsWkbTypes.Type.GeometryCollection)
     )
-    for n, feature in enumerate(source.getFeatures(request)):
+    for n, feature in enumerate(iter_features(source, request)):
         if n % 200 == 0:
             check_canceled(feedback)
             if feedback is not None:
@@ -237,11 +245,8 @@ def stream_geometries(
             read.skipped_null += 1
             continue
         wkb = geom.wkbType() if maybe_zm else 0
-        if maybe_zm and (QgsWkbTypes.hasZ(wkb) or QgsWkbTypes.hasM(wkb)):
-            abstract = geom.constGet().clone()
-            abstract.dropZValue()
-            abstract.dropMValue()
-            geom = QgsGeometry(abstract)
+        if maybe_zm and (QgsWkbTypes.hasZ(wkb) or QgsWkbTypes.hasM(wkb) or QgsWkbTypes.isCurvedType(wkb)):
+            geom = flat_linear(geom)
         if transform is not None:
             try:
                 geom.transform(transform)
@@ -302,10 +307,11 @@ def compute_seam(
     for line in districts.read.log_lines():
         log(line)
     if not districts.force_a or not districts.force_b:
-        side = "A" if not districts.force_a else "B"
+        side, values = ("A", force_a) if not districts.force_a else ("B", force_b)
         raise BorderGapsError(
-            f"Every feature of force {side} in layer '{control_name}' has an empty or unusable geometry. "
-            "Check the layer with 'Check validity'."
+            f"No district of force {side} (FORCE_{side} = '{', '.join(values)}') in layer '{control_name}' has a "
+            "usable geometry: each has no geometry (NULL or empty: a shape never drawn) or nothing polygonal "
+            "left after repair. Draw the districts' polygons, or check the layer with 'Check validity'."
         )
     study = None
     if study_area is not None:
@@ -367,11 +373,11 @@ def gather_coverage(
         if range_index >= 0:
             top = posts.maximumValue(range_index)
             try:
-                reach = max(reach, float(top))
+                reach = max(reach, min(float(top), MAX_DISTANCE_M))
             except (TypeError, ValueError):
                 pass
         post_box = box.buffered(reach + 1.0) if box is not None else None
-        discs = defaulted = 0
+        discs = defaulted = too_far = 0
         attributes = ([range_field] if range_index >= 0 else []) + extra
         for geom, values in stream_geometries(
             posts, crs, read, post_box, StepFeedback(feedback, 100 * (steps - 1) / steps, 100), attributes
@@ -383,10 +389,13 @@ def gather_coverage(
                     radius = float(values[0]) if values[0] is not None and values[0] != NULL else None
                 except (TypeError, ValueError):
                     radius = None
-            if radius is None or radius <= 0:
+            if radius is None or not radius > 0:  # also NaN
                 radius = default_range
                 defaulted += 1
             if radius <= 0:
+                continue
+            if radius > MAX_DISTANCE_M:
+                too_far += 1
                 continue
             for part in geom.asGeometryCollection() if geom.isMultipart() else [geom]:
                 disc = part.buffer(radius, BUFFER_SEGMENTS)
@@ -402,6 +411,11 @@ def gather_coverage(
                 else "."
             )
         )
+        if too_far:
+            log(
+                f"{posts_name}: skipped {too_far} post(s) whose {range_field} is above "
+                f"{MAX_DISTANCE_M / 1000:g} km (the computation is true only within about that distance)."
+            )
         for line in read.log_lines():
             log(line)
     if gathered.repaired:
@@ -464,11 +478,7 @@ def analyse_gaps(
     region = seam.base(whole_seam)
     log(f"Seam: {seam.seam_area_m2 / 1e6:.3f} km², of which unclaimed {seam.unclaimed_area_m2 / 1e6:.3f} km².")
     if region.isEmpty():
-        log(
-            "The seam is empty: no land lies within SEAM_DISTANCE of both forces"
-            + ("" if whole_seam else " outside their districts")
-            + "."
-        )
+        log(seam.empty_reason(whole_seam))
     gathered = gather_coverage(
         region, crs, coverage_layers, posts, posts_name, range_field, default_range, StepFeedback(feedback, 10, 40), log
     )

@@ -1,6 +1,7 @@
 """The seam between two forces' districts, its unclaimed part, and the gap zones left in it
 by coverage: pure QgsGeometry/GEOS computations in a metric CRS (DESIGN.md, Definitions)."""
 
+import math
 from dataclasses import dataclass, field
 from typing import Iterable, List, Optional, Sequence
 
@@ -8,6 +9,7 @@ import numpy as np
 from qgis.core import (
     QgsCoordinateReferenceSystem,
     QgsCoordinateTransform,
+    QgsCsException,
     QgsFeedback,
     QgsGeometry,
     QgsProject,
@@ -22,6 +24,12 @@ from .workers import Done
 #: Segments per quarter circle of every buffer: DESIGN.md asks for at least 16 where an
 #: exact comparison matters; a disc is then a 64-gon whose area is 0.16 % under the circle's.
 BUFFER_SEGMENTS = 16
+
+#: Upper bound of every metric distance (m): seam distances, ranges, margins. Everything is computed in
+#: the UTM zone of the data, whose scale stays within 1 % of true up to about 500 km from its central
+#: meridian; far beyond it the projection folds over itself (a 10,000 km seam gave self-intersecting
+#: output and areas 1.5 times too large).
+MAX_DISTANCE_M = 500_000.0
 
 #: Most coverage pieces merged in one tile: each tile's union then takes milliseconds, so a
 #: cancel is seen within a second even inside the merge of 50,000 pieces.
@@ -92,6 +100,11 @@ def _union(geoms: Sequence[QgsGeometry]) -> QgsGeometry:
     return result
 
 
+def _area(geom: QgsGeometry) -> float:
+    """Area of a polygon, 0 for an empty or null one (QgsGeometry.area() gives -1 for those)."""
+    return 0.0 if geom is None or geom.isNull() or geom.isEmpty() else max(0.0, geom.area())
+
+
 def rectangle_geometry(rect: QgsRectangle) -> QgsGeometry:
     return QgsGeometry.fromRect(rect)
 
@@ -108,11 +121,29 @@ class Seam:
 
     @property
     def seam_area_m2(self) -> float:
-        return self.seam.area()
+        return _area(self.seam)
 
     @property
     def unclaimed_area_m2(self) -> float:
-        return self.unclaimed.area()
+        return _area(self.unclaimed)
+
+    def empty_reason(self, whole_seam: bool = True) -> Optional[str]:
+        """Why there is no land to analyse (a sentence for the log), or None when there is some."""
+        if not self.base(whole_seam).isEmpty():
+            return None
+        if self.seam.isEmpty():
+            gap = self.force_a.distance(self.force_b) if not (self.force_a.isEmpty() or self.force_b.isEmpty()) else -1
+            if gap > 2 * self.distance:
+                return (
+                    f"There is no seam: the districts of force A and force B are {gap / 1000:.3f} km apart at "
+                    f"their closest, more than twice SEAM_DISTANCE ({self.distance:g} m), so no land lies within "
+                    f"SEAM_DISTANCE of both. A SEAM_DISTANCE above {gap / 2:.0f} m gives one."
+                )
+            return "There is no seam: no land lies within SEAM_DISTANCE of both forces (within the study area)."
+        return (
+            "The seam lies entirely inside the two forces' districts: no land of it is unclaimed. Use MODE 1 "
+            "(the whole seam) to look for gaps inside the districts too."
+        )
 
     def base(self, whole_seam: bool) -> QgsGeometry:
         """The land in which gaps are looked for: the whole seam, or its unclaimed part."""
@@ -415,6 +446,82 @@ class _Tiler:
         keep = [p for p in first if not reaches(p, 0)] + [p for p in second if not reaches(p, 1)]
         check_canceled(self.feedback)
         return keep + polygon_parts(union_all(touching, self.feedback))
+
+
+POLYGON_TYPE = QgsWkbTypes.GeometryType.PolygonGeometry
+LINE_TYPE = QgsWkbTypes.GeometryType.LineGeometry
+POINT_TYPE = QgsWkbTypes.GeometryType.PointGeometry
+
+
+def _parts_of_type(geom: QgsGeometry, geometry_type) -> List[QgsGeometry]:
+    """The non-empty single parts of ``geom`` of one geometry type (collections flattened)."""
+    if geom is None or geom.isNull() or geom.isEmpty():
+        return []
+    if geometry_type == POLYGON_TYPE:
+        return polygon_parts(geom)
+    if geom.isMultipart() or QgsWkbTypes.flatType(geom.wkbType()) == QgsWkbTypes.Type.GeometryCollection:
+        parts = []
+        for part in geom.asGeometryCollection():
+            parts.extend(_parts_of_type(part, geometry_type))
+        return parts
+    return [geom] if geom.type() == geometry_type else []
+
+
+def output_geometry(
+    geom: QgsGeometry,
+    source: QgsCoordinateReferenceSystem,
+    target: QgsCoordinateReferenceSystem,
+    transform_context=None,
+    geometry_type=None,
+    multi: bool = True,
+) -> Optional[QgsGeometry]:
+    """``geom`` (in ``source``) as written to an output in ``target``: see :func:`valid_output`."""
+    transform = None
+    if source != target:
+        context = transform_context or QgsProject.instance().transformContext()
+        transform = QgsCoordinateTransform(source, target, context)
+    return valid_output(geom, transform, geometry_type, multi)
+
+
+def valid_output(
+    geom: QgsGeometry,
+    transform: Optional[QgsCoordinateTransform] = None,
+    geometry_type=None,
+    multi: bool = True,
+) -> Optional[QgsGeometry]:
+    """A copy of ``geom`` taken through ``transform`` (to the output's CRS): valid for GEOS, of
+    ``geometry_type`` only (default: its own), multi-part when ``multi``; None when nothing is left.
+
+    Every algorithm writes its geometries through here. A geometry valid in the metric CRS can turn
+    invalid on the way back (a ring folded or left open by a projection pushed past its domain, a
+    line whose vertices merge): it is repaired with makeValid and the parts of other types the repair
+    leaves are dropped. Coordinates that do not survive the transformation (infinite or NaN) give None.
+    """
+    if geom is None or geom.isNull() or geom.isEmpty():
+        return None
+    out = QgsGeometry(geom)
+    if transform is not None and transform.isValid() and not transform.isShortCircuited():
+        try:
+            out.transform(transform)
+        except QgsCsException:
+            return None
+    box = out.boundingBox()
+    if not all(math.isfinite(v) for v in (box.xMinimum(), box.yMinimum(), box.xMaximum(), box.yMaximum())):
+        return None
+    kind = geometry_type if geometry_type is not None else out.type()
+    if not out.isGeosValid():
+        out = out.makeValid()
+    parts = [p for p in _parts_of_type(out, kind) if p.isGeosValid()]
+    if not parts:
+        return None
+    if len(parts) == 1 and not multi:
+        return parts[0]
+    result = QgsGeometry.collectGeometry(parts) if len(parts) > 1 else QgsGeometry(parts[0])
+    if kind == POLYGON_TYPE and len(parts) > 1 and not result.isGeosValid():
+        result = _polygonal(union_all(parts))  # parts that touch or overlap after the repair: merged
+    if multi:
+        result.convertToMultiType()
+    return result if not result.isEmpty() and result.isGeosValid() else None
 
 
 def to_crs(

@@ -15,6 +15,7 @@ from qgis.core import (
     QgsFeature,
     QgsFeatureRequest,
     QgsGeometry,
+    QgsProcessingFeatureSource,
     QgsProject,
     QgsWkbTypes,
 )
@@ -49,6 +50,42 @@ class ReadResult:
         return lines
 
 
+def iter_features(source, request: Optional[QgsFeatureRequest] = None):
+    """``source.getFeatures(request)`` without QGIS's own invalid-geometry check.
+
+    Every feature loop over a layer or a Processing feature source goes through here. A
+    ``QgsProcessingFeatureSource`` (what ``parameterAsSource`` returns) applies the Processing
+    setting "invalid features filtering" while iterating, and with its default, *stop the
+    algorithm*, its callback throws a C++ ``QgsProcessingException`` from inside
+    ``QgsFeatureIterator::nextFeature``. Called from Python (``for f in source.getFeatures()``)
+    that exception is not turned into a Python one: it unwinds straight through the Python
+    interpreter's own frames (the iterator's ``__next__`` has no ``catch`` and runs with the GIL
+    released) up to the ``catch`` in ``QgsProcessingAlgorithm::runPrepared``. The run ends with
+    a normal-looking error, but the interpreter is left with its frame stack pointing into
+    unwound C stack and the GIL state of a released thread, so later Python code fails with
+    ``SystemError: unknown opcode`` or a segfault. Skipping the check here is safe because we
+    repair (``makeValid``) or skip, and count, every feature ourselves.
+    """
+    request = QgsFeatureRequest(request) if request is not None else QgsFeatureRequest()
+    request.setInvalidGeometryCheck(QgsFeatureRequest.InvalidGeometryCheck.GeometryNoCheck)
+    if isinstance(source, QgsProcessingFeatureSource):
+        return source.getFeatures(request, QgsProcessingFeatureSource.Flag.FlagSkipGeometryValidityChecks)
+    return source.getFeatures(request)
+
+
+def flat_linear(geom: QgsGeometry) -> QgsGeometry:
+    """``geom`` in 2D and with straight segments only: Z and M dropped, circular arcs (CurvePolygon,
+    CompoundCurve, CircularString, MultiSurface…) replaced by their linear approximation (QGIS's
+    default tolerance), so that every computation downstream sees Polygons, LineStrings and Points."""
+    wkb = geom.wkbType()
+    if not (QgsWkbTypes.hasZ(wkb) or QgsWkbTypes.hasM(wkb) or QgsWkbTypes.isCurvedType(wkb)):
+        return geom
+    abstract = geom.constGet().segmentize() if QgsWkbTypes.isCurvedType(wkb) else geom.constGet().clone()
+    abstract.dropZValue()
+    abstract.dropMValue()
+    return QgsGeometry(abstract)  # takes ownership of the new abstract geometry
+
+
 def source_crs(source) -> QgsCoordinateReferenceSystem:
     """The CRS of a QgsFeatureSource or QgsVectorLayer."""
     return source.sourceCrs() if hasattr(source, "sourceCrs") else source.crs()
@@ -65,7 +102,7 @@ def read_features(
 ) -> ReadResult:
     """Features of ``source`` with geometries transformed to ``target_crs``.
 
-    Invalid geometries are repaired; null and empty ones are skipped. With
+    Invalid geometries are repaired; null and empty ones are skipped; curves are made linear. With
     ``geometry_type`` (a ``QgsWkbTypes.GeometryType``), parts of another type left by
     ``makeValid`` (e.g. lines from a collapsed polygon) are dropped, and a feature with
     nothing left is skipped. Z and M values are dropped: all computation is 2D.
@@ -79,20 +116,14 @@ def read_features(
         )
     context = transform_context or QgsProject.instance().transformContext()
     transform = QgsCoordinateTransform(crs, target_crs, context) if crs != target_crs else None
-    req = QgsFeatureRequest(request) if request is not None else QgsFeatureRequest()
-    for feature in source.getFeatures(req):
+    for feature in iter_features(source, request):
         if is_canceled():
             break
         geom = feature.geometry()
         if geom is None or geom.isNull() or geom.isEmpty():
             result.skipped_null += 1
             continue
-        geom = QgsGeometry(geom)
-        if QgsWkbTypes.hasZ(geom.wkbType()) or QgsWkbTypes.hasM(geom.wkbType()):
-            abstract = geom.constGet().clone()
-            abstract.dropZValue()
-            abstract.dropMValue()
-            geom = QgsGeometry(abstract)
+        geom = flat_linear(QgsGeometry(geom))
         if transform is not None:
             try:
                 geom.transform(transform)

@@ -290,7 +290,7 @@ def is_control_layer(layer: QgsMapLayer) -> bool:
     if not isinstance(layer, QgsVectorLayer) or layer.geometryType() != QgsWkbTypes.GeometryType.PolygonGeometry:
         return False
     names = layer.fields().names()
-    if "force" not in names:
+    if "force" not in names or "post" in names:  # areas of posts (bordergaps:coordination) are not districts
         return False
     label = f"{source_layer_name(layer)} {layer.name()}".lower()
     return "control" in label or "district" in label or "kind" not in names

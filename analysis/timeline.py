@@ -25,6 +25,7 @@ from .gaps import (
     gather_coverage,
 )
 from .geometry import Seam, _stable_key, check_canceled
+from .inputs import iter_features
 from .metrics import GapMetrics, measure_gaps
 from .schedule import MINUTES, Slice, day_slices, daylight, is_empty, schedule_mask, windows_text
 
@@ -110,7 +111,7 @@ def validate_schedules(source, layer_name: str, names: Sequence[str], day: np.nd
     request.setSubsetOfAttributes([fields.lookupField(n) for n in wanted])
     scheduled = 0
     seen = {}
-    for n, feature in enumerate(source.getFeatures(request)):
+    for n, feature in enumerate(iter_features(source, request)):  # see inputs.iter_features
         if n % 500 == 0:
             check_canceled(feedback)
         values = tuple(feature[p] if p else None for p in present)

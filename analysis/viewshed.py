@@ -9,6 +9,8 @@ from typing import Callable, List, Optional, Sequence, Tuple
 
 import numpy as np
 
+from . import memory
+
 EARTH_RADIUS_M = 6371008.8
 REFRACTION_K = 0.13
 _NO_DATA_HEIGHT = -1.0e7
@@ -273,6 +275,12 @@ def viewsheds(
         return []
     pixel_x, pixel_y = abs(float(pixel_size[0])), abs(float(pixel_size[1]))
     radius = max(int(np.floor(range_m / min(pixel_x, pixel_y))), 1)
+    # distances and azimuths (float64), weights, heights (float32) and visibility of the eight octants
+    memory.require(
+        (radius + 1) ** 2 * (8 * (8 + 8) + 8 + len(requests) * 8 * (4 + 1) + 4 * len(requests)),
+        f"A viewshed of {range_m:g} m on cells of {min(pixel_x, pixel_y):g} m ({2 * radius + 1:,} cells across)",
+        "Use a smaller range, or a coarser DEM (resample it to larger cells).",
+    )
     geometry = _octants(radius, pixel_x, pixel_y)
     in_range, _ = _in_range(radius, pixel_x, pixel_y, float(range_m))
     rings = _ring_weights(radius, pixel_x, pixel_y, float(range_m))

@@ -313,8 +313,17 @@ def layer_metadata(item: CatalogueEntry) -> QgsLayerMetadata:
 
 
 def _open(item: CatalogueEntry) -> QgsVectorLayer:
+    """The bundled files are read, never written: the layer is read-only (no editing, so QGIS never
+    opens the GeoPackage for update to save edits into the plugin's folder), and where QGIS offers it
+    (3.28+) the provider itself opens the file read-only. Never give a bundled layer a subset string:
+    QGIS 3.22's OGR provider reopens the GeoPackage for update to apply one and switches its journal
+    to WAL and back, which rewrites the file's header (filter with a QgsFeatureRequest instead)."""
+    options = QgsVectorLayer.LayerOptions()
+    if hasattr(options, "forceReadOnly"):
+        options.forceReadOnly = True
     with OPEN_LOCK:
-        layer = QgsVectorLayer(item.uri, item.title, "ogr")
+        layer = QgsVectorLayer(item.uri, item.title, "ogr", options)
+    layer.setReadOnly(True)
     if not layer.isValid():
         raise RuntimeError(
             f"The bundled layer '{item.name}' could not be opened from {item.gpkg}; "

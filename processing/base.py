@@ -3,25 +3,33 @@ inputs and outputs, and turning our errors into ``QgsProcessingException`` with 
 sentence the analyst can act on."""
 
 import os
+import re
+from typing import List, Optional, Tuple
 
 from qgis.core import (
+    QgsDataSourceUri,
     QgsFields,
     QgsMapLayer,
     QgsProcessing,
     QgsProcessingAlgorithm,
     QgsProcessingException,
     QgsProcessingFeatureSourceDefinition,
+    QgsProcessingOutputLayerDefinition,
     QgsProcessingParameterDefinition,
+    QgsProcessingParameterDistance,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterMultipleLayers,
     QgsProcessingParameterVectorLayer,
+    QgsProviderRegistry,
+    QgsUnitTypes,
     QgsWkbTypes,
 )
-from qgis.PyQt.QtCore import QCoreApplication
+from qgis.PyQt.QtCore import QCoreApplication, QUrl
 from qgis.PyQt.QtGui import QIcon
 
 from ..analysis.compat import new_field
 from ..analysis.errors import BorderGapsError
+from ..analysis.geometry import MAX_DISTANCE_M
 from ..layers import catalogue
 from .constants import GROUPS, ICON
 
@@ -70,12 +78,87 @@ def fields_of(*spec) -> QgsFields:
     return fields
 
 
-def _file_of(source: str) -> str:
-    """The real path of the file behind a layer source or output string, or ''."""
-    path = (source or "").split("|")[0]
-    if path.startswith("ogr:"):
-        path = path[4:]
-    return os.path.realpath(path) if path and os.path.isabs(path) else ""
+#: Upper bound of observer and target heights (m): a tethered aerostat or a high drone, no more.
+MAX_HEIGHT_M = 20_000.0
+
+
+def distance_parameter(name, label, default, minimum=None, maximum=MAX_DISTANCE_M, optional=False):
+    """A metric distance: metres whatever the CRS of the layers. Not linked to a layer on purpose:
+    QGIS's dialog labels (and converts) a distance linked to a layer in that layer's units, degrees for
+    EPSG:4326, while our algorithms always read metres; with only a default unit the dialog shows
+    metres and converts kilometres, feet or miles typed by the analyst to metres."""
+    param = QgsProcessingParameterDistance(name, label, default, optional=optional, maxValue=maximum)
+    if minimum is not None:  # None: the algorithm checks the lower end with a sentence of its own
+        param.setMinimum(minimum)
+    param.setDefaultUnit(QgsUnitTypes.DistanceUnit.DistanceMeters)
+    return param
+
+
+# "ogr:dbname='x.gpkg' table=..." (a Processing sink), "ogr:///path" (a provider-prefixed layer
+# string), but not "C:/path" (a drive letter is one character)
+_PREFIXED = re.compile(r"^([A-Za-z_][A-Za-z0-9_]{2,}):(?://)?(.*)$", re.DOTALL)
+_FILE_PROVIDERS = {"ogr", "gdal", "spatialite", "delimitedtext", "file"}
+
+
+def file_target(value, cwd: Optional[str] = None) -> Optional[Tuple[str, Optional[str]]]:
+    """(real path, layer name or None) of the file a layer source or output string names, or None when
+    it names no file (memory layer, temporary output, database).
+
+    Resolved as QGIS and GDAL open it: a relative path against the working folder of the process
+    (``cwd``), ``~`` expanded, symbolic links followed; the forms ``path|layername=x``,
+    ``ogr:dbname='path' table="x" (geom)``, ``ogr:///path``, ``spatialite:dbname=…`` and ``file://`` URLs
+    are understood. Case is folded where the file system ignores it (Windows).
+    """
+    text = str(value or "").strip()
+    if not text or text == "TEMPORARY_OUTPUT" or text.startswith("memory:"):
+        return None
+    provider = "ogr"
+    match = _PREFIXED.match(text)
+    if match:
+        provider, text = match.group(1).lower(), match.group(2)
+        if provider not in _FILE_PROVIDERS:
+            return None  # postgres, mssql, wfs…: not a file
+        if provider == "file":
+            text = QUrl("file://" + text).toLocalFile()
+            provider = "ogr"
+    if "dbname=" in text:
+        uri = QgsDataSourceUri(text)
+        path, layer = uri.database(), uri.table() or None
+    else:
+        parts = QgsProviderRegistry.instance().decodeUri(provider if provider != "file" else "ogr", text) or {}
+        path = parts.get("path") or text.split("|")[0]
+        layer = parts.get("layerName") or None
+        if not isinstance(layer, str):
+            layer = None
+    if isinstance(path, str) and path.startswith("file:"):
+        path = QUrl(path).toLocalFile()
+    if not isinstance(path, str) or not path or path.startswith("/vsi"):
+        return None
+    path = os.path.expanduser(path)
+    real = os.path.realpath(os.path.join(cwd or os.getcwd(), path))
+    return os.path.normcase(real), layer
+
+
+def _same_file(a: str, b: str) -> bool:
+    if a == b:
+        return True
+    try:  # hard links, bind mounts, a case-insensitive volume
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def _first_layer_name(path: str) -> Optional[str]:
+    """The layer GDAL opens from a multi-layer file given without a layer name (its first)."""
+    try:
+        from osgeo import ogr
+
+        dataset = ogr.Open(path)
+        if dataset is not None and dataset.GetLayerCount():
+            return dataset.GetLayer(0).GetName()
+    except Exception:  # noqa: BLE001 (any GDAL failure: we then cannot tell, and say so)
+        return None
+    return None
 
 
 class BorderGapsAlgorithm(QgsProcessingAlgorithm):
@@ -127,10 +210,63 @@ class BorderGapsAlgorithm(QgsProcessingAlgorithm):
 
     # -- checks shared by every algorithm --------------------------------------
     def checkParameterValues(self, parameters, context):  # noqa: N802 (QGIS API name)
-        problem = self.output_overwrites_input(parameters, context) or self.wrong_geometry(parameters, context)
+        problem = (
+            self.output_overwrites_input(parameters, context)
+            or self.out_of_range(parameters, context)
+            or self.wrong_geometry(parameters, context)
+            or self.missing_crs(parameters, context)
+        )
         if problem:
             return False, problem
         return super().checkParameterValues(parameters, context)
+
+    def out_of_range(self, parameters, context):
+        """A sentence for the first number or distance outside its parameter's bounds, else None."""
+        for definition in self.parameterDefinitions():
+            if definition.type() not in ("number", "distance") or parameters.get(definition.name()) in (None, ""):
+                continue
+            value = self.parameterAsDouble(parameters, definition.name(), context)
+            unit = " m" if definition.type() == "distance" else ""
+            if value != value:  # NaN
+                return f"{definition.name()} ({definition.description()}) is not a number."
+            if value < definition.minimum():
+                return (
+                    f"{definition.name()} ({definition.description()}) must be at least "
+                    f"{definition.minimum():g}{unit} (got {value:g}{unit})."
+                )
+            if value > definition.maximum():
+                why = (
+                    " Distances are computed in the UTM zone of the data, which is true to 1 % only within "
+                    f"about {MAX_DISTANCE_M / 1000:g} km."
+                    if definition.type() == "distance" and definition.maximum() == MAX_DISTANCE_M
+                    else ""
+                )
+                return (
+                    f"{definition.name()} ({definition.description()}) must be at most "
+                    f"{definition.maximum():g}{unit} (got {value:g}{unit}).{why}"
+                )
+        return None
+
+    def missing_crs(self, parameters, context):
+        """A sentence for the first input layer with geometries but no coordinate reference system."""
+        for definition in self.parameterDefinitions():
+            if definition.type() not in _LAYER_PARAMETER_TYPES or not parameters.get(definition.name()):
+                continue
+            for layer in self._layers_of(parameters, definition.name(), context):
+                if not hasattr(layer, "crs") or layer.crs().isValid():
+                    continue
+                if hasattr(layer, "geometryType") and layer.geometryType() in (
+                    QgsWkbTypes.GeometryType.NullGeometry,
+                    QgsWkbTypes.GeometryType.UnknownGeometry,
+                ):
+                    continue  # a table without geometries needs no CRS
+                return (
+                    f"{definition.name()} layer '{layer.name()}' has no coordinate reference system: its CRS "
+                    "is missing (e.g. a shapefile without its .prj file), so its coordinates cannot be placed "
+                    "on the earth. Set it in Layer Properties → Source → Assigned Coordinate Reference System "
+                    "and run again."
+                )
+        return None
 
     def _layers_of(self, parameters, name, context):
         definition = self.parameterDefinition(name)
@@ -151,6 +287,8 @@ class BorderGapsAlgorithm(QgsProcessingAlgorithm):
         for item in values:
             if isinstance(item, QgsProcessingFeatureSourceDefinition):
                 item = item.source.staticValue()
+            elif isinstance(item, QgsProcessingOutputLayerDefinition):  # an earlier step of a model
+                item = item.sink.staticValue()
             if isinstance(item, QgsMapLayer):
                 sources.append(item.source())
             elif isinstance(item, str) and item:
@@ -162,27 +300,48 @@ class BorderGapsAlgorithm(QgsProcessingAlgorithm):
         return sources
 
     def output_overwrites_input(self, parameters, context):
-        """A sentence when an output file is one of the input files, else None."""
-        inputs = {}
+        """A sentence when an output would replace an input file or layer, else None.
+
+        Paths are compared as files (resolved real paths, then the file's identity), not as strings,
+        so a relative path, a symbolic link, ``path|layername=``, ``ogr:dbname=`` and the others of
+        :func:`file_target` all name the same file. An output that is a whole file (``x.gpkg``)
+        replaces every layer of it; one that names a layer (``ogr:dbname='x.gpkg' table="gaps"``)
+        replaces only that layer, so writing a new layer into an input GeoPackage is allowed.
+        """
+        inputs: List[Tuple[str, Optional[str], str]] = []
         for definition in self.parameterDefinitions():
             if definition.type() in _LAYER_PARAMETER_TYPES and parameters.get(definition.name()):
                 for source in self._input_sources(parameters[definition.name()], context):
-                    path = _file_of(source)
-                    if path:
-                        inputs.setdefault(path, definition.name())
+                    target = file_target(source)
+                    if target:
+                        inputs.append((target[0], target[1], definition.name()))
+        if not inputs:
+            return None
         for definition in self.destinationParameterDefinitions():
             if not parameters.get(definition.name()):
                 continue
             if definition.type() in ("sink", "vectorDestination", "rasterDestination"):
-                target = self.parameterAsOutputLayer(parameters, definition.name(), context)
+                value = self.parameterAsOutputLayer(parameters, definition.name(), context)
             else:
-                target = self.parameterAsFileOutput(parameters, definition.name(), context)
-            path = _file_of(target)
-            if path and path in inputs:
-                return (
-                    f"{definition.name()} is the same file as input {inputs[path]} ({path}): "
-                    "writing it would overwrite the input. Choose another output file."
-                )
+                value = self.parameterAsFileOutput(parameters, definition.name(), context)
+            target = file_target(value)
+            if not target:
+                continue
+            path, layer = target
+            for in_path, in_layer, in_name in inputs:
+                if not _same_file(path, in_path):
+                    continue
+                if layer is None:
+                    return (
+                        f"{definition.name()} is the same file as input {in_name} ({value} is {path}): writing "
+                        "it would replace the whole file and destroy the input. Choose another output file."
+                    )
+                name = in_layer or _first_layer_name(in_path)
+                if name is None or name.casefold() == layer.casefold():
+                    return (
+                        f"{definition.name()} would write layer '{layer}' of {path}, which is input {in_name}: "
+                        "writing it would overwrite the input. Choose another layer name or file."
+                    )
         return None
 
     def wrong_geometry(self, parameters, context):
@@ -307,6 +466,12 @@ class BorderGapsAlgorithm(QgsProcessingAlgorithm):
             if err.details:
                 feedback.pushDebugInfo(err.details)
             raise QgsProcessingException(err.message) from err
+        except MemoryError as err:  # numpy's "Unable to allocate …", also from a worker thread
+            raise QgsProcessingException(
+                f"{self.displayName()} ran out of memory ({err}): the inputs and parameters ask for more than "
+                "this computer has. Use a coarser cell size, a smaller range, margin or extent, or fewer "
+                "features, and run again."
+            ) from err
 
     def execute(self, parameters, context, feedback):
         raise NotImplementedError

@@ -1,7 +1,6 @@
 """``bordergaps:borderbands``: distance bands on each side of the border, for the user's own distances."""
 
 from qgis.core import (
-    QgsCoordinateTransform,
     QgsFeature,
     QgsFeatureSink,
     QgsGeometry,
@@ -18,6 +17,7 @@ from qgis.PyQt.QtCore import QMetaType
 
 from ..analysis import bands
 from ..analysis.errors import BorderGapsError
+from ..analysis.geometry import POLYGON_TYPE, output_geometry
 from ..analysis.inputs import read_features
 from ..layers import catalogue
 from .base import BorderGapsAlgorithm, fields_of, with_help
@@ -236,10 +236,10 @@ class BorderBandsAlgorithm(BorderGapsAlgorithm):
                 break
             feature = QgsFeature(fields)
             feature.setAttributes([band.side, band.label, band.min_km, band.max_km, band.area_km2, source_text])
-            geom = QgsGeometry(band.geometry)
-            if out_crs != bands.WGS84:
-                geom.transform(QgsCoordinateTransform(bands.WGS84, out_crs, context.transformContext()))
-            geom.convertToMultiType()
+            geom = output_geometry(band.geometry, bands.WGS84, out_crs, context.transformContext(), POLYGON_TYPE)
+            if geom is None:
+                feedback.pushWarning(f"Band {band.label} ({band.side}) is empty: not written.")
+                continue
             feature.setGeometry(geom)
             sink.addFeature(feature, QgsFeatureSink.Flag.FastInsert)
         feedback.setProgress(100)

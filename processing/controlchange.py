@@ -16,7 +16,7 @@ from qgis.PyQt.QtCore import QDateTime, QMetaType, QTime
 from ..analysis.control_change import Snapshot, compare_control, date_snapshots, parse_date
 from ..analysis.errors import BorderGapsError
 from ..analysis.gaps import POLYGON, check_control_areas, check_field, check_layer_type, force_values
-from ..analysis.geometry import to_crs
+from ..analysis.geometry import POLYGON_TYPE, output_geometry
 from .base import fields_of
 from .gaptimeline import _gap_values, style_temporal_output
 from .gapzones import (
@@ -230,9 +230,8 @@ class ControlChangeAlgorithm(GapZonesAlgorithm):
         crs_out = source.sourceCrs()
 
         def out_geometry(geom, crs):
-            out = to_crs(geom, crs, crs_out, context.transformContext())
-            out.convertToMultiType()
-            return out
+            # valid for GEOS in the output CRS, multi-part; None when nothing is left (not written)
+            return output_geometry(geom, crs, crs_out, context.transformContext(), POLYGON_TYPE)
 
         def span(k):
             """(date_start, date_end) of snapshot k: its date to the next one's (the last: one day)."""
@@ -254,8 +253,11 @@ class ControlChangeAlgorithm(GapZonesAlgorithm):
         )
         sink, districts_id = self._sink(parameters, CHANGED_DISTRICTS, context, district_fields, crs_out)
         for d in change.districts:
+            out = out_geometry(d.geometry, change.crs)
+            if out is None:  # nothing to draw: never an empty feature
+                continue
             feature = QgsFeature(district_fields)
-            feature.setGeometry(out_geometry(d.geometry, change.crs))
+            feature.setGeometry(out)
             feature.setAttributes(
                 [
                     d.name,
@@ -283,9 +285,11 @@ class ControlChangeAlgorithm(GapZonesAlgorithm):
         for k, (snap, analysis) in enumerate(zip(snapshots, change.analyses)):
             start, end = span(k)
             for zone, geom in (("seam", analysis.seam.seam), ("unclaimed", analysis.seam.unclaimed)):
+                out = out_geometry(geom, analysis.crs)
+                if out is None:  # nothing to draw: never an empty feature
+                    continue
                 feature = QgsFeature(seam_fields)
-                if not geom.isEmpty():
-                    feature.setGeometry(out_geometry(geom, analysis.crs))
+                feature.setGeometry(out)
                 feature.setAttributes(
                     [snap.label, start, end, zone, (geom.area() if not geom.isEmpty() else 0.0) / 1e6]
                 )
@@ -300,8 +304,11 @@ class ControlChangeAlgorithm(GapZonesAlgorithm):
         )
         sink, change_id = self._sink(parameters, GAP_CHANGE, context, change_fields, crs_out)
         for k, kind, geom in change.changes:
+            out = out_geometry(geom, change.crs)
+            if out is None:  # nothing to draw: never an empty feature
+                continue
             feature = QgsFeature(change_fields)
-            feature.setGeometry(out_geometry(geom, change.crs))
+            feature.setGeometry(out)
             feature.setAttributes([snapshots[k - 1].label, snapshots[k].label, kind, geom.area() / 1e6, geom.area()])
             sink.addFeature(feature, QgsFeatureSink.Flag.FastInsert)
 
@@ -312,8 +319,11 @@ class ControlChangeAlgorithm(GapZonesAlgorithm):
             for gap_id, (geom, m) in enumerate(zip(analysis.result.gaps, analysis.metrics), start=1):
                 if feedback.isCanceled():
                     break
+                out = out_geometry(geom, analysis.crs)
+                if out is None:  # nothing to draw: never an empty feature
+                    continue
                 feature = QgsFeature(by_date_fields)
-                feature.setGeometry(out_geometry(geom, analysis.crs))
+                feature.setGeometry(out)
                 feature.setAttributes([snap.label, start, end] + _gap_values(gap_id, m))
                 sink.addFeature(feature, QgsFeatureSink.Flag.FastInsert)
 

@@ -33,8 +33,9 @@ from ..analysis import corridors
 from ..analysis.compat import new_field, null_rectangle
 from ..analysis.crs import WGS84, extent_in_wgs84, layer_extent, metric_crs_for
 from ..analysis.errors import BorderGapsError
-from ..analysis.inputs import read_features, source_crs
-from .base import BorderGapsAlgorithm, fields_of
+from ..analysis.geometry import LINE_TYPE, POINT_TYPE, valid_output
+from ..analysis.inputs import iter_features, read_features, source_crs
+from .base import BorderGapsAlgorithm, distance_parameter, fields_of
 
 POINT = QgsWkbTypes.GeometryType.PointGeometry
 LINE = QgsWkbTypes.GeometryType.LineGeometry
@@ -66,7 +67,10 @@ class CorridorsAlgorithm(BorderGapsAlgorithm):
         "against COUNTRIES when given, else against the BORDER line: the side most origins are on, and "
         "most destinations are not, is the origin side) are skipped with a warning naming each one; the "
         "run stops only when no origin or no destination is left. Without BORDER the bundled Iraq–Syria "
-        "border is used when it crosses the grid."
+        "border is used when it crosses the grid. A route whose origin and destination coincide, or fall "
+        "in one cell, is left out of ROUTES (no crossing lies between them) and named in the log; the "
+        "destination's other routes keep their ranks from 1. Distances are in metres, at most 500 km, and "
+        "a grid larger than the free memory is refused with the sizes."
     )
 
     ORIGINS = "ORIGINS"
@@ -105,7 +109,10 @@ class CorridorsAlgorithm(BorderGapsAlgorithm):
     def initAlgorithm(self, config=None):  # noqa: N802 (QGIS API name)
         add = self.add_parameter
 
-        def number(name, label, default, minimum, help_text, integer=False, maximum=None):
+        def number(name, label, default, minimum, help_text, integer=False, maximum=None, metres=False):
+            if metres:  # a metric distance (base.distance_parameter: metres in the dialog, at most 500 km)
+                add(distance_parameter(name, self.tr(label), default, minimum), help_text)
+                return
             kind = QgsProcessingParameterNumber.Type.Integer if integer else QgsProcessingParameterNumber.Type.Double
             param = QgsProcessingParameterNumber(name, self.tr(label), kind, defaultValue=default, minValue=minimum)
             if maximum is not None:
@@ -141,11 +148,12 @@ class CorridorsAlgorithm(BorderGapsAlgorithm):
         )
         number(
             self.CELL_SIZE,
-            "Cell size (m)",
+            "Cell size",
             100.0,
             1.0,
             "Side of a cost-raster cell in metres. Smaller cells follow terrain and roads more closely "
             "but the grid grows with the square: halving the cell size quadruples time and memory.",
+            metres=True,
         )
         number(
             self.K,
@@ -187,10 +195,11 @@ class CorridorsAlgorithm(BorderGapsAlgorithm):
         )
         number(
             self.DEFAULT_RANGE,
-            "Default post range (m)",
+            "Default post range",
             3000.0,
             0.0,
             "Range in metres of posts without a value in RANGE_FIELD.",
+            metres=True,
         )
         add(
             QgsProcessingParameterEnum(self.COVERAGE_MODE, self.tr("Inside coverage"), self.MODES, defaultValue=0),
@@ -274,10 +283,12 @@ class CorridorsAlgorithm(BorderGapsAlgorithm):
         )
         number(
             self.MARGIN,
-            "Margin around the points (m)",
+            "Margin around the points",
             10000.0,
             0.0,
-            "The grid covers the origins and destinations plus this margin, so routes can bend around obstacles.",
+            "The grid covers the origins and destinations plus this margin (metres), so routes can bend around "
+            "obstacles.",
+            metres=True,
         )
         number(
             self.MAX_CELLS,
@@ -290,11 +301,12 @@ class CorridorsAlgorithm(BorderGapsAlgorithm):
         number(self.PINCH_COUNT, "Number of pinch points", 20, 0, "How many pinch points to report.", integer=True)
         number(
             self.PINCH_SPACING,
-            "Pinch point spacing (m)",
+            "Pinch point spacing",
             2000.0,
             0.0,
-            "Pinch points are at least this far from each other and from every origin and destination "
+            "Pinch points are at least this far (metres) from each other and from every origin and destination "
             "(where routes gather trivially).",
+            metres=True,
         )
         add(
             QgsProcessingParameterFeatureSink(self.ROUTES, self.tr("Routes"), QgsProcessing.SourceType.TypeVectorLine),
@@ -690,8 +702,10 @@ class CorridorsAlgorithm(BorderGapsAlgorithm):
                     lat,
                 ]
             )
-            out = QgsGeometry(line)
-            out.transform(to_out)
+            out = valid_output(line, to_out, LINE_TYPE, multi=False)
+            if out is None:
+                feedback.pushWarning(f"The route to '{destination[0]}' has no valid line in the output CRS: left out.")
+                continue
             feature.setGeometry(out)
             sink.addFeature(feature, QgsFeatureSink.Flag.FastInsert)
             feedback.setProgress(80 + 15 * n / max(1, len(routes)))
@@ -720,8 +734,9 @@ class CorridorsAlgorithm(BorderGapsAlgorithm):
         for rank, (x, y, count) in enumerate(pinches, start=1):
             feature = QgsFeature(pinch_fields)
             feature.setAttributes([rank, count])
-            point = QgsGeometry.fromPointXY(QgsPointXY(x, y))
-            point.transform(to_out)
+            point = valid_output(QgsGeometry.fromPointXY(QgsPointXY(x, y)), to_out, POINT_TYPE, multi=False)
+            if point is None:
+                continue
             feature.setGeometry(point)
             pinch_sink.addFeature(feature, QgsFeatureSink.Flag.FastInsert)
         feedback.setProgress(100)
@@ -741,7 +756,7 @@ def _sample_extent(layer, limit=1000):
     coordinates are impossible for its CRS, which is what the caller looks for)."""
     box = null_rectangle()
     request = QgsFeatureRequest().setNoAttributes().setLimit(limit)
-    for feature in layer.getFeatures(request):
+    for feature in iter_features(layer, request):
         if feature.hasGeometry():
             box.combineExtentWith(feature.geometry().boundingBox())
     return box

@@ -5,6 +5,7 @@ import os
 
 from qgis.core import (
     Qgis,
+    QgsExpression,
     QgsFeature,
     QgsFeatureSink,
     QgsProcessing,
@@ -22,7 +23,7 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QDate, QDateTime, QMetaType, QTime
 
 from ..analysis.errors import BorderGapsError
-from ..analysis.geometry import to_crs
+from ..analysis.geometry import POLYGON_TYPE, output_geometry
 from ..analysis.timeline import DEFAULT_FIELDS, analyse_timeline, unwatched_fields
 from .base import fields_of
 from .gapzones import (
@@ -76,12 +77,28 @@ TABLE_COLUMNS = (
 )
 
 
+def temporal_expression(field_name: str) -> str:
+    """The expression the temporal range of a feature is read with: the field as a datetime.
+
+    Not the field itself: a filter on a bare datetime field is compiled by the OGR provider into
+    SQL, and GeoPackage stores datetimes as text, so SQLite compares them as strings with QGIS's
+    literal (``'2026-03-01T21:00:00.000'``). GDAL 3.13 (QGIS 3.44 on Debian forky) writes
+    ``'2026-03-01T21:00:00'`` (no milliseconds), which sorts before it: a slice starting at 21:00
+    then passes ``slice_start < 21:00`` and the controller showed two slices at once. to_datetime()
+    is not compiled, so QGIS compares real datetimes on every version and provider."""
+    return f"to_datetime({QgsExpression.quotedColumnRef(field_name)})"
+
+
 def set_temporal(layer: QgsVectorLayer, start_field: str, end_field: str) -> None:
-    """Each feature's fixed range from two datetime fields: QGIS's temporal controller animates it."""
+    """Each feature's range [start, end) from two datetime fields: QGIS's temporal controller
+    animates it, one slice per frame of the slices' length (see :func:`temporal_expression`)."""
     props = layer.temporalProperties()
-    props.setMode(Qgis.VectorTemporalMode.FeatureDateTimeStartAndEndFromFields)
-    props.setStartField(start_field)
+    props.setMode(Qgis.VectorTemporalMode.FeatureDateTimeStartAndEndFromExpressions)
+    props.setStartExpression(temporal_expression(start_field))
+    props.setEndExpression(temporal_expression(end_field))
+    props.setStartField(start_field)  # kept for the layer properties dialog and for readers
     props.setEndField(end_field)
+    props.setLimitMode(Qgis.VectorTemporalLimitMode.IncludeBeginExcludeEnd)
     props.setIsActive(True)
 
 
@@ -293,9 +310,8 @@ class GapTimelineAlgorithm(GapZonesAlgorithm):
         crs_out = source.sourceCrs()
 
         def out_geometry(geom):
-            out = to_crs(geom, analysis.crs, crs_out, context.transformContext())
-            out.convertToMultiType()
-            return out
+            # valid for GEOS in the output CRS, multi-part; None when nothing is left (not written)
+            return output_geometry(geom, analysis.crs, crs_out, context.transformContext(), POLYGON_TYPE)
 
         slice_fields = fields_of(
             ("slice_id", QMetaType.Type.Int),
@@ -312,8 +328,11 @@ class GapTimelineAlgorithm(GapZonesAlgorithm):
             for gap_id, (geom, m) in enumerate(zip(result.gaps, result.metrics), start=1):
                 if feedback.isCanceled():
                     break
+                out = out_geometry(geom)
+                if out is None:  # nothing to draw: never an empty feature
+                    continue
                 feature = QgsFeature(by_time_fields)
-                feature.setGeometry(out_geometry(geom))
+                feature.setGeometry(out)
                 feature.setAttributes([k, start, end, result.slice.label] + _gap_values(gap_id, m))
                 sink.addFeature(feature, QgsFeatureSink.Flag.FastInsert)
             areas = [g.area() for g in result.gaps]
@@ -344,8 +363,11 @@ class GapTimelineAlgorithm(GapZonesAlgorithm):
             if feedback.isCanceled():
                 break
             hours, windows = unwatched_fields(mask)
+            out = out_geometry(geom)
+            if out is None:  # nothing to draw: never an empty feature
+                continue
             feature = QgsFeature(hours_fields)
-            feature.setGeometry(out_geometry(geom))
+            feature.setGeometry(out)
             feature.setAttributes([part_id, hours, round(24.0 - hours, 4), windows, geom.area() / 1e6])
             sink_hours.addFeature(feature, QgsFeatureSink.Flag.FastInsert)
 
@@ -354,8 +376,11 @@ class GapTimelineAlgorithm(GapZonesAlgorithm):
         for gap_id, (geom, m) in enumerate(zip(analysis.always, analysis.always_metrics), start=1):
             if feedback.isCanceled():
                 break
+            out = out_geometry(geom)
+            if out is None:  # nothing to draw: never an empty feature
+                continue
             feature = QgsFeature(always_fields)
-            feature.setGeometry(out_geometry(geom))
+            feature.setGeometry(out)
             feature.setAttributes(_gap_values(gap_id, m))
             sink_always.addFeature(feature, QgsFeatureSink.Flag.FastInsert)
 

@@ -7,7 +7,6 @@ from qgis.core import (
     QgsFields,
     QgsProcessing,
     QgsProcessingOutputNumber,
-    QgsProcessingParameterDistance,
     QgsProcessingParameterEnum,
     QgsProcessingParameterFeatureSink,
     QgsProcessingParameterFeatureSource,
@@ -28,11 +27,10 @@ from ..analysis.gaps import (
     check_field,
     check_layer_type,
 )
-from ..analysis.geometry import to_crs
+from ..analysis.geometry import POLYGON_TYPE, output_geometry
 from ..analysis.metrics import PRIORITY_FORMULA, summary
-from .base import BorderGapsAlgorithm, fields_of, with_help
+from .base import BorderGapsAlgorithm, distance_parameter, fields_of, with_help
 from .seamzones import (
-    CONTROL_AREAS,
     NAME_FIELD,
     OUTPUT,
     SEAM_DISTANCE,
@@ -142,7 +140,7 @@ class GapZonesAlgorithm(BorderGapsAlgorithm):
         )
         self.addParameter(
             with_help(
-                QgsProcessingParameterDistance(DEFAULT_RANGE, self.tr("Default post range"), 2000.0, CONTROL_AREAS),
+                distance_parameter(DEFAULT_RANGE, self.tr("Default post range"), 2000.0),
                 self.tr("Range in metres of posts without a RANGE_FIELD value."),
             )
         )
@@ -277,8 +275,10 @@ class GapZonesAlgorithm(BorderGapsAlgorithm):
         for gap_id, (geom, m) in enumerate(zip(analysis.result.gaps, analysis.metrics), start=1):
             if feedback.isCanceled():
                 break
-            out = to_crs(geom, analysis.crs, source.sourceCrs(), context.transformContext())
-            out.convertToMultiType()
+            out = output_geometry(geom, analysis.crs, source.sourceCrs(), context.transformContext(), POLYGON_TYPE)
+            if out is None:
+                feedback.pushWarning(f"Gap {gap_id} has no valid polygon in the output CRS: not written.")
+                continue
             feature = QgsFeature(fields)
             feature.setGeometry(out)
             feature.setAttributes(

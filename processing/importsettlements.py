@@ -6,7 +6,6 @@ from qgis.core import (
     NULL,
     QgsCoordinateTransform,
     QgsFeature,
-    QgsFeatureRequest,
     QgsFeatureSink,
     QgsGeometry,
     QgsLayerMetadata,
@@ -30,7 +29,8 @@ from qgis.PyQt.QtCore import QMetaType
 from ..analysis import bands, gazetteer, settlements
 from ..analysis.errors import BorderGapsError
 from ..analysis.fieldmap import FieldMapping, load_mapping
-from ..analysis.geometry import check_canceled
+from ..analysis.geometry import MAX_DISTANCE_M, POINT_TYPE, check_canceled, valid_output
+from ..analysis.inputs import iter_features, read_features
 from ..analysis.settlements import Place
 from ..layers import catalogue
 from .base import BorderGapsAlgorithm, fields_of, with_help
@@ -206,16 +206,23 @@ class ImportSettlementsAlgorithm(BorderGapsAlgorithm):
             "VALUE=STATUS pairs for codes the built-in words do not know, e.g. '1=inhabited; 2=abandoned; "
             "3=partly returned'. Statuses: inhabited, abandoned, partly returned, unknown.",
         )
-        for key, label, default, text in (
-            (MAX_DISTANCE, "Keep places within (of the border)", 50000.0, "Geodesic distance to the border line."),
+        for key, label, default, maximum, text in (
+            (
+                MAX_DISTANCE,
+                "Keep places within (of the border)",
+                50000.0,
+                1000000.0,  # geodesic, on the ellipsoid: 1,000 km reaches Basra
+                "Geodesic distance to the border line.",
+            ),
             (
                 DUPLICATE_DISTANCE,
                 "Merge records of one name within",
                 1000.0,
+                MAX_DISTANCE_M,
                 "Records of different sources with the same name (search form) this close are one place.",
             ),
         ):
-            param = QgsProcessingParameterDistance(key, self.tr(label), default, minValue=0.0, maxValue=1000000.0)
+            param = QgsProcessingParameterDistance(key, self.tr(label), default, minValue=0.0, maxValue=maximum)
             param.setDefaultUnit(QgsUnitTypes.DistanceUnit.DistanceMeters)
             self.add_parameter(param, text)
         self.add_parameter(
@@ -405,14 +412,22 @@ class ImportSettlementsAlgorithm(BorderGapsAlgorithm):
             raise BorderGapsError("The OUTPUT layer could not be created. Check the output path.")
         places = sorted(result.places, key=lambda p: (p.side or "", p.border_km or 0.0, p.name, p.source_id))
         names = [name for name, _kind in catalogue.FIELDS["settlements"]]
+        written = []
         for i, place in enumerate(places):
             if i % 1000 == 0:
                 check_canceled(feedback)
+            point = valid_output(QgsGeometry.fromPointXY(place.point), None, POINT_TYPE, multi=False)
+            if point is None:  # coordinates that are not numbers: no valid point to write
+                continue
+            written.append(place)
             feature = QgsFeature(fields)
-            feature.setGeometry(QgsGeometry.fromPointXY(place.point))
+            feature.setGeometry(point)
             row = _row(place)
             feature.setAttributes([NULL if row.get(n) is None else row[n] for n in names])
             sink.addFeature(feature, QgsFeatureSink.Flag.FastInsert)
+        if len(written) < len(places):
+            feedback.pushWarning(f"{len(places) - len(written):,} settlement(s) without valid coordinates left out.")
+            places = written
         feedback.setProgress(100)
         if context.willLoadLayerOnCompletion(dest_id):
             context.layerToLoadOnCompletionDetails(dest_id).setPostProcessor(_SettlementsOnLoad(sources))
@@ -434,8 +449,6 @@ class ImportSettlementsAlgorithm(BorderGapsAlgorithm):
         else:
             layer = source
             name = source.sourceName()
-        from ..analysis.inputs import read_features
-
         lines = read_features(
             layer,
             bands.WGS84,
@@ -454,7 +467,7 @@ class ImportSettlementsAlgorithm(BorderGapsAlgorithm):
         def polygons(name, *fields):
             layer = self.bundled(name)
             out = []
-            for feature in layer.getFeatures():
+            for feature in iter_features(layer):
                 if feature.hasGeometry():
                     out.append(tuple(feature[f] for f in fields) + (QgsGeometry(feature.geometry()),))
             return out
@@ -486,7 +499,7 @@ class ImportSettlementsAlgorithm(BorderGapsAlgorithm):
         transform = QgsCoordinateTransform(crs, bands.WGS84, context.transformContext())
         places = []
         total = max(layer.featureCount(), 1)
-        for i, feature in enumerate(layer.getFeatures(QgsFeatureRequest())):
+        for i, feature in enumerate(iter_features(layer)):
             if i % 2000 == 0:
                 check_canceled(feedback)
             stats.lines += 1
@@ -536,7 +549,9 @@ class ImportSettlementsAlgorithm(BorderGapsAlgorithm):
     def _bundled_places(self, order):
         layer = self.bundled("settlements")
         out = []
-        for feature in layer.getFeatures():
+        for feature in iter_features(layer):
+            if not feature.hasGeometry() or feature.geometry().isEmpty():
+                continue
             point = feature.geometry().asPoint()
 
             def text(name, feature=feature):

@@ -14,7 +14,6 @@ from qgis.core import (
     QgsProcessingParameterFeatureSink,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterField,
-    QgsProcessingParameterNumber,
     QgsProcessingParameterRasterDestination,
     QgsProcessingParameterRasterLayer,
     QgsWkbTypes,
@@ -24,8 +23,9 @@ from qgis.PyQt.QtCore import QMetaType
 from ..analysis import coverage
 from ..analysis.crs import layer_extent, metric_crs_for
 from ..analysis.errors import BorderGapsError
+from ..analysis.geometry import MAX_DISTANCE_M, POLYGON_TYPE, valid_output
 from ..analysis.inputs import read_features, source_crs
-from .base import BorderGapsAlgorithm, fields_of
+from .base import MAX_HEIGHT_M, BorderGapsAlgorithm, distance_parameter, fields_of
 
 POINT = QgsWkbTypes.GeometryType.PointGeometry
 
@@ -61,7 +61,7 @@ def read_posts(
     for line in result.log_lines():
         feedback.pushInfo(line)
     names = source.fields().names()
-    posts, no_range = [], []
+    posts, no_range, too_far = [], [], []
     for feature in result.features:
         point = (
             feature.geometry().asMultiPoint()[0] if feature.geometry().isMultipart() else feature.geometry().asPoint()
@@ -71,6 +71,9 @@ def read_posts(
             range_m = default_range
         if range_m <= 0:
             no_range.append(str(feature.id()))
+            continue
+        if range_m > MAX_DISTANCE_M:
+            too_far.append(str(feature.id()))
             continue
         sector = None
         if start_field and end_field:
@@ -84,6 +87,12 @@ def read_posts(
             f"{layer_name}: skipped {len(no_range)} post(s) with no range (ids "
             f"{', '.join(no_range[:10])}{'…' if len(no_range) > 10 else ''}): fill "
             "RANGE_FIELD or set DEFAULT_RANGE above 0."
+        )
+    if too_far:
+        feedback.pushWarning(
+            f"{layer_name}: skipped {len(too_far)} post(s) whose {range_field} is above {MAX_DISTANCE_M / 1000:g} km "
+            f"(ids {', '.join(too_far[:10])}{'…' if len(too_far) > 10 else ''}): ranges are computed in the UTM "
+            "zone of the data, true only within about that distance."
         )
     return posts
 
@@ -144,14 +153,8 @@ class PostCoverageAlgorithm(BorderGapsAlgorithm):
             "Numeric field with each post's range in metres; empty or non-positive values use DEFAULT_RANGE.",
         )
         add(
-            QgsProcessingParameterNumber(
-                self.DEFAULT_RANGE,
-                self.tr("Default range (m)"),
-                QgsProcessingParameterNumber.Type.Double,
-                defaultValue=5000.0,
-                minValue=0.0,
-            ),
-            "Range in metres of posts without a value in RANGE_FIELD.",
+            distance_parameter(self.DEFAULT_RANGE, self.tr("Default range"), 5000.0, 0.0),
+            "Range in metres of posts without a value in RANGE_FIELD (at most 500 km).",
         )
         add(
             QgsProcessingParameterField(
@@ -180,23 +183,11 @@ class PostCoverageAlgorithm(BorderGapsAlgorithm):
             "and sectors, ignoring terrain.",
         )
         add(
-            QgsProcessingParameterNumber(
-                self.OBSERVER_HEIGHT,
-                self.tr("Observer height (m)"),
-                QgsProcessingParameterNumber.Type.Double,
-                defaultValue=5.0,
-                minValue=0.0,
-            ),
+            distance_parameter(self.OBSERVER_HEIGHT, self.tr("Observer height"), 5.0, 0.0, MAX_HEIGHT_M),
             "Height of the observer's eye or camera above the ground at the post, in metres.",
         )
         add(
-            QgsProcessingParameterNumber(
-                self.TARGET_HEIGHT,
-                self.tr("Target height (m)"),
-                QgsProcessingParameterNumber.Type.Double,
-                defaultValue=1.7,
-                minValue=0.0,
-            ),
+            distance_parameter(self.TARGET_HEIGHT, self.tr("Target height"), 1.7, 0.0, MAX_HEIGHT_M),
             "Height above the ground of what must be seen (1.7 m: a standing person; 0: the ground itself).",
         )
         add(
@@ -383,13 +374,12 @@ class PostCoverageAlgorithm(BorderGapsAlgorithm):
                     if mosaic is not None:
                         mosaic.add(covered.window)
                 done.append(covered)
+                geom = valid_output(covered.geometry, to_output, POLYGON_TYPE)
+                if geom is None:  # never a feature with an empty geometry, which would read as a real one
+                    feedback.pushWarning(f"Post {post.post_id} covers no land in the output CRS: not written.")
+                    continue
                 feature = QgsFeature(per_fields)
-                geom = covered.geometry
-                if not geom.isEmpty():
-                    geom = type(geom)(geom)
-                    geom.transform(to_output)
-                    geom.convertToMultiType()
-                    feature.setGeometry(geom)
+                feature.setGeometry(geom)
                 sector = f"{post.sector[0]:g}-{post.sector[1]:g}" if post.sector else None
                 feature.setAttributes(
                     [
@@ -425,14 +415,14 @@ class PostCoverageAlgorithm(BorderGapsAlgorithm):
         else:
             merged = coverage.merge_coverage(c.geometry for c in done)
             merged_area = merged.area() / 1e6 if not merged.isEmpty() else 0.0
-        feature = QgsFeature(merged_fields)
-        if not merged.isEmpty():
-            geom = type(merged)(merged)
-            geom.transform(to_output)
-            geom.convertToMultiType()
+        geom = valid_output(merged, to_output, POLYGON_TYPE)
+        if geom is not None:
+            feature = QgsFeature(merged_fields)
             feature.setGeometry(geom)
-        feature.setAttributes([method, len(done), round(merged_area, 6)])
-        merged_sink.addFeature(feature, QgsFeatureSink.Flag.FastInsert)
+            feature.setAttributes([method, len(done), round(merged_area, 6)])
+            merged_sink.addFeature(feature, QgsFeatureSink.Flag.FastInsert)
+        else:
+            feedback.pushWarning("The merged coverage is empty: OUTPUT_MERGED has no feature.")
         feedback.setProgress(100)
         feedback.pushInfo(f"{len(done)} post(s) cover {merged_area:.3f} km² in all.")
         results = {

@@ -18,6 +18,8 @@ ALGORITHMS = (
     ("importsettlements", "ImportSettlementsAlgorithm"),
     ("gaptimeline", "GapTimelineAlgorithm"),
     ("controlchange", "ControlChangeAlgorithm"),
+    ("coordination", "CoordinationAlgorithm"),
+    ("dronesorties", "DroneSortiesAlgorithm"),
     ("exportatlas", "ExportAtlasAlgorithm"),
     ("exportfield", "ExportFieldAlgorithm"),
 )

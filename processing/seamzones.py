@@ -9,7 +9,6 @@ from qgis.core import (
     QgsProcessing,
     QgsProcessingLayerPostProcessorInterface,
     QgsProcessingOutputNumber,
-    QgsProcessingParameterDistance,
     QgsProcessingParameterFeatureSink,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterField,
@@ -22,8 +21,8 @@ from qgis.PyQt.QtCore import QMetaType
 from ..analysis.compat import new_field
 from ..analysis.errors import BorderGapsError
 from ..analysis.gaps import check_control_areas, check_distances, compute_seam, force_values
-from ..analysis.geometry import to_crs
-from .base import BorderGapsAlgorithm, with_help
+from ..analysis.geometry import POLYGON_TYPE, output_geometry
+from .base import BorderGapsAlgorithm, distance_parameter, with_help
 
 STYLES = os.path.join(os.path.dirname(os.path.dirname(__file__)), "resources", "styles")
 
@@ -84,8 +83,10 @@ def add_control_parameters(alg, with_name_field: bool = False):
         )
     alg.addParameter(
         with_help(
-            QgsProcessingParameterDistance(SEAM_DISTANCE, alg.tr("Seam distance"), 3000.0, CONTROL_AREAS),
-            alg.tr("Land within this distance (metres) of both forces' districts is the seam. More than 0."),
+            distance_parameter(SEAM_DISTANCE, alg.tr("Seam distance"), 3000.0),
+            alg.tr(
+                "Land within this distance (metres) of both forces' districts is the seam. More than 0, at most 500 km."
+            ),
         )
     )
 
@@ -212,14 +213,21 @@ class SeamZonesAlgorithm(BorderGapsAlgorithm):
         )
         if sink is None:
             raise BorderGapsError("The OUTPUT layer could not be created. Check the output path.")
-        for zone, geom in (("seam", seam.seam), ("unclaimed", seam.unclaimed)):
+        for zone, geom, area in (
+            ("seam", seam.seam, seam.seam_area_m2),
+            ("unclaimed", seam.unclaimed, seam.unclaimed_area_m2),
+        ):
+            reason = seam.empty_reason(zone == "seam")
+            if reason:  # no zone: no feature (an empty one would read as a real zone of area 0)
+                feedback.pushWarning(f"No '{zone}' feature written. {reason}")
+                continue
+            out = output_geometry(geom, crs, source.sourceCrs(), context.transformContext(), POLYGON_TYPE)
+            if out is None:
+                feedback.pushWarning(f"The '{zone}' zone has no valid polygon in the output CRS: not written.")
+                continue
             feature = QgsFeature(fields)
-            area = geom.area() if not geom.isEmpty() else 0.0
             feature.setAttributes([zone, area / 1e6, area, distance])
-            if not geom.isEmpty():
-                out = to_crs(geom, crs, source.sourceCrs(), context.transformContext())
-                out.convertToMultiType()
-                feature.setGeometry(out)
+            feature.setGeometry(out)
             sink.addFeature(feature, QgsFeatureSink.Flag.FastInsert)
         feedback.setProgress(100)
         style_output(context, dest_id, "seam_zones.qml")

@@ -1,6 +1,8 @@
 """bordergaps:siteposts: choose K new post or drone sites that close the most gap, by lazy
 greedy maximum coverage over candidate sites (a layer, a grid, or DEM high points)."""
 
+import math
+
 import numpy as np
 import scipy.sparse as sp
 from qgis.core import (
@@ -25,11 +27,12 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QMetaType
 
-from ..analysis import coverage, siting
+from ..analysis import coverage, memory, siting
 from ..analysis.crs import layer_extent, metric_crs_for
 from ..analysis.errors import BorderGapsError
+from ..analysis.geometry import POINT_TYPE, POLYGON_TYPE, valid_output
 from ..analysis.inputs import read_features, source_crs
-from .base import BorderGapsAlgorithm, fields_of
+from .base import MAX_DISTANCE_M, MAX_HEIGHT_M, BorderGapsAlgorithm, distance_parameter, fields_of
 from .postcoverage import dem_path
 
 POINT = QgsWkbTypes.GeometryType.PointGeometry
@@ -93,7 +96,10 @@ class SitePostsAlgorithm(BorderGapsAlgorithm):
     def initAlgorithm(self, config=None):  # noqa: N802 (QGIS API name)
         add = self.add_parameter
 
-        def number(name, label, default, minimum, help_text, integer=False, advanced=False):
+        def number(name, label, default, minimum, help_text, integer=False, advanced=False, metres=None):
+            if metres is not None:  # a metric distance, at most ``metres`` (base.distance_parameter)
+                add(distance_parameter(name, self.tr(label), default, minimum, metres), help_text, advanced)
+                return
             kind = QgsProcessingParameterNumber.Type.Integer if integer else QgsProcessingParameterNumber.Type.Double
             add(
                 QgsProcessingParameterNumber(name, self.tr(label), kind, defaultValue=default, minValue=minimum),
@@ -130,13 +136,21 @@ class SitePostsAlgorithm(BorderGapsAlgorithm):
         )
         number(
             self.GRID_SPACING,
-            "Grid spacing / high point spacing (m)",
+            "Grid spacing / high point spacing",
             1000.0,
             1.0,
             "Distance between grid candidates (source 1), or the least distance between DEM high points (source 2).",
+            metres=MAX_DISTANCE_M,
         )
         number(self.K, "Number of sites (K)", 5, 1, "How many new sites to choose.", integer=True)
-        number(self.RANGE, "Range of a new site (m)", 5000.0, 1.0, "How far a new post or drone orbit sees, in metres.")
+        number(
+            self.RANGE,
+            "Range of a new site",
+            5000.0,
+            1.0,
+            "How far a new post or drone orbit sees, in metres (at most 500 km).",
+            metres=MAX_DISTANCE_M,
+        )
         add(
             QgsProcessingParameterRasterLayer(self.DEM, self.tr("Elevation model (DEM)"), optional=True),
             "With a DEM each candidate covers only the land it sees within RANGE (needs rasterio); needed for "
@@ -144,17 +158,19 @@ class SitePostsAlgorithm(BorderGapsAlgorithm):
         )
         number(
             self.OBSERVER_HEIGHT,
-            "Observer height (m)",
+            "Observer height",
             5.0,
             0.0,
             "Height of the new post's eye or camera above the ground (with a DEM).",
+            metres=MAX_HEIGHT_M,
         )
         number(
             self.TARGET_HEIGHT,
-            "Target height (m)",
+            "Target height",
             1.7,
             0.0,
             "Height above the ground of what must be seen (with a DEM).",
+            metres=MAX_HEIGHT_M,
         )
         add(
             QgsProcessingParameterBoolean(self.CURVATURE, self.tr("Earth curvature and refraction"), defaultValue=True),
@@ -192,12 +208,13 @@ class SitePostsAlgorithm(BorderGapsAlgorithm):
         )
         number(
             self.CELL_SIZE,
-            "Cell size (m, 0 = automatic)",
+            "Cell size (0 = automatic)",
             0.0,
             0.0,
-            "Side of the cells the gaps are counted in. Automatic: RANGE/12, coarser when the gaps would "
-            "exceed 2 million cells.",
+            "Side of the cells the gaps are counted in, in metres. Automatic: RANGE/12, coarser when the gaps "
+            "would exceed 2 million cells.",
             advanced=True,
+            metres=MAX_DISTANCE_M,
         )
         add(
             QgsProcessingParameterFeatureSink(
@@ -361,6 +378,12 @@ class SitePostsAlgorithm(BorderGapsAlgorithm):
         total_area = sum(g.area() for g in gaps)
         factors = self._factors(parameters, context, feedback, metric, gaps)
         cell = self.parameterAsDouble(parameters, self.CELL_SIZE, context) or siting.auto_cell_size(total_area, range_m)
+        # centres, weights and gap of each cell (about 48 bytes a cell), checked before numpy allocates them
+        memory.require(
+            total_area / cell**2 * 48,
+            f"Counting {total_area / 1e6:,.1f} km² of gaps in cells of {cell:g} m",
+            "Use a larger CELL_SIZE (0 = automatic).",
+        )
         grid = siting.rasterise_target(gaps, cell, factors, feedback.isCanceled)
         if grid.size == 0:
             raise BorderGapsError(f"The gaps are smaller than one cell of {cell:g} m: set a smaller CELL_SIZE.")
@@ -375,6 +398,13 @@ class SitePostsAlgorithm(BorderGapsAlgorithm):
                 "There is no candidate site: give CANDIDATES, or a GRID_SPACING smaller than the "
                 "gaps, or a DEM with high points near the gaps."
             )
+        # each candidate's covered cells: an index and a flag per cell of its disc within the gaps
+        per_candidate = min(grid.size, math.pi * range_m**2 / cell**2)
+        memory.require(
+            xs.size * per_candidate * 9,
+            f"The coverage of {xs.size:,} candidates of {range_m:g} m range over {grid.size:,} cells",
+            "Use fewer candidates (a larger GRID_SPACING), a larger CELL_SIZE or a smaller RANGE.",
+        )
         sets = self._coverage_sets(grid, xs, ys, range_m, dem, feedback)
         if feedback.isCanceled():
             return {}
@@ -499,9 +529,7 @@ class SitePostsAlgorithm(BorderGapsAlgorithm):
                         district = _str(features[fid][name_field]) if name_field else None
                         break
             site = QgsFeature(site_fields)
-            geom = QgsGeometry(point)
-            geom.transform(to_out)
-            site.setGeometry(geom)
+            site.setGeometry(valid_output(point, to_out, POINT_TYPE, multi=False) or QgsGeometry())
             site.setAttributes(
                 [
                     rank,
@@ -520,9 +548,10 @@ class SitePostsAlgorithm(BorderGapsAlgorithm):
             area = dem.post_coverage(post).geometry if dem is not None else coverage.range_coverage(post).geometry
             new_coverage.append(area)
             feature = QgsFeature(cov_fields)
-            out = QgsGeometry(area)
-            out.transform(to_out)
-            out.convertToMultiType()
+            out = valid_output(area, to_out, POLYGON_TYPE)
+            if out is None:
+                feedback.pushWarning(f"Site {rank} covers no land in the output CRS: no OUTPUT_COVERAGE feature.")
+                continue
             feature.setGeometry(out)
             feature.setAttributes(
                 [rank, round(area.area() / 1e6, 6), round(float(cells.size) * grid.cell_area_m2 / 1e6, 6)]
@@ -540,10 +569,10 @@ class SitePostsAlgorithm(BorderGapsAlgorithm):
             for part in siting.split_parts(rest):
                 gap_id += 1
                 remaining_m2 += part.area()
+                out = valid_output(part, to_out, POLYGON_TYPE)
+                if out is None:
+                    continue
                 feature = QgsFeature(gap_fields)
-                out = QgsGeometry(part)
-                out.transform(to_out)
-                out.convertToMultiType()
                 feature.setGeometry(out)
                 feature.setAttributes([gap_id, round(part.area() / 1e6, 6)])
                 gaps_sink.addFeature(feature, QgsFeatureSink.Flag.FastInsert)

@@ -1,7 +1,9 @@
-"""Writes resources/styles/*.qml for the bundled border-region and demo layers with PyQGIS.
+"""Writes resources/styles/*.qml for the bundled border-region and demo layers, and for outputs of
+the algorithms that have no bundled layer (OUTPUT_STYLERS), with PyQGIS.
 
-Usage: python -P scripts/build_styles.py (PYTHONPATH=build/pkg). The QML files are committed;
-this script is how they were made and how to remake them after a change here.
+Usage: python -P scripts/build_styles.py [NAME ...] (PYTHONPATH=build/pkg): every style, or only
+those named. The QML files are committed; this script is how they were made and how to remake
+them after a change here.
 """
 
 import os
@@ -298,6 +300,102 @@ def style_coverage(layer):
     layer.setRenderer(categorized("force", [(f, c, f) for f, c in FORCE_COLOURS.items()], symbol, other="#999999"))
 
 
+GAP_RESPONSE_TIP = (
+    '<b>Gap [% "gap_id" %]</b>: [% CASE WHEN "a_minutes" IS NULL THEN \'outside the study area, no answer\' '
+    "WHEN \"joint\" THEN 'joint' WHEN \"orphan\" THEN 'orphan' ELSE 'one force in time' END %]<br>"
+    "Force A: [% coalesce(\"a_post\", '–') %], [% coalesce(format_number(\"a_minutes\", 1), '–') %] min<br>"
+    "Force B: [% coalesce(\"b_post\", '–') %], [% coalesce(format_number(\"b_minutes\", 1), '–') %] min"
+)
+
+
+def style_gap_response(layer):
+    """bordergaps:coordination GAP_RESPONSE: orphan gaps red and hatched, joint gaps green, gaps only
+    one force reaches in time amber; labelled with both forces' minutes."""
+    root = QgsRuleBasedRenderer.Rule(None)
+    for label, expression, colour, hatch in (
+        ("orphan: neither force within the maximum response time", '"orphan"', "#d7301f", True),
+        ("joint: both forces within the maximum response time", '"joint"', "#2e9e44", False),
+        ("one force within the maximum response time", "ELSE", "#f28e1c", False),
+    ):
+        symbol = fill(colour, 110, colour, 0.6)
+        if hatch:
+            symbol.appendSymbolLayer(
+                QgsSimpleFillSymbolLayer.create(
+                    {"color": _rgba("#7a0c00", 200), "style": "f_diagonal", "outline_style": "no"}
+                )
+            )
+        rule = QgsRuleBasedRenderer.Rule(symbol, 0, 0, "" if expression == "ELSE" else expression, label)
+        if expression == "ELSE":
+            rule.setIsElse(True)
+        root.appendChild(rule)
+    layer.setRenderer(QgsRuleBasedRenderer(root))
+    labels(
+        layer,
+        "'A ' || coalesce(format_number(\"a_minutes\", 0), '–') || ' · B ' || "
+        "coalesce(format_number(\"b_minutes\", 0), '–') || ' min'",
+        text_format(7.5, "#202020", bold=True),
+        priority=8,
+    )
+    # the two answering posts, where an analyst points at a gap (map tips) or identifies it
+    layer.setDisplayExpression(
+        "'gap ' || \"gap_id\" || ': ' || coalesce(\"a_post\", '–') || ' | ' || coalesce(\"b_post\", '–')"
+    )
+    layer.setMapTipTemplate(GAP_RESPONSE_TIP)
+
+
+def style_responsibility(layer):
+    """bordergaps:coordination RESPONSIBILITY: each post's area in its force's colour, pale."""
+    layer.setRenderer(
+        categorized("force", [(f, c, f) for f, c in FORCE_COLOURS.items()], lambda c: fill(c, 40, c, 0.3), "#999999")
+    )
+    labels(layer, '"post"', text_format(7, "#404040", italic=True), max_scale_denominator=1.5e6, priority=2)
+
+
+def style_handover(layer):
+    """bordergaps:coordination HANDOVER: a dark magenta dashed line on a white halo."""
+    symbol = QgsLineSymbol.createSimple({"line_color": "255,255,255,220", "line_width": "1.8", "line_width_unit": "MM"})
+    top = QgsLineSymbol.createSimple(
+        {
+            "line_color": "#8e0152",
+            "line_width": "0.9",
+            "line_width_unit": "MM",
+            "customdash": "4;1.2",
+            "use_custom_dash": "1",
+        }
+    )
+    symbol.appendSymbolLayer(top.symbolLayer(0).clone())
+    layer.setRenderer(QgsSingleSymbolRenderer(symbol))
+
+
+def style_links(layer):
+    """bordergaps:coordination LINKS: a thin dotted line between the two posts, wider for more gaps."""
+    symbol = QgsLineSymbol.createSimple(
+        {
+            "line_color": "#4a1486",
+            "line_width": "0.5",
+            "line_width_unit": "MM",
+            "line_style": "dot",
+            "capstyle": "round",
+        }
+    )
+    layer.setRenderer(QgsSingleSymbolRenderer(symbol))
+    labels(layer, "\"gaps\" || ' gap' || if(\"gaps\" > 1, 's', '')", text_format(6.5, "#4a1486"), priority=4)
+
+
+# styles of algorithm outputs (no bundled layer): a memory layer with the output's fields is styled
+OUTPUT_STYLERS = {
+    "gap_response": (
+        style_gap_response,
+        "MultiPolygon",
+        "gap_id:integer&field=a_post:string&field=a_minutes:double&field=b_post:string&field=b_minutes:double"
+        "&field=joint:boolean&field=orphan:boolean",
+    ),
+    "responsibility": (style_responsibility, "MultiPolygon", "post:string&field=force:string"),
+    "handover": (style_handover, "MultiLineString", "post_a:string&field=post_b:string"),
+    "links": (style_links, "LineString", "post_a:string&field=post_b:string&field=gaps:integer"),
+}
+
+
 STYLERS = {
     "countries": style_countries,
     "governorates": style_governorates,
@@ -317,7 +415,20 @@ def main() -> int:
     app.initQgis()
     os.makedirs(catalogue.STYLES_DIR, exist_ok=True)
 
+    wanted = set(sys.argv[1:])  # names to rebuild; none: all
+    for name, (styler, geometry, fields) in OUTPUT_STYLERS.items():
+        if wanted and name not in wanted:
+            continue
+        layer = QgsVectorLayer(f"{geometry}?crs=EPSG:4326&field={fields}", name, "memory")
+        styler(layer)
+        path = os.path.join(catalogue.STYLES_DIR, f"{name}.qml")
+        message, ok = layer.saveNamedStyle(path)
+        if not ok:
+            sys.exit(f"build_styles: could not write {path}: {message}")
+        print(f"  {os.path.relpath(path, catalogue.PLUGIN_DIR)}")
     for name, styler in STYLERS.items():
+        if wanted and name not in wanted:
+            continue
         item = catalogue.entry(name)
         layer = QgsVectorLayer(item.uri, item.title, "ogr")
         if not layer.isValid():

@@ -2,14 +2,14 @@
 
 Usage: python -P scripts/build_timeline_styles.py (PYTHONPATH=build/pkg). The QML files are committed;
 this script is how they were made. gaps_by_time.qml and gaps_by_date.qml carry the temporal settings
-(a fixed range per feature from two fields) besides the symbols, so a layer styled with them is
-animated by QGIS's temporal controller.
+(a range [start, end) per feature from two fields, read with to_datetime(): see
+processing/gaptimeline.temporal_expression) besides the symbols, so a layer styled with them is animated
+by QGIS's temporal controller.
 """
 
 import os
 
 from qgis.core import (
-    Qgis,
     QgsApplication,
     QgsCategorizedSymbolRenderer,
     QgsFillSymbol,
@@ -38,11 +38,9 @@ def layer(fields):
 
 
 def temporal(vl, start, end):
-    props = vl.temporalProperties()
-    props.setMode(Qgis.VectorTemporalMode.FeatureDateTimeStartAndEndFromFields)
-    props.setStartField(start)
-    props.setEndField(end)
-    props.setIsActive(True)
+    from border_gaps.processing.gaptimeline import set_temporal  # the settings the plugin applies on load
+
+    set_temporal(vl, start, end)
 
 
 def save(vl, name, categories=CATEGORIES):

@@ -5,7 +5,11 @@
 # demo/out/border_gaps_map.pdf and demo/out/border_gaps_map.png and prints the numbers; then the
 # gaps through the day from the posts' and coverage's (synthetic) shift windows and sensor kinds:
 # demo/out/gaps_by_time.gpkg, unwatched_hours.gpkg, always_gap.gpkg, gap_profile.csv and the
-# chart gap_profile.png (gap km² per hour); then the atlas (page 1 the map, a page per gap; GeoPDF where
+# chart gap_profile.png (gap km² per hour); then who answers for each gap (bordergaps:coordination:
+# demo/out/gap_response.gpkg, responsibility.gpkg, handover.gpkg, links.gpkg) and its map,
+# demo/out/coordination_map.pdf and .png; then drone sorties from the posts over the gaps
+# (demo/out/sorties.gpkg, lanes.gpkg, surveyed.gpkg) and their map (demo/out/drone_sorties_map.png);
+# then the atlas (page 1 the map, a page per gap with its answering posts and sorties; GeoPDF where
 # QGIS can write it): demo/out/border_gaps_atlas.pdf and its page 2 as border_gaps_atlas_p2.png, and
 # the field files demo/out/border_gaps_field.kmz and border_gaps_field.gpx.
 set -euo pipefail
@@ -26,6 +30,9 @@ mkdir -p "$out"
 # Only our own outputs are replaced.
 rm -f "$out/gaps.gpkg" "$out/border_gaps_map.pdf" "$out/border_gaps_map.png"
 rm -f "$out/gaps_by_time.gpkg" "$out/unwatched_hours.gpkg" "$out/always_gap.gpkg" "$out/gap_profile.csv" "$out/gap_profile.png"
+coordination_outputs=(gap_response.gpkg responsibility.gpkg handover.gpkg links.gpkg coordination_map.pdf coordination_map.png)
+for f in "${coordination_outputs[@]}"; do rm -f "$out/$f"; done
+rm -f "$out/sorties.gpkg" "$out/lanes.gpkg" "$out/surveyed.gpkg" "$out/drone_sorties_map.png"
 rm -f "$out/border_gaps_atlas.pdf" "$out/border_gaps_atlas_p2.png" "$out/border_gaps_field.kmz" "$out/border_gaps_field.gpx"
 log="$(mktemp -d)"
 trap 'rm -rf "$log"' EXIT
@@ -41,7 +48,7 @@ run() {  # run ALGORITHM KEY=VALUE...: qgis_process --json, the JSON saved in $l
   sed -n '/^{/,$p' "$log/$name.out" >"$log/$name.json"
 }
 
-echo "demo: 1/5 bordergaps:gapzones (Peshmerga | ISF seam, synthetic control areas, posts and coverage)"
+echo "demo: 1/9 bordergaps:gapzones (Peshmerga | ISF seam, synthetic control areas, posts and coverage)"
 run bordergaps:gapzones \
   "CONTROL_AREAS=$scenario|layername=control_areas|option:IMMUTABLE=YES" FORCE_FIELD=force FORCE_A=Peshmerga FORCE_B=ISF \
   "COVERAGE=$scenario|layername=coverage|option:IMMUTABLE=YES" "POSTS=$scenario|layername=posts|option:IMMUTABLE=YES" RANGE_FIELD=range_m \
@@ -49,7 +56,7 @@ run bordergaps:gapzones \
   "SETTLEMENTS=$region|layername=settlements|option:IMMUTABLE=YES" "BORDER=$region|layername=border|option:IMMUTABLE=YES" \
   "OUTPUT=$out/gaps.gpkg"
 
-echo "demo: 2/5 bordergaps:exportmap"
+echo "demo: 2/9 bordergaps:exportmap"
 run bordergaps:exportmap \
   "GAPS=$out/gaps.gpkg" \
   "EXTRA_LAYERS=$scenario|layername=posts|option:IMMUTABLE=YES" "EXTRA_LAYERS=$scenario|layername=coverage|option:IMMUTABLE=YES" \
@@ -59,7 +66,7 @@ run bordergaps:exportmap \
   PAGE=0 SORT_KEY=0 "DPI=$dpi" INCLUDE_BORDER_REGION=true \
   "OUTPUT_PDF=$out/border_gaps_map.pdf" "OUTPUT_PNG=$out/border_gaps_map.png"
 
-echo "demo: 3/5 bordergaps:gaptimeline (the same seam through the day: shift windows and day/night sensors)"
+echo "demo: 3/9 bordergaps:gaptimeline (the same seam through the day: shift windows and day/night sensors)"
 run bordergaps:gaptimeline \
   "CONTROL_AREAS=$scenario|layername=control_areas|option:IMMUTABLE=YES" FORCE_FIELD=force FORCE_A=Peshmerga FORCE_B=ISF \
   "COVERAGE=$scenario|layername=coverage|option:IMMUTABLE=YES" "POSTS=$scenario|layername=posts|option:IMMUTABLE=YES" RANGE_FIELD=range_m \
@@ -71,23 +78,59 @@ run bordergaps:gaptimeline \
 /usr/bin/python3 scripts/gap_profile_chart.py "$out/gap_profile.csv" "$out/gap_profile.png" \
   "Unmonitored gap area through the day, Peshmerga | ISF seam (synthetic demo)"
 
-echo "demo: 4/5 bordergaps:exportatlas (page 1 the map, then a page per gap)"
+echo "demo: 4/9 bordergaps:coordination (who answers for each gap: Peshmerga and ISF posts, straight-line travel at 15 km/h)"
+run bordergaps:coordination \
+  "GAPS=$out/gaps.gpkg" "POSTS=$scenario|layername=posts|option:IMMUTABLE=YES" FORCE_FIELD=force \
+  FORCE_A=Peshmerga FORCE_B=ISF POST_NAME_FIELD=name SPEED_KMH=15 MAX_RESPONSE_MIN=60 \
+  "GAP_RESPONSE=$out/gap_response.gpkg" "RESPONSIBILITY=$out/responsibility.gpkg" \
+  "HANDOVER=$out/handover.gpkg" "LINKS=$out/links.gpkg"
+
+# the layers are styled by their names (resources/styles/responsibility.qml, handover.qml, links.qml)
+echo "demo: 5/9 bordergaps:exportmap (the coordination map)"
+run bordergaps:exportmap \
+  "GAPS=$out/gaps.gpkg" \
+  "EXTRA_LAYERS=$out/links.gpkg" "EXTRA_LAYERS=$out/handover.gpkg" \
+  "EXTRA_LAYERS=$scenario|layername=posts|option:IMMUTABLE=YES" "EXTRA_LAYERS=$out/responsibility.gpkg" \
+  "TITLE=Who answers for each gap: Peshmerga and ISF posts, handover line and links" \
+  "SUBTITLE=Area each post reaches first (15 km/h), handover line, posts sharing a gap. DEMO: synthetic positions." \
+  PAGE=0 SORT_KEY=0 "DPI=$dpi" INCLUDE_BORDER_REGION=true \
+  "OUTPUT_PDF=$out/coordination_map.pdf" "OUTPUT_PNG=$out/coordination_map.png"
+
+echo "demo: 6/9 bordergaps:dronesorties (6 sorties from the posts, 120 km endurance, 800 m swath, staying in Iraq)"
+run bordergaps:dronesorties \
+  "GAPS=$out/gaps.gpkg" "BASES=$scenario|layername=posts|option:IMMUTABLE=YES" BASE_NAME_FIELD=name \
+  ENDURANCE_KM=120 SWATH_M=800 MAX_SORTIES=6 MAX_PER_BASE=0 BORDER_NO_FLY=true WEIGHT=1 SPEED_KMH=100 \
+  "SORTIES=$out/sorties.gpkg" "LANES=$out/lanes.gpkg" "SURVEYED=$out/surveyed.gpkg"
+
+echo "demo: 7/9 bordergaps:exportmap (the sorties)"
+run bordergaps:exportmap \
+  "GAPS=$out/gaps.gpkg" \
+  "EXTRA_LAYERS=$scenario|layername=posts|option:IMMUTABLE=YES" "EXTRA_LAYERS=$out/surveyed.gpkg" \
+  "EXTRA_LAYERS=$out/lanes.gpkg" "EXTRA_LAYERS=$out/sorties.gpkg" \
+  "EXTRA_LAYERS=$scenario|layername=control_areas|option:IMMUTABLE=YES" \
+  "TITLE=Drone sorties over the gap zones: Sinjar – Rabia – Zumar" \
+  "SUBTITLE=Six sorties from the posts, at most 120 km each, lanes 800 m apart, never across the border. DEMO: synthetic." \
+  PAGE=0 SORT_KEY=0 "DPI=$dpi" INCLUDE_BORDER_REGION=true "OUTPUT_PNG=$out/drone_sorties_map.png"
+
+echo "demo: 8/9 bordergaps:exportatlas (page 1 the map, then a page per gap with its answering posts and sorties)"
 run bordergaps:exportatlas \
   "GAPS=$out/gaps.gpkg" \
   "EXTRA_LAYERS=$scenario|layername=posts|option:IMMUTABLE=YES" "EXTRA_LAYERS=$scenario|layername=coverage|option:IMMUTABLE=YES" \
   "EXTRA_LAYERS=$scenario|layername=control_areas|option:IMMUTABLE=YES" \
+  "GAP_RESPONSE=$out/gap_response.gpkg" "HANDOVER=$out/handover.gpkg" "LINKS=$out/links.gpkg" \
+  "SORTIES=$out/sorties.gpkg" "LANES=$out/lanes.gpkg" "SURVEYED=$out/surveyed.gpkg" \
   "TITLE=Unmonitored gap zones between Peshmerga and ISF: Sinjar – Rabia – Zumar" \
   "SUBTITLE=Seam 5 km either side of the two forces' districts, minus post and patrol coverage. DEMO: synthetic positions." \
   PAGE=0 SORT_KEY=0 TOP_N=0 "DPI=$dpi" INCLUDE_BORDER_REGION=true "OUTPUT_PDF=$out/border_gaps_atlas.pdf"
 pdftoppm -f 2 -l 2 -r "$dpi" -png -singlefile "$out/border_gaps_atlas.pdf" "$out/border_gaps_atlas_p2"
 
-echo "demo: 5/5 bordergaps:exportfield (KMZ and GPX for the field)"
+echo "demo: 9/9 bordergaps:exportfield (KMZ and GPX for the field: gaps with their answering posts, posts, sorties)"
 run bordergaps:exportfield \
-  "GAPS=$out/gaps.gpkg" "POSTS=$scenario|layername=posts|option:IMMUTABLE=YES" INCLUDE_BORDER_REGION=true \
-  NEAR_DISTANCE=25000 SIMPLIFY=20 "TITLE=Border Gaps demo (synthetic): Peshmerga | ISF seam" \
+  "GAPS=$out/gap_response.gpkg" "POSTS=$scenario|layername=posts|option:IMMUTABLE=YES" "SORTIES=$out/sorties.gpkg" \
+  INCLUDE_BORDER_REGION=true NEAR_DISTANCE=25000 SIMPLIFY=20 "TITLE=Border Gaps demo (synthetic): Peshmerga | ISF seam" \
   "OUTPUT_KMZ=$out/border_gaps_field.kmz" "OUTPUT_GPX=$out/border_gaps_field.gpx"
 
-/usr/bin/env python3 - "$log/gapzones.json" "$out" "$log/gaptimeline.json" <<'PY'
+/usr/bin/env python3 - "$log/gapzones.json" "$out" "$log/gaptimeline.json" "$log/coordination.json" "$log/dronesorties.json" <<'PY'
 import json
 import os
 import sys
@@ -113,6 +156,31 @@ timeline = json.load(open(sys.argv[3], encoding="utf-8"))["results"]
 print("  through the day (shift windows, day/night sensors):")
 print(f"  worst hour          {timeline.get('WORST_SLICE_LABEL', 'n/a'):>10}   ({float(timeline['WORST_GAP_KM2']):,.1f} km² of gaps)")
 print(f"  never watched       {float(timeline['ALWAYS_GAP_KM2']):>10,.1f} km²")
+drones = json.load(open(sys.argv[5], encoding="utf-8"))["results"]
+print()
+print("Drone sorties from the posts (120 km, 800 m swath, 6 sorties, staying in Iraq)")
+print(f"  sorties             {float(drones['SORTIE_COUNT']):>10,.0f}")
+print(f"  gap area surveyed   {float(drones['SURVEYED_KM2']):>10,.1f} km²  ({float(drones['SURVEYED_PCT']):.1f} % of the gaps)")
+print(f"  weight surveyed     {float(drones['WEIGHTED_PCT']):>10,.1f} %   (km² × priority)")
+print()
+coordination = json.load(open(sys.argv[4], encoding="utf-8"))["results"]
+print("Who answers for each gap (bordergaps:coordination; answering post of each force, minutes to the gap's worst point)")
+import sqlite3  # noqa: E402 (the GeoPackage is SQLite: no GIS library needed to list it)
+
+with sqlite3.connect(os.path.join(out, "gap_response.gpkg")) as db:
+    rows = db.execute(
+        "SELECT gap_id, a_post, a_minutes, b_post, b_minutes, joint, orphan FROM gap_response ORDER BY gap_id"
+    ).fetchall()
+for gap_id, a_post, a_min, b_post, b_min, joint, orphan in rows:
+    if a_min is None or b_min is None:
+        print(f"  gap {gap_id:>3}  outside the study area: no answer")
+        continue
+    state = "joint" if joint else ("ORPHAN" if orphan else "one force within 60 min")
+    print(f"  gap {gap_id:>3}  {a_post} {a_min:5.1f} min | {b_post} {b_min:5.1f} min  {state}")
+print(f"  joint gaps          {coordination.get('JOINT_GAPS', 0):>10}")
+print(f"  orphan gaps         {coordination.get('ORPHAN_GAPS', 0):>10}   ({float(coordination.get('ORPHAN_KM2') or 0):,.1f} km²)")
+print(f"  links between posts {coordination.get('LINK_COUNT', 0):>10}")
+print(f"  worst first response{float(coordination.get('WORST_MINUTES') or 0):>10.1f} min")
 print()
 for name in (
     "gaps.gpkg",
@@ -123,6 +191,16 @@ for name in (
     "always_gap.gpkg",
     "gap_profile.csv",
     "gap_profile.png",
+    "gap_response.gpkg",
+    "responsibility.gpkg",
+    "handover.gpkg",
+    "links.gpkg",
+    "coordination_map.pdf",
+    "coordination_map.png",
+    "sorties.gpkg",
+    "lanes.gpkg",
+    "surveyed.gpkg",
+    "drone_sorties_map.png",
     "border_gaps_atlas.pdf",
     "border_gaps_atlas_p2.png",
     "border_gaps_field.kmz",

@@ -66,9 +66,33 @@ def recording_iface(qgis_app):
 
 
 _SESSION = {}
+BUNDLED_DATA = os.path.join(ROOT, "resources", "data")
+
+
+def _bundled_digests():
+    """SHA-256 of each bundled GeoPackage: no test may write one (tests/test_bundled_untouched.py)."""
+    import hashlib
+
+    digests = {}
+    for name in sorted(os.listdir(BUNDLED_DATA)):
+        if name.endswith(".gpkg"):
+            with open(os.path.join(BUNDLED_DATA, name), "rb") as fh:
+                digests[name] = hashlib.sha256(fh.read()).hexdigest()
+    return digests
+
+
+def pytest_sessionstart(session):
+    _SESSION["bundled"] = _bundled_digests()
 
 
 def pytest_sessionfinish(session, exitstatus):
+    changed = [n for n, d in _bundled_digests().items() if _SESSION.get("bundled", {}).get(n) != d]
+    if changed:
+        sys.stderr.write(
+            f"\nFAILED: the test session changed the bundled file(s) {', '.join(changed)} in resources/data "
+            "(a test opened one for update); restore with git checkout and find the test\n"
+        )
+        exitstatus = session.exitstatus = 1
     _SESSION["exitstatus"] = int(exitstatus)
 
 

@@ -34,6 +34,7 @@ from bg_testing.algorithm_inputs import (
     registered_algorithms,
     run,
 )
+from bg_testing.odd_inputs import geometry_problems
 from border_gaps.analysis.errors import BorderGapsError
 
 OK, ERROR, EITHER = "ok", "error", "either"
@@ -438,4 +439,6 @@ def test_bad_input(alg_id, case, tmp_path, bordergaps_provider):
             assert out, f"{alg_id} / {case.id}: no {name}"
             layer = QgsVectorLayer(out, name, "ogr") if isinstance(out, str) else out
             assert layer.isValid(), f"{alg_id} / {case.id}: output {name} cannot be opened: {out}"
+            problems = geometry_problems(layer)  # every geometry written is valid for GEOS, never empty
+            assert not problems, f"{alg_id} / {case.id}: {name} has invalid or empty geometries: {problems}"
     shutil.rmtree(tmp_path, ignore_errors=True)

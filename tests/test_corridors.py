@@ -374,7 +374,10 @@ def test_wrong_geometry_misspelt_field_and_huge_cells_are_refused_up_front(run):
         run(COVERAGE=[points([(5_000, 0)], "posts")], **base)
     with pytest.raises(QgsProcessingException, match="ORIGIN_FIELD 'nmae' is not a field of ORIGINS"):
         run(ORIGIN_FIELD="nmae", **base)
-    with pytest.raises(QgsProcessingException, match=r"CELL_SIZE 1e\+09 m gives a grid of only 1 × 1 cells"):
+    with pytest.raises(QgsProcessingException, match=r"CELL_SIZE 100000 m gives a grid of only 1 × 1 cells"):
+        run(CELL_SIZE=1e5, **base)
+    # beyond the bound of every metric distance (500 km), before the grid is even planned
+    with pytest.raises(QgsProcessingException, match=r"CELL_SIZE \(Cell size\) must be at most 500000 m"):
         run(CELL_SIZE=1e9, **base)
 
 

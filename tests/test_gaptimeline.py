@@ -3,12 +3,15 @@ cases), every slice against a gapzones run, the temporal controller, bad schedul
 
 import csv
 import math
+import re
 
 import numpy as np
 import pytest
 from qgis.core import (
+    Qgis,
     QgsDateTimeRange,
     QgsFeatureRequest,
+    QgsGeometry,
     QgsProcessingException,
     QgsVectorLayer,
     QgsVectorLayerTemporalContext,
@@ -239,22 +242,84 @@ def test_the_temporal_controller_shows_one_slice(tmp_path, bordergaps_provider):
     set_temporal(vl, "slice_start", "slice_end")
     props = vl.temporalProperties()
     assert props.isActive()
+    assert props.mode() == Qgis.VectorTemporalMode.FeatureDateTimeStartAndEndFromExpressions
+    assert props.startExpression() == 'to_datetime("slice_start")'
+    assert props.endExpression() == 'to_datetime("slice_end")'
     assert props.startField() == "slice_start" and props.endField() == "slice_end"
-    context = QgsVectorLayerTemporalContext()
-    context.setLayer(vl)
+    assert props.limitMode() == Qgis.VectorTemporalLimitMode.IncludeBeginExcludeEnd
     frame = QgsDateTimeRange(QDateTime(DAY, QTime(20, 0)), QDateTime(DAY, QTime(21, 0)), True, False)
-    shown = list(vl.getFeatures(QgsFeatureRequest().setFilterExpression(props.createFilterString(context, frame))))
+    shown = list(vl.getFeatures(QgsFeatureRequest().setFilterExpression(temporal_filter(vl, frame))))
     assert [f["slice_id"] for f in shown] == [21]
     assert shown[0]["slice_start"] == QDateTime(DAY, QTime(20, 0))
     assert props.isVisibleInTemporalRange(frame)
     noon = QgsDateTimeRange(QDateTime(DAY, QTime(12, 0)), QDateTime(DAY, QTime(13, 0)), True, False)
-    assert list(vl.getFeatures(QgsFeatureRequest().setFilterExpression(props.createFilterString(context, noon)))) == []
+    assert list(vl.getFeatures(QgsFeatureRequest().setFilterExpression(temporal_filter(vl, noon)))) == []
+    # every hour of the day, as the controller steps through it: the gap (18:00–06:00) of that
+    # hour only, never the neighbouring slice that starts where the frame ends
+    assert hourly_frames(vl) == [[h + 1] if h < 6 or h >= 18 else [] for h in range(24)]
     # the bundled style carries the same temporal settings, for layers styled without this code
     styled = QgsVectorLayer(result["GAPS_BY_TIME"], "styled", "ogr")
     from border_gaps.processing.seamzones import STYLES
 
     styled.loadNamedStyle(f"{STYLES}/gaps_by_time.qml")
     assert styled.temporalProperties().isActive() and styled.temporalProperties().endField() == "slice_end"
+    assert styled.temporalProperties().startExpression() == 'to_datetime("slice_start")'
+    assert hourly_frames(styled) == hourly_frames(vl)
+
+
+def temporal_filter(vl, frame):
+    context = QgsVectorLayerTemporalContext()
+    context.setLayer(vl)
+    return vl.temporalProperties().createFilterString(context, frame)
+
+
+def hourly_frames(vl):
+    """The slice_id of the features the provider returns for each frame [h:00, h+1:00) of DAY."""
+    shown = []
+    for h in range(24):
+        start = QDateTime(DAY, QTime(0, 0)).addSecs(3600 * h)
+        frame = QgsDateTimeRange(start, start.addSecs(3600), True, False)
+        shown.append(
+            sorted(
+                f["slice_id"]
+                for f in vl.getFeatures(QgsFeatureRequest().setFilterExpression(temporal_filter(vl, frame)))
+            )
+        )
+    return shown
+
+
+@pytest.mark.parametrize("stored", ["yyyy-MM-ddTHH:mm:ss", "yyyy-MM-ddTHH:mm:ss.zzz"])
+def test_one_slice_per_frame_however_the_geopackage_stores_datetimes(tmp_path, bordergaps_provider, stored):
+    """GeoPackage datetimes are text: GDAL 3.13 writes '2026-03-01T21:00:00', older GDAL
+    '2026-03-01T21:00:00.000'. A filter compiled to SQL compares that text with QGIS's literal
+    ('…T21:00:00.000'), so with the first form the slice starting at 21:00 passed
+    slice_start < 21:00 (QGIS 3.44 showed two slices at once). Both forms must give one slice."""
+    import sqlite3
+
+    from osgeo import gdal
+
+    from border_gaps.processing.gaptimeline import set_temporal
+
+    result = run("bordergaps:gaptimeline", params(strip_control(), tmp_path))  # no coverage: a gap every hour
+    path = result["GAPS_BY_TIME"]
+    vl = QgsVectorLayer(path, "by time", "ogr")
+    table_name = vl.dataProvider().uri().param("layerName") or "by_time"
+    rows = [(f["slice_id"], f["slice_start"], f["slice_end"]) for f in vl.getFeatures()]
+    del vl
+    data = gdal.OpenEx(path, gdal.OF_VECTOR | gdal.OF_UPDATE)  # GDAL's SQLite has the GPKG triggers' functions
+    for sid, start, end in rows:
+        data.ExecuteSQL(
+            f"UPDATE \"{table_name}\" SET slice_start = '{start.toString(stored)}', "
+            f"slice_end = '{end.toString(stored)}' WHERE slice_id = {sid}"
+        )
+    data = None
+    with sqlite3.connect(path) as db:
+        text = db.execute(f'select slice_start from "{table_name}" where slice_id = 22').fetchone()[0]
+    assert text == QDateTime(DAY, QTime(21, 0)).toString(stored)
+    vl = QgsVectorLayer(path, "by time", "ogr")
+    assert vl.getFeature(1)["slice_start"].isValid()
+    set_temporal(vl, "slice_start", "slice_end")
+    assert hourly_frames(vl) == [[h + 1] for h in range(24)]
 
 
 def test_last_slice_ends_at_midnight_of_the_next_day(tmp_path, bordergaps_provider):
@@ -316,3 +381,67 @@ def test_times_and_windows_parse_as_documented():
     assert schedule.parse_sensor("Thermal") == "night" and schedule.parse_sensor(None) == "any"
     with pytest.raises(BorderGapsError):
         schedule.day_slices(0)
+
+
+@pytest.mark.parametrize("tile_pieces", [7, 40])
+def test_a_tiled_arrangement_gives_the_gaps_of_an_untiled_one(qgis_app, tile_pieces):
+    """The arrangement is built in tiles (ARRANGEMENT_TILE_PIECES coverage pieces each); faces either
+    side of a cut are joined across it. Cut into many tiles, every slice's gaps, the unwatched parts
+    and the never-watched land must be those of the arrangement built in one piece."""
+    from border_gaps.analysis.timeline import analyse_timeline
+
+    control, coverage = strip_scenario(160, seed=5)
+    rng = np.random.default_rng(4)
+    rows = []
+    for feature in coverage.getFeatures():
+        start = int(rng.integers(0, 24))
+        rows.append(
+            (
+                feature.geometry(),
+                {
+                    "active_from": f"{start:02d}:00",
+                    "active_to": f"{(start + int(rng.choice([4, 8, 12, 16]))) % 24:02d}:30",
+                    "sensor": str(rng.choice(["day", "night", "any"])),
+                },
+            )
+        )
+    timed = layer("Polygon", "coverage", rows, fields={"active_from": str, "active_to": str, "sensor": str})
+
+    logs = {}
+
+    def analyse(pieces):
+        logs[pieces] = lines = []
+        return analyse_timeline(
+            control,
+            "control",
+            "force",
+            ["Peshmerga"],
+            ["ISF"],
+            3000.0,
+            [(timed, "coverage")],
+            log=lines.append,
+            tile_pieces=pieces,
+        )
+
+    whole, tiled = analyse(10_000), analyse(tile_pieces)
+    tiles = [int(re.search(r"in (\d+) tile", " ".join(logs[p])).group(1)) for p in (10_000, tile_pieces)]
+    assert tiles[0] == 1 and tiles[1] > 1, tiles
+    assert len(whole.slices) == len(tiled.slices) == 24
+    for one, other in zip(whole.slices, tiled.slices):
+        assert len(one.gaps) == len(other.gaps), one.slice
+        assert sorted(g.area() for g in other.gaps) == pytest.approx(sorted(g.area() for g in one.gaps), rel=1e-9)
+        assert all(g.isGeosValid() for g in other.gaps)
+        # the same land: nothing of one slice's gaps lies outside the other's
+        union = QgsGeometry.unaryUnion(one.gaps)
+        assert QgsGeometry.unaryUnion(other.gaps).symDifference(union).area() <= 1e-6 * max(union.area(), 1.0)
+    assert sum(g.area() for g, _ in tiled.unwatched) == pytest.approx(
+        sum(g.area() for g, _ in whole.unwatched), rel=1e-9
+    )
+    by_hours = {}
+    for g, mask in whole.unwatched:
+        by_hours[int(mask.sum())] = by_hours.get(int(mask.sum()), 0.0) + g.area()
+    for g, mask in tiled.unwatched:
+        by_hours[int(mask.sum())] -= g.area()
+    assert all(abs(v) <= 1e-3 for v in by_hours.values()), by_hours
+    assert sorted(g.area() for g in tiled.always) == pytest.approx(sorted(g.area() for g in whole.always), rel=1e-9)
+    assert tiled.faces >= whole.faces  # the cuts only add faces

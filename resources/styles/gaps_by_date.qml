@@ -1,6 +1,6 @@
 <!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>
 <qgis labelsEnabled="1" version="3.22.16-Białowieża" styleCategories="Symbology|Labeling|Temporal">
-  <temporal durationField="" limitMode="0" endExpression="" endField="date_end" accumulate="0" startField="date_start" startExpression="" enabled="1" mode="2" durationUnit="min" fixedDuration="0">
+  <temporal durationField="" limitMode="0" endExpression="to_datetime(&quot;date_end&quot;)" endField="date_end" accumulate="0" startField="date_start" startExpression="to_datetime(&quot;date_start&quot;)" enabled="1" mode="4" durationUnit="min" fixedDuration="0">
     <fixedRange>
       <start></start>
       <end></end>

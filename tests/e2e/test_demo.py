@@ -9,7 +9,7 @@ import pytest
 from qgis.core import QgsVectorLayer
 from qgis.PyQt.QtGui import QImage
 
-from bg_testing.maps import pdf_pages, pdf_text
+from bg_testing.maps import count_colour, pdf_pages, pdf_text
 
 pytestmark = pytest.mark.e2e
 
@@ -30,10 +30,20 @@ def test_make_demo_writes_gaps_pdf_and_png(tmp_path, qgis_app):
         "border_gaps_field.kmz",
         "border_gaps_map.pdf",
         "border_gaps_map.png",
+        "coordination_map.pdf",
+        "coordination_map.png",
+        "drone_sorties_map.png",
         "gap_profile.csv",
         "gap_profile.png",
+        "gap_response.gpkg",
         "gaps.gpkg",
         "gaps_by_time.gpkg",
+        "handover.gpkg",
+        "lanes.gpkg",
+        "links.gpkg",
+        "responsibility.gpkg",
+        "sorties.gpkg",
+        "surveyed.gpkg",
         "unwatched_hours.gpkg",
     ]
     # the day's gap profile: 24 hourly rows, and more gap at night (day-only posts, cameras) than at noon
@@ -61,6 +71,34 @@ def test_make_demo_writes_gaps_pdf_and_png(tmp_path, qgis_app):
     image = QImage(str(tmp_path / "border_gaps_map.png"))
     assert (abs(image.width() - 297 / 25.4 * 100) <= 1, abs(image.height() - 210 / 25.4 * 100) <= 1) == (True, True)
 
+    # who answers for each gap: every gap named with the post and minutes of each force, as printed
+    response = QgsVectorLayer(str(tmp_path / "gap_response.gpkg"), "gap_response", "ogr")
+    assert response.featureCount() == gaps.featureCount()
+    for feature in response.getFeatures():
+        assert feature["a_post"] and feature["b_post"] and feature["a_minutes"] > 0 and feature["b_minutes"] > 0
+        line = rf"gap\s+{feature['gap_id']}\s+{re.escape(feature['a_post'])}\s+{feature['a_minutes']:.1f} min \| "
+        assert re.search(line + re.escape(feature["b_post"]), proc.stdout), (line, proc.stdout)
+    for name in ("handover", "links", "responsibility"):
+        assert QgsVectorLayer(str(tmp_path / f"{name}.gpkg"), name, "ogr").featureCount() > 0, name
+    text = pdf_text(tmp_path / "coordination_map.pdf")
+    for expected in ("Who answers for each gap", "Handover", "Links", "Responsibility", "synthetic"):
+        assert expected in text, expected
+    # the drone sorties from the posts: the count printed is the layer's, each within the 120 km
+    sorties = QgsVectorLayer(str(tmp_path / "sorties.gpkg"), "sorties", "ogr")
+    printed = re.search(r"^\s+sorties\s+(\d+)\s*$", proc.stdout, re.MULTILINE)
+    assert printed, proc.stdout
+    assert sorties.isValid() and 1 <= sorties.featureCount() == int(printed.group(1)) <= 6
+    assert all(f["length_km"] <= 120 + 1e-6 for f in sorties.getFeatures())
+    lanes = QgsVectorLayer(str(tmp_path / "lanes.gpkg"), "lanes", "ogr")
+    assert lanes.isValid() and lanes.featureCount() > 0
+    assert {f["sortie"] for f in lanes.getFeatures()} == {f["sortie"] for f in sorties.getFeatures()}
+    assert re.search(r"gap area surveyed\s+[\d,.]+ km²", proc.stdout), proc.stdout
+    drones_map = QImage(str(tmp_path / "drone_sorties_map.png"))
+    assert abs(drones_map.width() - 297 / 25.4 * 100) <= 1
+    # the map export draws the sorties in their style's purple (resources/styles/sorties.qml, 106,27,154):
+    # thousands of pixels on the sortie map, next to none (the colour is no other layer's) on the gap map
+    assert count_colour(tmp_path / "drone_sorties_map.png", "#6a1b9a", tolerance=40) > 1000
+    assert count_colour(tmp_path / "border_gaps_map.png", "#6a1b9a", tolerance=40) < 200
     # the atlas: page 1 the map, then a page per gap; the field files hold every gap
     atlas = tmp_path / "border_gaps_atlas.pdf"
     assert pdf_pages(atlas) == 1 + gaps.featureCount()

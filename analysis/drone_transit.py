@@ -1,0 +1,220 @@
+"""Drone transit around no-fly zones: the shortest flight between two points that never enters
+the zones, on the visibility graph of the zones' corners (scipy.sparse.csgraph shortest paths).
+
+The zones are first buffered by ``margin`` (so that a path never touches a zone), the buffer's
+outline simplified by at most ``margin / 4`` (fewer corners to route around) and shrunk by
+``CORE_EPS`` into the *core* that segments are tested against: a path may run along the
+buffered outline, which stays at least 3/4 of the margin away from every zone. A shortest path
+around polygons bends only at their convex corners, so only those are graph nodes.
+"""
+
+from typing import Callable, List, Optional, Sequence, Tuple
+
+import numpy as np
+from qgis.core import QgsGeometry, QgsPointXY
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import shortest_path
+
+from .siting import ring_edges
+
+NO_FLY_MARGIN_M = 100.0
+CORE_EPS = 1.0
+_PAIRS_PER_BATCH = 1_000_000  # segment × edge tests held in memory at once (~10 arrays of 8 MB)
+
+
+def _orient(ax, ay, bx, by, cx, cy):
+    return (bx - ax) * (cy - ay) - (by - ay) * (cx - ax)
+
+
+class NoFlyTransit:
+    """Shortest transit distances and paths in a metric CRS, avoiding ``zones`` (a polygon
+    geometry, or None for open sky). Points are (n, 2) arrays of x, y in metres."""
+
+    def __init__(
+        self,
+        zones: Optional[QgsGeometry],
+        margin: float = NO_FLY_MARGIN_M,
+        is_canceled: Callable[[], bool] = lambda: False,
+    ):
+        self.margin = float(margin)
+        self.zones = zones if zones is not None and not zones.isEmpty() else None
+        self.nodes = np.zeros((0, 2))
+        self.edges = np.zeros((0, 4))
+        self.graph = np.zeros((0, 0))
+        self._pred = np.zeros((0, 0), dtype=np.int32)
+        self.blocked = None
+        if self.zones is None:
+            return
+        buffered = self.zones.buffer(self.margin, 8)
+        simplified = buffered.simplify(self.margin / 4)
+        if simplified.isEmpty() or not simplified.isGeosValid():
+            simplified = buffered
+        self.blocked = simplified
+        core = simplified.buffer(-CORE_EPS, 2)
+        self.edges = ring_edges(core) if not core.isEmpty() else np.zeros((0, 4))
+        self._box = (
+            (
+                self.edges[:, [0, 2]].min(),
+                self.edges[:, [1, 3]].min(),
+                self.edges[:, [0, 2]].max(),
+                self.edges[:, [1, 3]].max(),
+            )
+            if len(self.edges)
+            else None
+        )
+        self.nodes = _convex_corners(simplified)
+        self._build_graph(is_canceled)
+
+    # -- the graph -------------------------------------------------------------------------------
+    def _build_graph(self, is_canceled):
+        n = len(self.nodes)
+        if n == 0:
+            return
+        i, j = np.triu_indices(n, 1)
+        clear = np.ones(i.size, dtype=bool)
+        step = max(1, _PAIRS_PER_BATCH // max(len(self.edges), 1))
+        for start in range(0, i.size, step):
+            if is_canceled():
+                return
+            s = slice(start, start + step)
+            clear[s] = ~self.segments_blocked(self.nodes[i[s]], self.nodes[j[s]])
+        i, j = i[clear], j[clear]
+        length = np.hypot(*(self.nodes[i] - self.nodes[j]).T)
+        # csgraph drops explicit zeros: coincident corners are joined at a tiny positive length
+        adjacency = csr_matrix((np.maximum(length, 1e-9), (i, j)), shape=(n, n))
+        self.graph, self._pred = shortest_path(adjacency, method="D", directed=False, return_predecessors=True)
+
+    def segments_blocked(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """True for each segment a[k]–b[k] that meets the core of the zones (endpoints must lie
+        outside the core: a segment wholly inside it would cross no edge)."""
+        a = np.asarray(a, dtype=float).reshape(-1, 2)
+        b = np.asarray(b, dtype=float).reshape(-1, 2)
+        out = np.zeros(len(a), dtype=bool)
+        if self._box is None or not len(a):
+            return out
+        x0, y0, x1, y1 = self._box
+        near = ~(
+            (np.maximum(a[:, 0], b[:, 0]) < x0)
+            | (np.minimum(a[:, 0], b[:, 0]) > x1)
+            | (np.maximum(a[:, 1], b[:, 1]) < y0)
+            | (np.minimum(a[:, 1], b[:, 1]) > y1)
+        )
+        idx = np.flatnonzero(near)
+        e = self.edges
+        cx, cy, dx, dy = (e[:, k][None, :] for k in range(4))
+        ex0, ex1 = np.minimum(cx, dx), np.maximum(cx, dx)
+        ey0, ey1 = np.minimum(cy, dy), np.maximum(cy, dy)
+        step = max(1, _PAIRS_PER_BATCH // max(len(e), 1))
+        for start in range(0, idx.size, step):
+            k = idx[start : start + step]
+            ax, ay = a[k, 0][:, None], a[k, 1][:, None]
+            bx, by = b[k, 0][:, None], b[k, 1][:, None]
+            boxes = (
+                (np.maximum(ax, bx) >= ex0)
+                & (np.minimum(ax, bx) <= ex1)
+                & (np.maximum(ay, by) >= ey0)
+                & (np.minimum(ay, by) <= ey1)
+            )
+            o1 = _orient(ax, ay, bx, by, cx, cy)
+            o2 = _orient(ax, ay, bx, by, dx, dy)
+            o3 = _orient(cx, cy, dx, dy, ax, ay)
+            o4 = _orient(cx, cy, dx, dy, bx, by)
+            # touching counts as meeting: the core is already CORE_EPS inside the kept-clear outline
+            hit = boxes & (o1 * o2 <= 0) & (o3 * o4 <= 0)
+            out[k] = hit.any(axis=1)
+        return out
+
+    # -- queries ---------------------------------------------------------------------------------
+    def inside_blocked(self, points: np.ndarray) -> np.ndarray:
+        """True for each point inside the buffered zones (where no flight may start or end)."""
+        points = np.asarray(points, dtype=float).reshape(-1, 2)
+        if self.blocked is None:
+            return np.zeros(len(points), dtype=bool)
+        engine = QgsGeometry.createGeometryEngine(self.blocked.constGet())
+        engine.prepareGeometry()
+        geoms = [QgsGeometry.fromPointXY(QgsPointXY(x, y)) for x, y in points]  # held while borrowed
+        return np.array([engine.intersects(g.constGet()) for g in geoms], dtype=bool)
+
+    def node_tables(self, points: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
+        """For each point, two (n, V) tables: the straight distance to every graph node it sees
+        (inf where the zones block the way), and the shortest transit distance to every node."""
+        points = np.asarray(points, dtype=float).reshape(-1, 2)
+        v = len(self.nodes)
+        if v == 0:
+            empty = np.zeros((len(points), 0))
+            return empty, empty
+        p = np.repeat(points, v, axis=0)
+        q = np.tile(self.nodes, (len(points), 1))
+        direct = np.hypot(*(p - q).T)
+        direct[self.segments_blocked(p, q)] = np.inf
+        direct = direct.reshape(len(points), v)
+        closed = np.empty_like(direct)
+        step = max(1, 2_000_000 // (v * v))
+        for start in range(0, len(points), step):
+            block = direct[start : start + step]
+            closed[start : start + step] = (block[:, :, None] + self.graph[None, :, :]).min(axis=1)
+        return direct, closed
+
+    def distances(
+        self,
+        a: np.ndarray,
+        b: np.ndarray,
+        a_closed: Optional[np.ndarray] = None,
+        b_direct: Optional[np.ndarray] = None,
+    ) -> np.ndarray:
+        """Transit distance of each pair a[k]–b[k] (inf when no path avoids the zones).
+        ``a_closed`` and ``b_direct``: the points' node_tables rows, when the caller has them."""
+        a = np.asarray(a, dtype=float).reshape(-1, 2)
+        b = np.asarray(b, dtype=float).reshape(-1, 2)
+        out = np.hypot(*(a - b).T)
+        if self.blocked is None or not len(a):
+            return out
+        blocked = np.flatnonzero(self.segments_blocked(a, b))
+        if not blocked.size:
+            return out
+        if not len(self.nodes):
+            out[blocked] = np.inf
+            return out
+        closed = a_closed[blocked] if a_closed is not None else self.node_tables(a[blocked])[1]
+        direct = b_direct[blocked] if b_direct is not None else self.node_tables(b[blocked])[0]
+        out[blocked] = (closed + direct).min(axis=1)
+        return out
+
+    def path(self, a: Sequence[float], b: Sequence[float]) -> List[Tuple[float, float]]:
+        """The shortest transit from a to b as a list of (x, y), a and b included."""
+        a, b = (float(a[0]), float(a[1])), (float(b[0]), float(b[1]))
+        if self.blocked is None or not self.segments_blocked(np.array([a]), np.array([b]))[0]:
+            return [a, b]
+        if not len(self.nodes):
+            raise ValueError("no transit path between the two points avoids the no-fly zones")
+        da = self.node_tables(np.array([a]))[0][0]
+        db = self.node_tables(np.array([b]))[0][0]
+        total = da[:, None] + self.graph + db[None, :]
+        i, j = np.unravel_index(int(np.argmin(total)), total.shape)
+        if not np.isfinite(total[i, j]):
+            raise ValueError("no transit path between the two points avoids the no-fly zones")
+        chain = [j]
+        while chain[-1] != i:
+            chain.append(int(self._pred[i, chain[-1]]))
+        return [a] + [tuple(self.nodes[k]) for k in reversed(chain)] + [b]
+
+
+def _convex_corners(polygon: QgsGeometry) -> np.ndarray:
+    """Corners of ``polygon`` where it is locally convex (where a path can bend around it)."""
+    corners = []
+    polygons = polygon.asMultiPolygon() if polygon.isMultipart() else [polygon.asPolygon()]
+    for rings in polygons:
+        for index, ring in enumerate(rings):
+            pts = np.array([(p.x(), p.y()) for p in ring], dtype=float)
+            if len(pts) < 4:
+                continue
+            pts = pts[:-1]
+            x, y = pts[:, 0], pts[:, 1]
+            signed = 0.5 * np.sum(x * np.roll(y, -1) - np.roll(x, -1) * y)
+            # the zone lies left of travel on a counter-clockwise shell and a clockwise hole
+            if (signed < 0) == (index == 0):
+                pts = pts[::-1]
+            prev, nxt = np.roll(pts, 1, axis=0), np.roll(pts, -1, axis=0)
+            turn = _orient(prev[:, 0], prev[:, 1], pts[:, 0], pts[:, 1], nxt[:, 0], nxt[:, 1])
+            corners.append(pts[turn > 0])
+    return np.vstack(corners) if corners else np.zeros((0, 2))
