@@ -6,6 +6,7 @@ GeoPDF whose pages are georeferenced and whose layers can be switched on and off
 import datetime
 import math
 import os
+import re
 import tempfile
 from dataclasses import dataclass, field
 from typing import Callable, Dict, List, Optional, Sequence
@@ -41,11 +42,12 @@ from qgis.core import (
     QgsUnitTypes,
     QgsVectorLayer,
 )
-from qgis.PyQt.QtCore import Qt
+from qgis.PyQt.QtCore import QCoreApplication, QSize, Qt
 from qgis.PyQt.QtXml import QDomDocument
 
 from . import layoutfit, maplayout
 from .errors import BorderGapsError
+from .inputs import iter_features
 
 # What the other algorithms add to a gap, by the field names of their outputs.
 RESPONSE_FIELDS = ("a_post", "a_minutes", "b_post", "b_minutes", "first_force", "joint", "orphan")
@@ -100,7 +102,7 @@ def _by_gap(layer: Optional[QgsVectorLayer]) -> Dict[int, QgsFeature]:
     if layer is None or layer.fields().indexOf("gap_id") < 0:
         return {}
     rows = {}
-    for feature in layer.getFeatures():
+    for feature in iter_features(layer):
         gap_id = _number(_value(feature, "gap_id"))
         if gap_id is not None and int(gap_id) not in rows:
             rows[int(gap_id)] = feature
@@ -153,7 +155,7 @@ def coverage_layer(
     provider.addAttributes(copied)
     layer.updateFields()
     to_map = QgsCoordinateTransform(gaps.crs(), crs, context)
-    features = [f for f in gaps.getFeatures() if f.hasGeometry() and not f.geometry().isEmpty()]
+    features = [f for f in iter_features(gaps) if f.hasGeometry() and not f.geometry().isEmpty()]
     features.sort(key=lambda f: sort_key(f, key_field))
     if top_n > 0:
         features = features[:top_n]
@@ -288,16 +290,18 @@ def facts_layer(
     swaths: Dict[int, List] = {}
     if surveyed is not None and surveyed.fields().indexOf("gap_id") >= 0:
         to_map = QgsCoordinateTransform(surveyed.crs(), coverage.crs(), context or QgsProject.instance())
-        for feature in surveyed.getFeatures():
+        for feature in iter_features(surveyed):
             gap_id = _number(_value(feature, "gap_id"))
             if gap_id is None or not feature.hasGeometry():
                 continue
             geometry = QgsGeometry(feature.geometry())
             geometry.transform(to_map)
+            if not geometry.isGeosValid():
+                geometry = geometry.makeValid()  # an analyst's edited swath: repaired for the union
             swaths.setdefault(int(gap_id), []).append((_value(feature, "sortie"), geometry))
     lane_totals: Dict[int, List[float]] = {}
     if lanes is not None and lanes.fields().indexOf("gap_id") >= 0:
-        for feature in lanes.getFeatures():
+        for feature in iter_features(lanes):
             gap_id = _number(_value(feature, "gap_id"))
             if gap_id is None:
                 continue
@@ -329,7 +333,7 @@ def facts_layer(
 
 
 def _natural(text: str):
-    return [int(part) if part.isdigit() else part for part in __import__("re").split(r"(\d+)", text)]
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text)]
 
 
 def this_gap_layer(coverage: QgsVectorLayer) -> QgsVectorLayer:
@@ -553,7 +557,19 @@ def fit_gap_page(layout: QgsPrintLayout) -> List[str]:
             _restore_box(item)
     left = []
     if isinstance(legend, QgsLayoutItemLegend):
-        fit = layoutfit.fit_legend(legend)
+        # QGIS 3.40 and 3.44 filter the first atlas page's legend by a stale view of its map and
+        # correct it only at a later drawing (the page's legend grew by 28 mm after it was fitted):
+        # the page is drawn once before the fit and once after, and fitted again if what the
+        # legend shows changed in between
+        for _attempt in range(3):
+            _draw_page(layout)
+            fit = layoutfit.fit_legend(legend)
+            shown = _legend_entries(legend)
+            _draw_page(layout)
+            layoutfit.apply_legend_filter(legend)
+            if _legend_entries(legend) == shown:
+                break
+            _restore_box(legend)
         if fit is not None and not fit.fits:
             left.append("legend 'gap_legend' does not fit")
         _give_room_below(legend, [heading, frame], frame)
@@ -568,6 +584,19 @@ def fit_gap_page(layout: QgsPrintLayout) -> List[str]:
             if not layoutfit.fit_text(item, smallest=min(4.5, layoutfit.label_font_size(item))):
                 left.append(f"label '{item_id}' does not fit")
     return left
+
+
+def _draw_page(layout: QgsPrintLayout) -> None:
+    """Draws the layout's first page once, small (every item, the maps with the current atlas
+    feature's extent), so that the items which follow a map's drawing are up to date."""
+    QgsLayoutExporter(layout).renderPageToImage(0, QSize(148, 105))
+    QCoreApplication.processEvents()
+
+
+def _legend_entries(legend: QgsLayoutItemLegend) -> tuple:
+    """How many legend entries each layer of the legend shows (after its filter by the map)."""
+    model = legend.model()
+    return tuple(len(model.layerLegendNodes(node)) for node in model.rootGroup().findLayers())
 
 
 def _fit_rows(table: QgsLayoutItemAttributeTable, smallest: float = 5.0) -> bool:
@@ -595,7 +624,11 @@ def _give_room_below(legend: QgsLayoutItemLegend, below: Sequence, grows) -> Non
     """Shortens the legend to what it shows on this page and moves the items stacked under it
     (``below``) up by the room freed; ``grows`` (the facts table) keeps its bottom, so it gains it."""
     rect = legend.mapRectToScene(legend.rect())
-    need = layoutfit.legend_content_size(legend)[1] + 1.5  # 3.40 draws ~1 mm below its measure
+    # what the renderer measures, or how far down it draws when that is lower (QGIS 3.40 and 3.44
+    # draw a legend up to ~2 mm below their own measure), with room for the frame's edge band
+    measured = layoutfit.legend_content_size(legend)[1]
+    drawn = layoutfit.ink_bottom(legend.layout(), legend, dpi=200.0) + legend.boxSpace()
+    need = max(measured, drawn) + 1.5
     if need >= rect.height():
         return
     stacked = [

@@ -414,10 +414,10 @@ def fit_text(label: QgsLayoutItemLabel, smallest: float = 5.0, step: float = 0.2
     while True:
         width, height = label_text_size(label)
         if width <= inner.width() + TOLERANCE_MM and height <= inner.height() + TOLERANCE_MM:
-            # QGIS 3.40 draws many lines' text lower than QgsTextRenderer.textHeight says, and breaks
-            # long words its own way: when the text fills the label, its drawing is checked too
-            full = height >= 0.8 * inner.height() or width >= inner.width() - 1.0
-            if not full or not ink_at_edges(label.layout(), label, dpi=150.0, sides=text_sides(label)):
+            # QGIS 3.40 and 3.44 draw text lower than QgsTextRenderer.textHeight says (a two-line
+            # subtitle that measures 1 mm short of its frame touched its bottom) and break long
+            # words their own way: the drawing is checked too
+            if not ink_at_edges(label.layout(), label, dpi=150.0, sides=text_sides(label)):
                 return True
         size = label_font_size(label)
         if size <= smallest + 1e-9:
