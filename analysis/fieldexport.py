@@ -17,7 +17,6 @@ from xml.etree import ElementTree as ET  # nosec B405: XML is only written here,
 from qgis.core import (
     QgsCoordinateReferenceSystem,
     QgsCoordinateTransform,
-    QgsFeatureRequest,
     QgsGeometry,
     QgsPointXY,
     QgsRectangle,
@@ -29,6 +28,7 @@ from qgis.PyQt.QtGui import QColor, QImage, QPainter, QPen, QPolygonF
 
 from .crs import metric_crs_for
 from .errors import BorderGapsError
+from .inputs import iter_features
 from .maplayout import PRIORITY_CLASSES
 
 WGS84 = QgsCoordinateReferenceSystem("EPSG:4326")
@@ -156,7 +156,7 @@ def _features(layer: Optional[QgsVectorLayer], to_metric, near: Optional[QgsGeom
     """(feature, geometry in the metric CRS) of ``layer``'s features with a geometry (within ``near``)."""
     if layer is None:
         return
-    for feature in layer.getFeatures(QgsFeatureRequest()):
+    for feature in iter_features(layer):
         if not feature.hasGeometry() or feature.geometry().isEmpty():
             continue
         geometry = QgsGeometry(feature.geometry())
