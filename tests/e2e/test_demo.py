@@ -103,6 +103,26 @@ def test_make_demo_writes_gaps_pdf_and_png(tmp_path, qgis_app):
     atlas = tmp_path / "border_gaps_atlas.pdf"
     assert pdf_pages(atlas) == 1 + gaps.featureCount()
     assert "Gap " in pdf_text(atlas) and "Page 2 of" in pdf_text(atlas)
+    # its gap pages carry coordination's answering posts and minutes and the drone sorties over the gap
+    pages = {}
+    for page in range(2, 2 + gaps.featureCount()):
+        raw = subprocess.run(
+            ["pdftotext", "-raw", "-f", str(page), "-l", str(page), str(atlas), "-"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        gap_id = int(re.search(r"Gap (\d+) in figures", raw).group(1))
+        pages[gap_id] = " ".join(raw.replace("\ufb01", "fi").replace("\ufb02", "fl").split())
+    assert sorted(pages) == sorted(f["gap_id"] for f in gaps.getFeatures())
+    for feature in response.getFeatures():
+        text = pages[feature["gap_id"]]
+        assert f"{feature['a_post']}, {feature['a_minutes']:.0f} min" in text, (feature["gap_id"], text)
+        assert f"{feature['b_post']}, {feature['b_minutes']:.0f} min" in text, (feature["gap_id"], text)
+    surveyed_gaps = {f["gap_id"] for f in QgsVectorLayer(str(tmp_path / "surveyed.gpkg"), "s", "ogr").getFeatures()}
+    assert surveyed_gaps
+    for gap_id, text in pages.items():
+        assert ("% of the gap surveyed" in text) == (gap_id in surveyed_gaps), (gap_id, text)
     import zipfile
 
     from osgeo import ogr
@@ -114,6 +134,11 @@ def test_make_demo_writes_gaps_pdf_and_png(tmp_path, qgis_app):
     gpx = ogr.Open(str(tmp_path / "border_gaps_field.gpx"))  # kept: OGR's layer dies with its data source
     names = [f.GetField("name") for f in gpx.GetLayerByName("waypoints")]
     assert sum(n.startswith("Gap ") for n in names) == gaps.featureCount()
+    assert gpx.GetLayerByName("routes").GetFeatureCount() == sorties.featureCount()  # a route per sortie
+    # the KMZ's gaps come from coordination's output: each description names its answering posts
+    descriptions = [f.GetField("description") for f in kml.GetLayerByName("Gap zones (by priority)")]
+    for feature in response.getFeatures():
+        assert any(feature["a_post"] in d and feature["b_post"] in d for d in descriptions), feature["gap_id"]
     # nothing cut off in the map's legend (the old demo map cut its "Control areas (synthetic de…" title)
     from test_layout_quality import cut_sides, legend_frame
 
