@@ -581,7 +581,9 @@ def fit_gap_page(layout: QgsPrintLayout) -> List[str]:
     for item_id in ("gap_subtitle", "gap_attribution", "gap_note", "gap_table_heading", "gap_page_number"):
         item = layout.itemById(item_id)
         if isinstance(item, QgsLayoutItemLabel) and item.currentText().strip():
-            if not layoutfit.fit_text(item, smallest=min(4.5, layoutfit.label_font_size(item))):
+            # the sources of a page with coordination and drone layers run longer: down to 3.5 pt
+            smallest = 3.5 if item_id == "gap_attribution" else 4.5
+            if not layoutfit.fit_text(item, smallest=min(smallest, layoutfit.label_font_size(item))):
                 left.append(f"label '{item_id}' does not fit")
     return left
 
