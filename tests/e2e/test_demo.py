@@ -11,7 +11,7 @@ from qgis.PyQt.QtGui import QImage
 
 from bg_testing.maps import count_colour, pdf_pages, pdf_text
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.timeout(1800)]  # twelve qgis_process runs on a shared machine
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
