@@ -121,8 +121,10 @@ def test_make_demo_writes_gaps_pdf_and_png(demo):
             text=True,
             check=True,
         ).stdout
-        gap_id = int(re.search(r"Gap (\d+) in figures", raw).group(1))
-        pages[gap_id] = " ".join(raw.replace("\ufb01", "fi").replace("\ufb02", "fl").split())
+        text = " ".join(raw.replace("\ufb01", "fi").replace("\ufb02", "fl").split())  # ligatures as letters
+        heading = re.search(r"Gap (\d+) in figures", text)
+        assert heading, (page, text)
+        pages[int(heading.group(1))] = text
     assert sorted(pages) == sorted(f["gap_id"] for f in gaps.getFeatures())
     for feature in response.getFeatures():
         text = pages[feature["gap_id"]]
