@@ -50,10 +50,11 @@ from qgis.core import (
     QgsVectorLayerSimpleLabeling,
     QgsWkbTypes,
 )
-from qgis.PyQt.QtCore import QRectF, Qt
-from qgis.PyQt.QtGui import QColor, QFont, QFontMetricsF
+from qgis.PyQt.QtCore import Qt
+from qgis.PyQt.QtGui import QColor, QFont
 from qgis.PyQt.QtXml import QDomDocument
 
+from . import layoutfit
 from .compat import layer_attribution
 from .crs import layer_extent, metric_crs_for
 from .errors import BorderGapsError
@@ -124,6 +125,7 @@ class MapSpec:
     note: str = ""
     date: Optional[datetime.date] = None
     focus: Optional[QgsVectorLayer] = None  # the layer the map is zoomed to; the gaps when None
+    page_text: str = ""  # e.g. "Page 1 of 6" in an atlas
     extra_text: str = ""  # exportmap's NOTE: a boxed text in the map's lower right corner
 
 
@@ -405,63 +407,6 @@ def fit_label(label: QgsLayoutItemLabel, text: str, smallest: float = 11.0) -> N
             label.setFont(font)
 
 
-def _font_height_mm(font: QFont, points: float) -> float:
-    probe = QFont(font)
-    probe.setPixelSize(max(1, int(round(points * 20.0))))
-    return QFontMetricsF(probe).height() / 20.0 * 25.4 / 72.0
-
-
-def _table_rows_height(table: QgsLayoutItemAttributeTable) -> float:
-    """Height (mm) of the rows the table draws: its frame keeps the template's height whatever it shows."""
-    if hasattr(table, "contentTextFormat"):  # QGIS >= 3.16 text formats, fonts before
-        content, header = table.contentTextFormat(), table.headerTextFormat()
-        row, head = _font_height_mm(content.font(), content.size()), _font_height_mm(header.font(), header.size())
-    else:  # pragma: no cover - older QGIS
-        row = _font_height_mm(table.contentFont(), table.contentFont().pointSizeF())
-        head = _font_height_mm(table.headerFont(), table.headerFont().pointSizeF())
-    margin = 2.0 * table.cellMargin() + table.gridStrokeWidth()
-    return (head + margin) + len(table.contents()) * (row + margin)
-
-
-def fit_label_height(label: QgsLayoutItemLabel, text: str, smallest: float = 4.5, top_limit: float = None) -> None:
-    """Sets ``text`` and makes the word-wrapped text fit the label (the sources block: one line a source, and
-    a map may draw many): first the label grows upwards, its bottom kept, up to ``top_limit`` (mm from the top
-    of the page, e.g. the end of the table above), then the font shrinks, not below ``smallest`` pt."""
-    label.setText(text)
-    uses_format = hasattr(label, "textFormat")  # QGIS >= 3.24; font() is deprecated there
-    font = QFont(label.textFormat().font() if uses_format else label.font())
-    size = label.textFormat().size() if uses_format else font.pointSizeF()
-    mm_per_pt, scale = 25.4 / 72.0, 20.0  # measured with a font 20 px per point, then scaled back to mm
-    width, height = label.rect().width(), label.rect().height()
-
-    def wrapped_height(points):
-        probe = QFont(font)
-        probe.setPixelSize(max(1, int(round(points * scale))))
-        box = QFontMetricsF(probe).boundingRect(
-            QRectF(0, 0, width / mm_per_pt * scale, 1e7), int(Qt.TextFlag.TextWordWrap), text
-        )
-        # the layout draws lines a little further apart than QFontMetrics says: 10 % to spare
-        return 1.1 * box.height() / scale * mm_per_pt
-
-    needed = wrapped_height(size)
-    position = label.positionWithUnits()
-    if needed > height and top_limit is not None and top_limit < position.y():
-        bottom = position.y() + height
-        top = max(top_limit, bottom - needed)
-        height = bottom - top
-        label.attemptMove(QgsLayoutPoint(position.x(), top, position.units()))
-        label.attemptResize(QgsLayoutSize(width, height, position.units()))
-    while size > smallest and wrapped_height(size) > height:
-        size = max(smallest, size - 0.25)
-    if uses_format:
-        text_format = label.textFormat()
-        text_format.setSize(size)
-        label.setTextFormat(text_format)
-    else:
-        font.setPointSizeF(size)
-        label.setFont(font)
-
-
 def _item(layout: QgsPrintLayout, item_id: str, kind):
     item = layout.itemById(item_id)
     if not isinstance(item, kind):
@@ -595,8 +540,9 @@ def fill_table(layout: QgsPrintLayout, gaps: QgsVectorLayer, sort_key: int) -> Q
     return table
 
 
-def build_layout(project: QgsProject, spec: MapSpec) -> QgsPrintLayout:
-    """The filled print layout of ``spec``; its layers must belong to ``project``."""
+def build_layout(project: QgsProject, spec: MapSpec, fit: bool = True) -> QgsPrintLayout:
+    """The filled print layout of ``spec``; its layers must belong to ``project``. ``fit`` makes its
+    text fit its frames (layoutfit.fit_layout); without it the template's sizes stay as they are."""
     layout = load_template(project, spec.page)
     context = project.transformContext()
     crs, extent = map_frame(spec.focus or spec.gaps, context)
@@ -646,7 +592,10 @@ def build_layout(project: QgsProject, spec: MapSpec) -> QgsPrintLayout:
 
     legend = _item(layout, "legend", QgsLayoutItemLegend)
     legend.setLinkedMap(main)
-    set_legend_layers(legend, spec.main_layers)
+    # only the layers with something in view: QGIS's filter by map (kept for the entries within a
+    # layer) drops such a layer on 3.22 but not on 3.40 once the legend's labels were re-wrapped
+    in_view = [item for item in spec.main_layers if shows_features(item.layer, main.extent(), crs, context)]
+    set_legend_layers(legend, in_view)
     legend.setLegendFilterByMapEnabled(True)
 
     table = fill_table(layout, spec.gaps, spec.sort_key)
@@ -659,18 +608,44 @@ def build_layout(project: QgsProject, spec: MapSpec) -> QgsPrintLayout:
     if spec.extra_text:
         add_map_note(layout, main, spec.extra_text)
 
-    shown = [item for item in spec.main_layers if shows_features(item.layer, main.extent(), crs, context)]
-    table_frame = layout.itemById("gap_table")
-    table_end = (
-        table_frame.positionWithUnits().y() + _table_rows_height(table) + 3.0 if table_frame is not None else None
-    )
-    fit_label_height(
-        _item(layout, "attribution", QgsLayoutItemLabel),
-        f"{attribution_text(shown)}\nProjection: {crs.description()}.",
-        top_limit=table_end,
-    )
+    shown = in_view
+    attribution = _item(layout, "attribution", QgsLayoutItemLabel)
+    attribution.setText(f"{attribution_text(shown)}\nProjection: {crs.description()}.")
+    grow_up_to(attribution, fit_frame_to_rows(table) + 2.0)  # then fit_layout shrinks it if need be
+    page_label = layout.itemById("page_number")
+    if isinstance(page_label, QgsLayoutItemLabel):
+        page_label.setText(spec.page_text)
     layout.refresh()
+    if fit:
+        layoutfit.fit_layout(layout)
     return layout
+
+
+def fit_frame_to_rows(table: QgsLayoutItemAttributeTable) -> float:
+    """Shortens the table's first frame to the rows it draws, all of them when they fit in its
+    present height (so what lies below may use the room); returns where (layout y, mm) the frame
+    now ends."""
+    frame = table.frame(0)
+    top = frame.mapRectToScene(frame.rect()).top()
+    room = frame.rect().height()
+    natural = layoutfit.table_natural_height(table)
+    size = frame.sizeWithUnits()
+    frame.attemptResize(QgsLayoutSize(size.width(), min(room, natural + 0.5) if natural > 0 else room, size.units()))
+    return top + frame.rect().height()
+
+
+def grow_up_to(label: QgsLayoutItemLabel, top: float) -> None:
+    """Moves the label's top edge up to ``top`` (layout y, mm; its bottom stays) when its text
+    needs more room than it has; it never grows over what lies above ``top``."""
+    rect = label.mapRectToScene(label.rect())
+    _width, need = layoutfit.label_text_size(label)
+    need += 2 * max(0.0, label.marginY()) + 0.5
+    if need <= rect.height() or top >= rect.top():
+        return
+    new_top = max(top, rect.bottom() - need)
+    pos, size = label.pagePositionWithUnits(), label.sizeWithUnits()
+    label.attemptMove(QgsLayoutPoint(pos.x(), pos.y() - (rect.top() - new_top), pos.units()), True, False, label.page())
+    label.attemptResize(QgsLayoutSize(size.width(), rect.bottom() - new_top, size.units()))
 
 
 def add_map_note(layout: QgsPrintLayout, main: QgsLayoutItemMap, text: str) -> QgsLayoutItemLabel:

@@ -18,7 +18,7 @@ from qgis.core import (
     QgsWkbTypes,
 )
 
-from ..analysis import maplayout
+from ..analysis import layoutfit, maplayout
 from ..analysis.errors import BorderGapsError
 from .base import BorderGapsAlgorithm
 
@@ -200,10 +200,32 @@ class ExportMapAlgorithm(BorderGapsAlgorithm):
         if problem:
             raise BorderGapsError(problem)
         pdf, png = self._outputs(parameters, context)
+        dpi = self.parameterAsInt(parameters, self.DPI, context)
+        assembled = self.assemble(parameters, context, feedback)
+        if assembled is None:
+            return {}
+        project, spec = assembled
+        layout = maplayout.build_layout(project, spec)
+        feedback.setProgress(50)
+        feedback.pushInfo(f"Legend: {', '.join(i.title for i in spec.main_layers)}")
+        for problem in layoutfit.layout_problems(layout):
+            feedback.reportError(f"The map's {problem}: it may be cut off on the page.", fatalError=False)
+        if feedback.isCanceled():
+            return {}
+        written = maplayout.export_layout(layout, pdf, png, dpi, feedback.isCanceled)
+        for path in written:
+            feedback.pushInfo(f"Wrote {path}")
+        feedback.setProgress(100)
+        del layout  # before the project it refers to
+        return {self.OUTPUT_PDF: pdf or None, self.OUTPUT_PNG: png or None}
+
+    def assemble(self, parameters, context, feedback):
+        """(project, MapSpec) of the briefing map: the layers cloned into a project of their own,
+        styled, in map order, with titles and sources; None when canceled. Shared with
+        bordergaps:exportatlas, whose first page is this map."""
         gaps = self.parameterAsVectorLayer(parameters, self.GAPS, context)
         extras = self.parameterAsLayerList(parameters, self.EXTRA_LAYERS, context) or []
         page = self.parameterAsEnum(parameters, self.PAGE, context)
-        dpi = self.parameterAsInt(parameters, self.DPI, context)
         include_region = self.parameterAsBoolean(parameters, self.INCLUDE_BORDER_REGION, context)
 
         # A project of our own, so the user's project, layers and styles are never touched.
@@ -227,7 +249,7 @@ class ExportMapAlgorithm(BorderGapsAlgorithm):
         points, lines, polygons, controls = [], [], [], []
         for layer in extras:
             if feedback.isCanceled():
-                return {}
+                return None
             if layer.id() == gaps.id():
                 continue
             clone = adopt(layer)
@@ -271,7 +293,7 @@ class ExportMapAlgorithm(BorderGapsAlgorithm):
         )
         for item in controls:
             if feedback.isCanceled():
-                return {}
+                return None
             geometry = maplayout.unclaimed_land(item.layer, crs, project.transformContext(), land)
             if not geometry.isEmpty():
                 layer = maplayout.geometry_layer(geometry, crs, "Unclaimed land")
@@ -320,17 +342,7 @@ class ExportMapAlgorithm(BorderGapsAlgorithm):
             focus=focus,
             extra_text=(self.parameterAsString(parameters, self.NOTE, context) or "").strip(),
         )
-        layout = maplayout.build_layout(project, spec)
-        feedback.setProgress(50)
-        feedback.pushInfo(f"Legend: {', '.join(i.title for i in main_layers)}")
-        if feedback.isCanceled():
-            return {}
-        written = maplayout.export_layout(layout, pdf, png, dpi, feedback.isCanceled)
-        for path in written:
-            feedback.pushInfo(f"Wrote {path}")
-        feedback.setProgress(100)
-        del layout  # before the project it refers to
-        return {self.OUTPUT_PDF: pdf or None, self.OUTPUT_PNG: png or None}
+        return project, spec
 
     @staticmethod
     def _style_by_role(layer):

@@ -21,6 +21,8 @@ ALGORITHMS = (
     ("coordination", "CoordinationAlgorithm"),
     ("dronesorties", "DroneSortiesAlgorithm"),
     ("incidents", "IncidentsAlgorithm"),
+    ("exportatlas", "ExportAtlasAlgorithm"),
+    ("exportfield", "ExportFieldAlgorithm"),
 )
 
 

@@ -9,7 +9,10 @@
 # demo/out/gap_response.gpkg, responsibility.gpkg, handover.gpkg, links.gpkg) and its map,
 # demo/out/coordination_map.pdf and .png; then drone sorties from the posts over the gaps
 # (demo/out/sorties.gpkg, lanes.gpkg, surveyed.gpkg) and their map (demo/out/drone_sorties_map.png);
-# then the synthetic incidents against those gaps (demo/out/incidents/) and their hot-spot map.
+# then the synthetic incidents against those gaps (demo/out/incidents/) and their hot-spot map;
+# then the atlas (page 1 the map, a page per gap with its answering posts, sorties and incidents;
+# GeoPDF where QGIS can write it): demo/out/border_gaps_atlas.pdf and its page 2 as
+# border_gaps_atlas_p2.png, and the field files demo/out/border_gaps_field.kmz and border_gaps_field.gpx.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -32,6 +35,7 @@ coordination_outputs=(gap_response.gpkg responsibility.gpkg handover.gpkg links.
 for f in "${coordination_outputs[@]}"; do rm -f "$out/$f"; done
 rm -f "$out/sorties.gpkg" "$out/lanes.gpkg" "$out/surveyed.gpkg" "$out/drone_sorties_map.png"
 rm -rf "$out/incidents"
+rm -f "$out/border_gaps_atlas.pdf" "$out/border_gaps_atlas_p2.png" "$out/border_gaps_field.kmz" "$out/border_gaps_field.gpx"
 log="$(mktemp -d)"
 trap 'rm -rf "$log"' EXIT
 
@@ -46,7 +50,7 @@ run() {  # run ALGORITHM KEY=VALUE...: qgis_process --json, the JSON saved in $l
   sed -n '/^{/,$p' "$log/$name.out" >"$log/$name.json"
 }
 
-echo "demo: 1/10 bordergaps:gapzones (Peshmerga | ISF seam, synthetic control areas, posts and coverage)"
+echo "demo: 1/12 bordergaps:gapzones (Peshmerga | ISF seam, synthetic control areas, posts and coverage)"
 run bordergaps:gapzones \
   "CONTROL_AREAS=$scenario|layername=control_areas|option:IMMUTABLE=YES" FORCE_FIELD=force FORCE_A=Peshmerga FORCE_B=ISF \
   "COVERAGE=$scenario|layername=coverage|option:IMMUTABLE=YES" "POSTS=$scenario|layername=posts|option:IMMUTABLE=YES" RANGE_FIELD=range_m \
@@ -54,7 +58,7 @@ run bordergaps:gapzones \
   "SETTLEMENTS=$region|layername=settlements|option:IMMUTABLE=YES" "BORDER=$region|layername=border|option:IMMUTABLE=YES" \
   "OUTPUT=$out/gaps.gpkg"
 
-echo "demo: 2/10 bordergaps:exportmap"
+echo "demo: 2/12 bordergaps:exportmap"
 run bordergaps:exportmap \
   "GAPS=$out/gaps.gpkg" \
   "EXTRA_LAYERS=$scenario|layername=posts|option:IMMUTABLE=YES" "EXTRA_LAYERS=$scenario|layername=coverage|option:IMMUTABLE=YES" \
@@ -64,7 +68,7 @@ run bordergaps:exportmap \
   PAGE=0 SORT_KEY=0 "DPI=$dpi" INCLUDE_BORDER_REGION=true \
   "OUTPUT_PDF=$out/border_gaps_map.pdf" "OUTPUT_PNG=$out/border_gaps_map.png"
 
-echo "demo: 3/10 bordergaps:gaptimeline (the same seam through the day: shift windows and day/night sensors)"
+echo "demo: 3/12 bordergaps:gaptimeline (the same seam through the day: shift windows and day/night sensors)"
 run bordergaps:gaptimeline \
   "CONTROL_AREAS=$scenario|layername=control_areas|option:IMMUTABLE=YES" FORCE_FIELD=force FORCE_A=Peshmerga FORCE_B=ISF \
   "COVERAGE=$scenario|layername=coverage|option:IMMUTABLE=YES" "POSTS=$scenario|layername=posts|option:IMMUTABLE=YES" RANGE_FIELD=range_m \
@@ -76,7 +80,7 @@ run bordergaps:gaptimeline \
 /usr/bin/python3 scripts/gap_profile_chart.py "$out/gap_profile.csv" "$out/gap_profile.png" \
   "Unmonitored gap area through the day, Peshmerga | ISF seam (synthetic demo)"
 
-echo "demo: 4/10 bordergaps:coordination (who answers for each gap: Peshmerga and ISF posts, straight-line travel at 15 km/h)"
+echo "demo: 4/12 bordergaps:coordination (who answers for each gap: Peshmerga and ISF posts, straight-line travel at 15 km/h)"
 run bordergaps:coordination \
   "GAPS=$out/gaps.gpkg" "POSTS=$scenario|layername=posts|option:IMMUTABLE=YES" FORCE_FIELD=force \
   FORCE_A=Peshmerga FORCE_B=ISF POST_NAME_FIELD=name SPEED_KMH=15 MAX_RESPONSE_MIN=60 \
@@ -84,7 +88,7 @@ run bordergaps:coordination \
   "HANDOVER=$out/handover.gpkg" "LINKS=$out/links.gpkg"
 
 # the layers are styled by their names (resources/styles/responsibility.qml, handover.qml, links.qml)
-echo "demo: 5/10 bordergaps:exportmap (the coordination map)"
+echo "demo: 5/12 bordergaps:exportmap (the coordination map)"
 run bordergaps:exportmap \
   "GAPS=$out/gaps.gpkg" \
   "EXTRA_LAYERS=$out/links.gpkg" "EXTRA_LAYERS=$out/handover.gpkg" \
@@ -94,13 +98,13 @@ run bordergaps:exportmap \
   PAGE=0 SORT_KEY=0 "DPI=$dpi" INCLUDE_BORDER_REGION=true \
   "OUTPUT_PDF=$out/coordination_map.pdf" "OUTPUT_PNG=$out/coordination_map.png"
 
-echo "demo: 6/10 bordergaps:dronesorties (6 sorties from the posts, 120 km endurance, 800 m swath, staying in Iraq)"
+echo "demo: 6/12 bordergaps:dronesorties (6 sorties from the posts, 120 km endurance, 800 m swath, staying in Iraq)"
 run bordergaps:dronesorties \
   "GAPS=$out/gaps.gpkg" "BASES=$scenario|layername=posts|option:IMMUTABLE=YES" BASE_NAME_FIELD=name \
   ENDURANCE_KM=120 SWATH_M=800 MAX_SORTIES=6 MAX_PER_BASE=0 BORDER_NO_FLY=true WEIGHT=1 SPEED_KMH=100 \
   "SORTIES=$out/sorties.gpkg" "LANES=$out/lanes.gpkg" "SURVEYED=$out/surveyed.gpkg"
 
-echo "demo: 7/10 bordergaps:exportmap (the sorties)"
+echo "demo: 7/12 bordergaps:exportmap (the sorties)"
 run bordergaps:exportmap \
   "GAPS=$out/gaps.gpkg" \
   "EXTRA_LAYERS=$scenario|layername=posts|option:IMMUTABLE=YES" "EXTRA_LAYERS=$out/surveyed.gpkg" \
@@ -112,12 +116,12 @@ run bordergaps:exportmap \
 
 inc="$out/incidents"
 mkdir -p "$inc"
-echo "demo: 8/10 bordergaps:seamzones (for the covered-seam row and the study area)"
+echo "demo: 8/12 bordergaps:seamzones (for the covered-seam row and the study area)"
 run bordergaps:seamzones \
   "CONTROL_AREAS=$scenario|layername=control_areas|option:IMMUTABLE=YES" FORCE_FIELD=force FORCE_A=Peshmerga FORCE_B=ISF \
   SEAM_DISTANCE=5000 "OUTPUT=$inc/seam.gpkg"
 
-echo "demo: 9/10 bordergaps:incidents (synthetic ACLED-style incidents 2023-2025)"
+echo "demo: 9/12 bordergaps:incidents (synthetic ACLED-style incidents 2023-2025)"
 run bordergaps:incidents \
   "INCIDENTS=$scenario|layername=incidents|option:IMMUTABLE=YES" "GAPS=$out/gaps.gpkg" "SEAM=$inc/seam.gpkg" \
   "SETTLEMENTS=$scenario|layername=abandoned_villages|option:IMMUTABLE=YES" MAX_PRECISION=2 BUFFER_M=10000 \
@@ -126,7 +130,7 @@ run bordergaps:incidents \
   "HOTSPOT_AREAS=$inc/hotspot_areas.gpkg" "TREND=$inc/trend.gpkg" "TREND_CHART=$inc/trend.png"
 sentence="$(/usr/bin/env python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["results"]["SENTENCE"])' "$log/incidents.json")"
 
-echo "demo: 10/10 bordergaps:exportmap (hot spots and the comparison)"
+echo "demo: 10/12 bordergaps:exportmap (hot spots and the comparison)"
 run bordergaps:exportmap \
   "GAPS=$inc/gap_incidents.gpkg" "EXTRA_LAYERS=$inc/hotspot_areas.gpkg" \
   "EXTRA_LAYERS=$scenario|layername=incidents|option:IMMUTABLE=YES" \
@@ -136,6 +140,25 @@ run bordergaps:exportmap \
   "SUBTITLE=Hot spots: the densest 5 % of the study area (quartic kernel, 5 km). DEMO: synthetic incidents." \
   "NOTE=$sentence" PAGE=0 SORT_KEY=0 "DPI=$dpi" INCLUDE_BORDER_REGION=true \
   "OUTPUT_PDF=$inc/incidents_map.pdf" "OUTPUT_PNG=$inc/incidents_map.png"
+
+echo "demo: 11/12 bordergaps:exportatlas (page 1 the map, then a page per gap with its answering posts, sorties and incidents)"
+run bordergaps:exportatlas \
+  "GAPS=$out/gaps.gpkg" \
+  "EXTRA_LAYERS=$scenario|layername=posts|option:IMMUTABLE=YES" "EXTRA_LAYERS=$scenario|layername=coverage|option:IMMUTABLE=YES" \
+  "EXTRA_LAYERS=$scenario|layername=control_areas|option:IMMUTABLE=YES" \
+  "GAP_RESPONSE=$out/gap_response.gpkg" "HANDOVER=$out/handover.gpkg" "LINKS=$out/links.gpkg" \
+  "SORTIES=$out/sorties.gpkg" "LANES=$out/lanes.gpkg" "SURVEYED=$out/surveyed.gpkg" \
+  "GAP_INCIDENTS=$inc/gap_incidents.gpkg" "HOTSPOT_AREAS=$inc/hotspot_areas.gpkg" \
+  "TITLE=Unmonitored gap zones between Peshmerga and ISF: Sinjar – Rabia – Zumar" \
+  "SUBTITLE=Seam 5 km either side of the two forces' districts, minus post and patrol coverage. DEMO: synthetic positions." \
+  PAGE=0 SORT_KEY=0 TOP_N=0 "DPI=$dpi" INCLUDE_BORDER_REGION=true "OUTPUT_PDF=$out/border_gaps_atlas.pdf"
+pdftoppm -f 2 -l 2 -r "$dpi" -png -singlefile "$out/border_gaps_atlas.pdf" "$out/border_gaps_atlas_p2"
+
+echo "demo: 12/12 bordergaps:exportfield (KMZ and GPX for the field: gaps with their answering posts, posts, sorties)"
+run bordergaps:exportfield \
+  "GAPS=$out/gap_response.gpkg" "POSTS=$scenario|layername=posts|option:IMMUTABLE=YES" "SORTIES=$out/sorties.gpkg" \
+  INCLUDE_BORDER_REGION=true NEAR_DISTANCE=25000 SIMPLIFY=20 "TITLE=Border Gaps demo (synthetic): Peshmerga | ISF seam" \
+  "OUTPUT_KMZ=$out/border_gaps_field.kmz" "OUTPUT_GPX=$out/border_gaps_field.gpx"
 
 /usr/bin/env python3 - "$log/gapzones.json" "$out" "$log/gaptimeline.json" "$log/coordination.json" "$log/dronesorties.json" "$log/incidents.json" <<'PY'
 import json
@@ -208,6 +231,10 @@ for name in (
     "lanes.gpkg",
     "surveyed.gpkg",
     "drone_sorties_map.png",
+    "border_gaps_atlas.pdf",
+    "border_gaps_atlas_p2.png",
+    "border_gaps_field.kmz",
+    "border_gaps_field.gpx",
 ):
     path = os.path.join(out, name)
     print(f"  wrote {path} ({os.path.getsize(path) / 1024:,.0f} KiB)")

@@ -347,38 +347,41 @@ def test_unclaimed_land_is_hatched_only_in_the_countries_of_the_control_areas():
 
 def test_a_long_sources_block_grows_upwards_then_shrinks_its_font(qgis_app):
     """The sources block keeps its bottom and grows up to the limit it is given (the end of the gap table);
-    only when that is not enough does its font get smaller, never below the smallest size."""
+    only when that is not enough does its font get smaller, never below the smallest size. The font is set
+    and read through layoutfit, which uses the label's QgsTextFormat where QGIS has one (setFont() and
+    font() are deprecated from 3.24 on, and a deprecation fails the test)."""
     from qgis.core import QgsLayoutItemLabel, QgsLayoutPoint, QgsLayoutSize, QgsPrintLayout, QgsUnitTypes
-    from qgis.PyQt.QtGui import QFont
+
+    from border_gaps.analysis import layoutfit
 
     def label_with(lines):
         layout = QgsPrintLayout(QgsProject.instance())
         layout.initializeDefaults()
         label = QgsLayoutItemLabel(layout)
         layout.addLayoutItem(label)
-        label.attemptMove(QgsLayoutPoint(208, 182, QgsUnitTypes.LayoutMillimeters))
-        label.attemptResize(QgsLayoutSize(81, 20, QgsUnitTypes.LayoutMillimeters))
-        font = QFont("Arial")
-        font.setPointSizeF(5.5)
-        if hasattr(label, "textFormat"):  # QGIS >= 3.24: setFont() is deprecated
-            text_format = label.textFormat()
-            text_format.setFont(font)
-            text_format.setSize(5.5)
-            label.setTextFormat(text_format)
-        else:
-            label.setFont(font)
-        return layout, label, "\n".join(f"Source {i}: a licence and the layers drawn from it." for i in range(lines))
+        label.setMarginX(1.0)
+        label.setMarginY(1.0)
+        label.attemptMove(QgsLayoutPoint(208, 182, QgsUnitTypes.LayoutUnit.LayoutMillimeters))
+        label.attemptResize(QgsLayoutSize(81, 20, QgsUnitTypes.LayoutUnit.LayoutMillimeters))
+        layoutfit.set_label_font_size(label, 5.5)
+        label.setText("\n".join(f"Source {i}: a licence and the layers drawn from it." for i in range(lines)))
+        return layout, label
 
-    def points(label):
-        return label.textFormat().size() if hasattr(label, "textFormat") else label.font().pointSizeF()
+    def fit(label):  # what build_layout does with the sources block: grow up to the table's end, then shrink
+        maplayout.grow_up_to(label, 150.0)
+        return layoutfit.fit_text(label, smallest=4.5)
 
-    layout, label, text = label_with(3)  # fits as it is
-    maplayout.fit_label_height(label, text, top_limit=150.0)
-    assert (label.positionWithUnits().y(), label.rect().height(), points(label)) == (182.0, 20.0, 5.5)
-    layout, label, text = label_with(14)  # ~14 lines of 2.3 mm: grows to about 35 mm, font unchanged
-    maplayout.fit_label_height(label, text, top_limit=150.0)
-    top, height = label.positionWithUnits().y(), label.rect().height()
-    assert 150.0 <= top < 175.0 and abs(top + height - 202.0) < 1e-6 and points(label) == 5.5
-    layout, label, text = label_with(40)  # cannot grow enough: the font shrinks, to 4.5 pt at most
-    maplayout.fit_label_height(label, text, top_limit=150.0)
-    assert label.positionWithUnits().y() == 150.0 and points(label) == 4.5
+    def box(label):
+        rect = label.mapRectToScene(label.rect())
+        return rect.top(), rect.bottom(), layoutfit.label_font_size(label)
+
+    layout, label = label_with(3)  # 3 lines of ~2.3 mm fit 20 mm as they are
+    assert fit(label) and box(label) == (182.0, 202.0, 5.5)
+    layout, label = label_with(14)  # ~14 lines of 2.3 mm + 2 mm of margins: grows to ~35 mm, font unchanged
+    assert fit(label)
+    top, bottom, size = box(label)
+    assert 150.0 <= top < 175.0 and bottom == pytest.approx(202.0, abs=1e-6) and size == 5.5
+    assert layoutfit.label_text_size(label)[1] <= bottom - top - 2.0 + layoutfit.TOLERANCE_MM
+    layout, label = label_with(40)  # ~92 mm of text cannot fit 52 mm: the font shrinks, to 4.5 pt and no further
+    assert not fit(label)
+    assert box(label) == (150.0, pytest.approx(202.0, abs=1e-6), 4.5)

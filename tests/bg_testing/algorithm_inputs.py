@@ -96,6 +96,7 @@ def data_types(param):
 def layer_for(param):
     """Name of our layer that fits a layer parameter, by its name, then by geometry type."""
     name = param.name().upper()
+    wanted = data_types(param)
     for word, layer in (
         ("INCIDENT", "incidents"),
         ("ORIGIN", "origins"),
@@ -115,7 +116,7 @@ def layer_for(param):
         ("SITE", "posts"),
         ("CANDIDATE", "posts"),
     ):
-        if word in name:
+        if word in name and wanted in (ANY, LAYER_GEOMETRY[layer]):  # GAP_INCIDENTS: polygons, not incidents
             return layer
     return {POLYGON: "control_areas", POINT: "posts", LINE: "border", ANY: "control_areas"}[data_types(param)]
 

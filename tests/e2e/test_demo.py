@@ -11,7 +11,7 @@ from qgis.PyQt.QtGui import QImage
 
 from bg_testing.maps import count_colour, pdf_pages, pdf_text
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.timeout(1800)]  # twelve qgis_process runs on a shared machine
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -22,7 +22,7 @@ def demo(tmp_path_factory, qgis_app):
     out = tmp_path_factory.mktemp("demo")
     env = dict(os.environ, BORDER_GAPS_DEMO_OUT=str(out), BORDER_GAPS_DEMO_DPI="100")
     proc = subprocess.run(
-        ["make", "-s", "demo"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=900, check=False
+        ["make", "-s", "demo"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=1800, check=False
     )
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     return out, proc
@@ -32,6 +32,10 @@ def test_make_demo_writes_gaps_pdf_and_png(demo):
     tmp_path, proc = demo
     assert sorted(os.listdir(tmp_path)) == [
         "always_gap.gpkg",
+        "border_gaps_atlas.pdf",
+        "border_gaps_atlas_p2.png",
+        "border_gaps_field.gpx",
+        "border_gaps_field.kmz",
         "border_gaps_map.pdf",
         "border_gaps_map.png",
         "coordination_map.pdf",
@@ -104,6 +108,57 @@ def test_make_demo_writes_gaps_pdf_and_png(demo):
     # thousands of pixels on the sortie map, next to none (the colour is no other layer's) on the gap map
     assert count_colour(tmp_path / "drone_sorties_map.png", "#6a1b9a", tolerance=40) > 1000
     assert count_colour(tmp_path / "border_gaps_map.png", "#6a1b9a", tolerance=40) < 200
+    # the atlas: page 1 the map, then a page per gap; the field files hold every gap
+    atlas = tmp_path / "border_gaps_atlas.pdf"
+    assert pdf_pages(atlas) == 1 + gaps.featureCount()
+    assert "Gap " in pdf_text(atlas) and "Page 2 of" in pdf_text(atlas)
+    # its gap pages carry coordination's answering posts and minutes and the drone sorties over the gap
+    pages = {}
+    for page in range(2, 2 + gaps.featureCount()):
+        raw = subprocess.run(
+            ["pdftotext", "-raw", "-f", str(page), "-l", str(page), str(atlas), "-"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        text = " ".join(raw.replace("\ufb01", "fi").replace("\ufb02", "fl").split())  # ligatures as letters
+        heading = re.search(r"Gap (\d+) in figures", text)
+        assert heading, (page, text)
+        pages[int(heading.group(1))] = text
+    assert sorted(pages) == sorted(f["gap_id"] for f in gaps.getFeatures())
+    for feature in response.getFeatures():
+        text = pages[feature["gap_id"]]
+        assert f"{feature['a_post']}, {feature['a_minutes']:.0f} min" in text, (feature["gap_id"], text)
+        assert f"{feature['b_post']}, {feature['b_minutes']:.0f} min" in text, (feature["gap_id"], text)
+    surveyed_gaps = {f["gap_id"] for f in QgsVectorLayer(str(tmp_path / "surveyed.gpkg"), "s", "ogr").getFeatures()}
+    assert surveyed_gaps
+    for gap_id, text in pages.items():
+        assert ("% of the gap surveyed" in text) == (gap_id in surveyed_gaps), (gap_id, text)
+    # and the incidents counted in each gap (bordergaps:incidents)
+    counted = QgsVectorLayer(str(tmp_path / "incidents" / "gap_incidents.gpkg"), "gap_incidents", "ogr")
+    assert counted.featureCount() == gaps.featureCount()
+    for feature in counted.getFeatures():
+        assert re.search(rf"Incidents {feature['incidents']:.0f}\b", pages[feature["gap_id"]]), feature["gap_id"]
+    import zipfile
+
+    from osgeo import ogr
+
+    with zipfile.ZipFile(tmp_path / "border_gaps_field.kmz") as kmz:
+        assert kmz.namelist()[0] == "doc.kml"
+    kml = ogr.Open(f"/vsizip/{tmp_path / 'border_gaps_field.kmz'}/doc.kml")
+    assert kml.GetLayerByName("Gap zones (by priority)").GetFeatureCount() == gaps.featureCount()
+    gpx = ogr.Open(str(tmp_path / "border_gaps_field.gpx"))  # kept: OGR's layer dies with its data source
+    names = [f.GetField("name") for f in gpx.GetLayerByName("waypoints")]
+    assert sum(n.startswith("Gap ") for n in names) == gaps.featureCount()
+    assert gpx.GetLayerByName("routes").GetFeatureCount() == sorties.featureCount()  # a route per sortie
+    # the KMZ's gaps come from coordination's output: each description names its answering posts
+    descriptions = [f.GetField("description") for f in kml.GetLayerByName("Gap zones (by priority)")]
+    for feature in response.getFeatures():
+        assert any(feature["a_post"] in d and feature["b_post"] in d for d in descriptions), feature["gap_id"]
+    # nothing cut off in the map's legend (the old demo map cut its "Control areas (synthetic de…" title)
+    from test_layout_quality import cut_sides, legend_frame
+
+    assert cut_sides(legend_frame(tmp_path / "border_gaps_map.png")) == []
 
 
 def test_make_demo_writes_the_incident_outputs_and_map(demo):
