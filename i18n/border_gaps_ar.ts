@@ -191,6 +191,14 @@
         <source>Incidents against gap zones</source>
         <translation>الحوادث مقارنةً بمناطق الثغرات</translation>
     </message>
+    <message>
+        <source>Export gap atlas (PDF/GeoPDF, a page per gap)</source>
+        <translation>تصدير أطلس الثغرات (PDF/GeoPDF، صفحة لكل ثغرة)</translation>
+    </message>
+    <message>
+        <source>Export for field devices (KMZ, GPX)</source>
+        <translation>تصدير للأجهزة الميدانية (KMZ، GPX)</translation>
+    </message>
 </context>
 <context>
     <name>BorderRegionDockBase</name>
