@@ -234,16 +234,24 @@ def analyse_timeline(
     # every slice, from the faces
     raw: List[Tuple[List[QgsGeometry], float]] = []
     progress = StepFeedback(feedback, 55, 75)
+    by_faces: Dict[bytes, Tuple[List[QgsGeometry], float]] = {}  # slices with the same gap faces: once
     for k, piece_slice in enumerate(slices):
         check_canceled(feedback)
-
-        def gap_faces(tile, s=piece_slice):
-            watched = tile.watched[:, s.start : s.end].all(axis=1)
-            return tile.parts(np.where(watched, -1, 0).astype(np.int64))
-
-        parts = sorted(tiler.collect(gap_faces).get(0, []), key=_stable_key) if tiles else []
-        kept = [p for p in parts if p.area() >= min_area]
-        raw.append((kept, sum(p.area() for p in parts if p.area() < min_area)))
+        groups = [
+            np.where(t.watched[:, piece_slice.start : piece_slice.end].all(axis=1), -1, 0).astype(np.int64)
+            for t in tiles
+        ]
+        key = b"|".join(g.tobytes() for g in groups)
+        if key not in by_faces:
+            group_of = {id(t): g for t, g in zip(tiles, groups)}
+            parts = (
+                sorted(tiler.collect(lambda t, of=group_of: t.parts(of[id(t)])).get(0, []), key=_stable_key)
+                if tiles
+                else []
+            )
+            kept = [p for p in parts if p.area() >= min_area]
+            by_faces[key] = (kept, sum(p.area() for p in parts if p.area() < min_area))
+        raw.append(by_faces[key])
         progress.setProgress(100.0 * (k + 1) / len(slices))
 
     # the unwatched minutes of every part of the seam: one group per pattern
