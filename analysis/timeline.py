@@ -245,7 +245,10 @@ def analyse_timeline(
         if key not in by_faces:
             group_of = {id(t): g for t, g in zip(tiles, groups)}
             parts = (
-                sorted(tiler.collect(lambda t, of=group_of: t.parts(of[id(t)])).get(0, []), key=_stable_key)
+                sorted(
+                    tiler.collect(lambda t, of=group_of: t.parts(of[id(t)], straighten=True)).get(0, []),
+                    key=_stable_key,
+                )
                 if tiles
                 else []
             )
