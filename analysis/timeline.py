@@ -221,7 +221,15 @@ def analyse_timeline(
     )
     masks = _masks(gathered.values, names, day, len(gathered.pieces))
     region_area = region.area() if not region.isEmpty() else 0.0
-    tiler = ArrangementTiler(gathered, masks, region_area, StepFeedback(feedback, 20, 55), tile_pieces)
+    # a piece that never watches (a night sensor on a day shift) cuts no face worth having
+    watching = np.flatnonzero(masks.any(axis=1))
+    arranged = _Pieces([gathered.pieces[i] for i in watching], gathered.boxes()[watching])
+    if len(watching) < len(gathered.pieces):
+        log(
+            f"{len(gathered.pieces) - len(watching)} coverage piece(s) never watch (their window and sensor kind "
+            "exclude each other)."
+        )
+    tiler = ArrangementTiler(arranged, masks[watching], region_area, StepFeedback(feedback, 20, 55), tile_pieces)
     if not region.isEmpty():
         tiler.build(region)
     tiles = tiler.tiles()
@@ -350,6 +358,17 @@ def analyse_timeline(
         len(gathered.pieces),
         faces,
     )
+
+
+class _Pieces:
+    """The coverage pieces the arrangement is built of (the part of a SeamCoverage the tiler reads)."""
+
+    def __init__(self, pieces: List[QgsGeometry], boxes: np.ndarray):
+        self.pieces = pieces
+        self._boxes = np.asarray(boxes, dtype=float).reshape(-1, 4)
+
+    def boxes(self) -> np.ndarray:
+        return self._boxes
 
 
 def _with_post(m: GapMetrics, post_m: Optional[float]) -> GapMetrics:
