@@ -29,6 +29,7 @@ from qgis.core import (
     QgsLayoutItemPage,
     QgsLayoutItemPicture,
     QgsLayoutItemScaleBar,
+    QgsLayoutMeasurement,
     QgsLayoutPoint,
     QgsLayoutSize,
     QgsLayoutTableColumn,
@@ -123,6 +124,7 @@ class MapSpec:
     note: str = ""
     date: Optional[datetime.date] = None
     focus: Optional[QgsVectorLayer] = None  # the layer the map is zoomed to; the gaps when None
+    extra_text: str = ""  # exportmap's NOTE: a boxed text in the map's lower right corner
 
 
 def missing_gap_fields(layer: QgsVectorLayer) -> List[str]:
@@ -552,7 +554,11 @@ def set_legend_layers(legend: QgsLayoutItemLegend, layers: Sequence[MapLayer]) -
             continue
         node = QgsLayerTreeLayer(item.layer)
         node.setUseLayerName(False)
-        node.setName(item.title)
+        title = item.title
+        if len(title) > 28 and " (" in title and legend.wrapString():  # a long title wraps before its "(…)"
+            head, _, tail = title.rpartition(" (")
+            title = f"{head}{legend.wrapString()}({tail}"
+        node.setName(title)
         root.addChildNode(node)
     legend.updateLegend()
 
@@ -650,6 +656,9 @@ def build_layout(project: QgsProject, spec: MapSpec) -> QgsPrintLayout:
         f"Largest gap zones by {by}: {shown} of {spec.gaps.featureCount()}" if shown else "No gap zones"
     )
 
+    if spec.extra_text:
+        add_map_note(layout, main, spec.extra_text)
+
     shown = [item for item in spec.main_layers if shows_features(item.layer, main.extent(), crs, context)]
     table_frame = layout.itemById("gap_table")
     table_end = (
@@ -662,6 +671,51 @@ def build_layout(project: QgsProject, spec: MapSpec) -> QgsPrintLayout:
     )
     layout.refresh()
     return layout
+
+
+def add_map_note(layout: QgsPrintLayout, main: QgsLayoutItemMap, text: str) -> QgsLayoutItemLabel:
+    """A white box with ``text`` (e.g. the comparison sentence of bordergaps:incidents) in the lower
+    right corner of the main map, 45 % of its width, as tall as the text needs."""
+    label = QgsLayoutItemLabel(layout)
+    label.setId("map_note")
+    label.setText(text)
+    font = QFont("Arial")
+    font.setBold(True)
+    if hasattr(label, "setTextFormat"):  # QGIS >= 3.24
+        text_format = QgsTextFormat()
+        text_format.setFont(font)
+        text_format.setSize(8)
+        text_format.setColor(QColor("#1a1a1a"))
+        label.setTextFormat(text_format)
+    else:
+        font.setPointSizeF(8)
+        label.setFont(font)
+        label.setFontColor(QColor("#1a1a1a"))
+    label.setHAlign(Qt.AlignmentFlag.AlignLeft)
+    label.setMarginX(1.5)
+    label.setMarginY(1.2)
+    label.setBackgroundEnabled(True)
+    label.setBackgroundColor(QColor(255, 255, 255, 235))
+    label.setFrameEnabled(True)
+    label.setFrameStrokeColor(QColor("#7a0177"))
+    label.setFrameStrokeWidth(QgsLayoutMeasurement(0.4, QgsUnitTypes.LayoutUnit.LayoutMillimeters))
+    layout.addLayoutItem(label)
+    pos, size = main.positionWithUnits(), main.sizeWithUnits()
+    width = 0.45 * size.width()
+    label.attemptResize(QgsLayoutSize(width, 10, size.units()))
+    lines, line_height = 0, 0.0
+    for paragraph in text.split("\n"):  # sizeForText is the unwrapped size; the label wraps at its width
+        label.setText(paragraph or " ")
+        one_line = label.sizeForText()
+        line_height = max(line_height, one_line.height() - 2 * 1.2)
+        lines += max(1, math.ceil(1.05 * (one_line.width() - 3.0) / (width - 3.0)))
+    label.setText(text)
+    height = lines * line_height * 1.1 + 2 * 1.2 + 0.5
+    label.attemptResize(QgsLayoutSize(width, height, size.units()))
+    label.attemptMove(
+        QgsLayoutPoint(pos.x() + size.width() - width - 3.0, pos.y() + size.height() - height - 3.0, pos.units())
+    )
+    return label
 
 
 def table_rows(table: QgsLayoutItemAttributeTable) -> List[List[str]]:

@@ -67,6 +67,130 @@
         <source>Export gap map (PDF/PNG)</source>
         <translation>تصدير خريطة الثغرات (PDF/PNG)</translation>
     </message>
+    <message>
+        <source>Any district</source>
+        <translation>أي قضاء</translation>
+    </message>
+    <message>
+        <source>Any governorate</source>
+        <translation>أي محافظة</translation>
+    </message>
+    <message>
+        <source>Any status</source>
+        <translation>أي حالة</translation>
+    </message>
+    <message>
+        <source>Border Gaps: reading {}</source>
+        <translation>Border Gaps: جارٍ قراءة {}</translation>
+    </message>
+    <message>
+        <source>Both sides</source>
+        <translation>كلا الجانبين</translation>
+    </message>
+    <message>
+        <source>Bundled {}</source>
+        <translation>المضمَّنة: {}</translation>
+    </message>
+    <message>
+        <source>Bundled {} unavailable: {}</source>
+        <translation>البيانات المضمَّنة ({}) غير متاحة: {}</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>ملفات CSV (*.csv)</translation>
+    </message>
+    <message>
+        <source>Change between dated control maps</source>
+        <translation>التغيّر بين خرائط السيطرة المؤرَّخة</translation>
+    </message>
+    <message>
+        <source>Coordination</source>
+        <translation>التنسيق</translation>
+    </message>
+    <message>
+        <source>Could not write {}: {}</source>
+        <translation>تعذّرت كتابة {}: {}</translation>
+    </message>
+    <message>
+        <source>Drone sorties over the gaps</source>
+        <translation>طلعات الطائرات المسيّرة فوق الثغرات</translation>
+    </message>
+    <message>
+        <source>Export list</source>
+        <translation>تصدير القائمة</translation>
+    </message>
+    <message>
+        <source>Fields of {}</source>
+        <translation>حقول {}</translation>
+    </message>
+    <message>
+        <source>Finding features inside {}…</source>
+        <translation>جارٍ البحث عن المعالم داخل {}…</translation>
+    </message>
+    <message>
+        <source>Gap zones through the day</source>
+        <translation>مناطق الثغرات على مدار اليوم</translation>
+    </message>
+    <message>
+        <source>GeoPackage (*.gpkg)</source>
+        <translation>ملفات GeoPackage (*.gpkg)</translation>
+    </message>
+    <message>
+        <source>Import settlements from a gazetteer</source>
+        <translation>استيراد التجمعات السكانية من معجم جغرافي</translation>
+    </message>
+    <message>
+        <source>Imported settlements: {}</source>
+        <translation>التجمعات السكانية المستوردة: {}</translation>
+    </message>
+    <message>
+        <source>Iraq</source>
+        <translation>العراق</translation>
+    </message>
+    <message>
+        <source>Reading {}…</source>
+        <translation>جارٍ قراءة {}…</translation>
+    </message>
+    <message>
+        <source>Syria</source>
+        <translation>سوريا</translation>
+    </message>
+    <message>
+        <source>To CSV file…</source>
+        <translation>إلى ملف CSV…</translation>
+    </message>
+    <message>
+        <source>To a GeoPackage…</source>
+        <translation>إلى ملف GeoPackage…</translation>
+    </message>
+    <message>
+        <source>To a new layer</source>
+        <translation>إلى طبقة جديدة</translation>
+    </message>
+    <message>
+        <source>Which field holds each value? Leave a role empty if the layer has none.</source>
+        <translation>أيّ حقل يحمل كل قيمة؟ اترك الدور فارغاً إن لم يكن في الطبقة.</translation>
+    </message>
+    <message>
+        <source>Who answers for each gap</source>
+        <translation>من يستجيب لكل ثغرة</translation>
+    </message>
+    <message>
+        <source>Wrote {} rows to {}</source>
+        <translation>كُتب {} صفاً إلى {}</translation>
+    </message>
+    <message>
+        <source>{} (Border region list)</source>
+        <translation>{} (قائمة منطقة الحدود)</translation>
+    </message>
+    <message>
+        <source>{} of {} shown</source>
+        <translation>معروض {} من {}</translation>
+    </message>
+    <message>
+        <source>Incidents against gap zones</source>
+        <translation>الحوادث مقارنةً بمناطق الثغرات</translation>
+    </message>
 </context>
 <context>
     <name>BorderRegionDockBase</name>
@@ -121,6 +245,38 @@
     <message>
         <source>Fields…</source>
         <translation>الحقول…</translation>
+    </message>
+    <message>
+        <source>Admin-2 district (qada, mantiqah): from the layer's district field, else the bundled districts' shapes</source>
+        <translation>القضاء أو المنطقة (المستوى الإداري الثاني): من حقل القضاء في الطبقة، وإلا من حدود الأقضية المضمَّنة</translation>
+    </message>
+    <message>
+        <source>Case, accents, harakat, apostrophes and the article al-/el- are ignored: Ba'aj, Baaj and Al-Ba`aj find the same place</source>
+        <translation>تُهمَل حالة الأحرف والعلامات والحركات والفواصل العليا وأداة التعريف al-/el-: ‏Ba'aj و‏Baaj و‏Al-Ba`aj تجد المكان نفسه</translation>
+    </message>
+    <message>
+        <source>District</source>
+        <translation>القضاء</translation>
+    </message>
+    <message>
+        <source>Only features inside the polygons of this layer (e.g. an Unmonitored gap zones output)</source>
+        <translation>المعالم الواقعة داخل مضلعات هذه الطبقة فقط (مثل ناتج «مناطق الثغرات غير المراقَبة»)</translation>
+    </message>
+    <message>
+        <source>The bundled crossings layer, or any point layer of the project</source>
+        <translation>طبقة المعابر المضمَّنة، أو أي طبقة نقاط في المشروع</translation>
+    </message>
+    <message>
+        <source>The bundled settlements layer, or any point layer of the project</source>
+        <translation>طبقة التجمعات السكانية المضمَّنة، أو أي طبقة نقاط في المشروع</translation>
+    </message>
+    <message>
+        <source>Which fields hold the name, Arabic name, side and status of this layer</source>
+        <translation>أيّ الحقول تحمل الاسم والاسم العربي والجانب والحالة في هذه الطبقة</translation>
+    </message>
+    <message>
+        <source>Write the features shown to a CSV file (UTF-8) or to a new layer</source>
+        <translation>كتابة المعالم المعروضة إلى ملف CSV ‏(UTF-8) أو إلى طبقة جديدة</translation>
     </message>
 </context>
 </TS>

@@ -146,6 +146,21 @@ FIELDS: Dict[str, List[Tuple[str, str]]] = {
         ("active_to", "str"),
         ("sensor", "str"),
     ],
+    "abandoned_villages": [("name", "str"), ("status", "str"), ("synthetic", "int"), ("source", "str")],
+    "incidents": [
+        ("event_id_cnty", "str"),
+        ("event_date", "date"),
+        ("year", "int"),
+        ("event_type", "str"),
+        ("sub_event_type", "str"),
+        ("fatalities", "int"),
+        ("latitude", "float"),
+        ("longitude", "float"),
+        ("geo_precision", "int"),
+        ("notes", "str"),
+        ("synthetic", "int"),
+        ("source", "str"),
+    ],
 }
 
 FORCES = ("Peshmerga", "ISF", "PMF", "YBS")
@@ -287,6 +302,26 @@ DEMO: Tuple[CatalogueEntry, ...] = (
         _SYNTHETIC + "Real district shapes (the bundled Who's On First districts) with an invented force for each: "
         "Peshmerga, ISF, PMF and YBS, with an unclaimed belt 1–6 km wide cut between the Peshmerga and ISF "
         "lines; clipped to the Natural Earth Iraq polygon.",
+    ),
+    CatalogueEntry(
+        "incidents",
+        "Incidents (synthetic demo)",
+        "incidents.qml",
+        3,
+        DEMO_SCENARIO_GPKG,
+        (DEMO_SOURCE,),
+        _SYNTHETIC + "Invented incidents 2023–2025 in the columns of an ACLED export (event_date, event_type, "
+        "sub_event_type, fatalities, latitude, longitude, geo_precision), drawn from known intensities that are "
+        "higher in the gaps and near the abandoned villages (scripts/demo_incidents.py); not real events.",
+    ),
+    CatalogueEntry(
+        "abandoned_villages",
+        "Abandoned villages (synthetic demo)",
+        "abandoned_villages.qml",
+        4,
+        DEMO_SCENARIO_GPKG,
+        (DEMO_SOURCE,),
+        _SYNTHETIC + "Four invented abandoned hamlets (status = abandoned), two in the gaps; not real places.",
     ),
 )
 

@@ -55,6 +55,7 @@ class ExportMapAlgorithm(BorderGapsAlgorithm):
     DPI = "DPI"
     SORT_KEY = "SORT_KEY"
     INCLUDE_BORDER_REGION = "INCLUDE_BORDER_REGION"
+    NOTE = "NOTE"
 
     def flags(self):
         # Layout rendering (fonts, pictures, the legend) is only safe in the main thread.
@@ -120,6 +121,13 @@ class ExportMapAlgorithm(BorderGapsAlgorithm):
             ),
             "Draw the bundled border, crossings, settlements, governorates and countries under the analysis "
             "layers, and the whole border in the overview.",
+        )
+        add(
+            QgsProcessingParameterString(
+                self.NOTE, self.tr("Note on the map"), defaultValue="", multiLine=True, optional=True
+            ),
+            "Optional text in a box in the map's lower right corner, e.g. the SENTENCE output of Incidents "
+            "against gap zones (bordergaps:incidents): 'Incidents per km² are 3.4 times higher in the gaps…'.",
         )
         add(
             QgsProcessingParameterFileDestination(
@@ -310,6 +318,7 @@ class ExportMapAlgorithm(BorderGapsAlgorithm):
             border=region.get("border"),
             note=note,
             focus=focus,
+            extra_text=(self.parameterAsString(parameters, self.NOTE, context) or "").strip(),
         )
         layout = maplayout.build_layout(project, spec)
         feedback.setProgress(50)

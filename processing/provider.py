@@ -20,6 +20,7 @@ ALGORITHMS = (
     ("controlchange", "ControlChangeAlgorithm"),
     ("coordination", "CoordinationAlgorithm"),
     ("dronesorties", "DroneSortiesAlgorithm"),
+    ("incidents", "IncidentsAlgorithm"),
 )
 
 

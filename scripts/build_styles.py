@@ -16,11 +16,13 @@ from qgis.core import (
     QgsLineSymbol,
     QgsMarkerSymbol,
     QgsPalLayerSettings,
+    QgsProperty,
     QgsRendererCategory,
     QgsRuleBasedLabeling,
     QgsRuleBasedRenderer,
     QgsSimpleFillSymbolLayer,
     QgsSingleSymbolRenderer,
+    QgsSymbolLayer,
     QgsTextBufferSettings,
     QgsTextFormat,
     QgsUnitTypes,
@@ -172,6 +174,10 @@ def style_crossings(layer):
     )
 
 
+#: Marker size (mm) of a plain village beyond 1:1,000,000, where 1,700 full-size dots would hide the map.
+VILLAGE_SIZE_SMALL_SCALES = 1.1
+
+
 def style_settlements(layer):
     root = QgsRuleBasedRenderer.Rule(None)
     for label, expression, props in (
@@ -225,9 +231,15 @@ def style_settlements(layer):
             {"name": "circle", "color": "#5a5a5a", "size": "2.0", "outline_color": "#ffffff", "outline_width": "0.3"},
         ),
     ):
-        rule = QgsRuleBasedRenderer.Rule(
-            QgsMarkerSymbol.createSimple(props), 0, 0, "" if expression == "ELSE" else expression, label
-        )
+        symbol = QgsMarkerSymbol.createSimple(props)
+        if expression == "ELSE":
+            # 1,700 plain villages: full size from 1:1,000,000 in, smaller at the scale of the whole border
+            # (the legend keeps the full-size symbol)
+            symbol.symbolLayer(0).setDataDefinedProperty(
+                QgsSymbolLayer.Property.PropertySize,
+                QgsProperty.fromExpression(f"if(@map_scale > 1000000, {VILLAGE_SIZE_SMALL_SCALES}, {props['size']})"),
+            )
+        rule = QgsRuleBasedRenderer.Rule(symbol, 0, 0, "" if expression == "ELSE" else expression, label)
         if expression == "ELSE":
             rule.setIsElse(True)
         root.appendChild(rule)
@@ -298,6 +310,72 @@ def style_coverage(layer):
         return sym
 
     layer.setRenderer(categorized("force", [(f, c, f) for f, c in FORCE_COLOURS.items()], symbol, other="#999999"))
+
+
+EVENT_COLOURS = [
+    ("Explosions/Remote violence", "#d7301f", "Explosions / remote violence"),
+    ("Battles", "#7a0177", "Battles"),
+    ("Violence against civilians", "#fd8d3c", "Violence against civilians"),
+    ("Strategic developments", "#525252", "Strategic developments"),
+]
+
+
+def style_incidents(layer):
+    """ACLED-style incidents: small dots coloured by event type."""
+
+    def marker(colour):
+        return QgsMarkerSymbol.createSimple(
+            {
+                "name": "circle",
+                "color": _rgba(colour, 190),
+                "size": "1.2",
+                "outline_color": "#ffffff",
+                "outline_width": "0.15",
+            }
+        )
+
+    layer.setRenderer(categorized("event_type", EVENT_COLOURS, marker, other="#8c8c8c"))
+
+
+def style_abandoned_villages(layer):
+    symbol = QgsMarkerSymbol.createSimple(
+        {"name": "square", "color": "0,0,0,0", "size": "3.0", "outline_color": "#3d3d3d", "outline_width": "0.6"}
+    )
+    cross = QgsMarkerSymbol.createSimple(
+        {"name": "cross2", "color": "#3d3d3d", "size": "2.2", "outline_color": "#3d3d3d", "outline_width": "0.4"}
+    )
+    symbol.appendSymbolLayer(cross.symbolLayer(0).clone())
+    layer.setRenderer(QgsSingleSymbolRenderer(symbol))
+    labels(layer, '"name"', text_format(7, "#3d3d3d", italic=True), max_scale_denominator=1e6)
+
+
+def style_hotspot_areas(layer):
+    """Hot spots drawn over the gaps: a bold dashed magenta outline and a light hatch, so the gaps'
+    colours stay readable underneath (exportmap draws EXTRA_LAYERS polygons under the gaps)."""
+    symbol = fill("#ae017e", 0, "#ae017e", 0.9, outline_style="dash")
+    hatch = QgsSimpleFillSymbolLayer.create({"color": _rgba("#ae017e", 120), "style": "dense6", "outline_style": "no"})
+    symbol.appendSymbolLayer(hatch)
+    layer.setRenderer(QgsSingleSymbolRenderer(symbol))
+    labels(layer, "'Hot spot ' || \"hotspot_id\" || ': ' || \"incidents\"", text_format(7, "#7a0177", bold=True))
+
+
+def style_gap_incidents(layer):
+    """Gaps by incidents per 100 km² a year (five reds), labelled with their incidents."""
+    from qgis.core import QgsGraduatedSymbolRenderer, QgsRendererRange
+
+    classes = [
+        (0, 1, "#fee5d9", "under 1"),
+        (1, 5, "#fcae91", "1–5"),
+        (5, 20, "#fb6a4a", "5–20"),
+        (20, 50, "#de2d26", "20–50"),
+        (50, 1e9, "#a50f15", "50 and more"),
+    ]
+    ranges = [
+        QgsRendererRange(lo, hi, fill(c, 200, "#3d0008", 0.35), f"{text} incidents / 100 km² / year")
+        for lo, hi, c, text in classes
+    ]
+    layer.setRenderer(QgsGraduatedSymbolRenderer("rate_per_100km2_year", ranges))
+    labels(layer, "'Gap ' || \"gap_id\" || ': ' || \"incidents\"", text_format(7, "#3d0008", bold=True))
 
 
 GAP_RESPONSE_TIP = (
@@ -393,6 +471,12 @@ OUTPUT_STYLERS = {
     "responsibility": (style_responsibility, "MultiPolygon", "post:string&field=force:string"),
     "handover": (style_handover, "MultiLineString", "post_a:string&field=post_b:string"),
     "links": (style_links, "LineString", "post_a:string&field=post_b:string&field=gaps:integer"),
+    "hotspot_areas": (style_hotspot_areas, "MultiPolygon", "hotspot_id:integer&field=incidents:integer"),
+    "gap_incidents": (
+        style_gap_incidents,
+        "MultiPolygon",
+        "gap_id:integer&field=incidents:integer&field=rate_per_100km2_year:double",
+    ),
 }
 
 
@@ -407,6 +491,8 @@ STYLERS = {
     "control_areas": style_control_areas,
     "posts": style_posts,
     "coverage": style_coverage,
+    "incidents": style_incidents,
+    "abandoned_villages": style_abandoned_villages,
 }
 
 

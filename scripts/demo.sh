@@ -8,7 +8,8 @@
 # chart gap_profile.png (gap km² per hour); then who answers for each gap (bordergaps:coordination:
 # demo/out/gap_response.gpkg, responsibility.gpkg, handover.gpkg, links.gpkg) and its map,
 # demo/out/coordination_map.pdf and .png; then drone sorties from the posts over the gaps
-# (demo/out/sorties.gpkg, lanes.gpkg, surveyed.gpkg) and their map (demo/out/drone_sorties_map.png).
+# (demo/out/sorties.gpkg, lanes.gpkg, surveyed.gpkg) and their map (demo/out/drone_sorties_map.png);
+# then the synthetic incidents against those gaps (demo/out/incidents/) and their hot-spot map.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -30,6 +31,7 @@ rm -f "$out/gaps_by_time.gpkg" "$out/unwatched_hours.gpkg" "$out/always_gap.gpkg
 coordination_outputs=(gap_response.gpkg responsibility.gpkg handover.gpkg links.gpkg coordination_map.pdf coordination_map.png)
 for f in "${coordination_outputs[@]}"; do rm -f "$out/$f"; done
 rm -f "$out/sorties.gpkg" "$out/lanes.gpkg" "$out/surveyed.gpkg" "$out/drone_sorties_map.png"
+rm -rf "$out/incidents"
 log="$(mktemp -d)"
 trap 'rm -rf "$log"' EXIT
 
@@ -44,7 +46,7 @@ run() {  # run ALGORITHM KEY=VALUE...: qgis_process --json, the JSON saved in $l
   sed -n '/^{/,$p' "$log/$name.out" >"$log/$name.json"
 }
 
-echo "demo: 1/7 bordergaps:gapzones (Peshmerga | ISF seam, synthetic control areas, posts and coverage)"
+echo "demo: 1/10 bordergaps:gapzones (Peshmerga | ISF seam, synthetic control areas, posts and coverage)"
 run bordergaps:gapzones \
   "CONTROL_AREAS=$scenario|layername=control_areas|option:IMMUTABLE=YES" FORCE_FIELD=force FORCE_A=Peshmerga FORCE_B=ISF \
   "COVERAGE=$scenario|layername=coverage|option:IMMUTABLE=YES" "POSTS=$scenario|layername=posts|option:IMMUTABLE=YES" RANGE_FIELD=range_m \
@@ -52,7 +54,7 @@ run bordergaps:gapzones \
   "SETTLEMENTS=$region|layername=settlements|option:IMMUTABLE=YES" "BORDER=$region|layername=border|option:IMMUTABLE=YES" \
   "OUTPUT=$out/gaps.gpkg"
 
-echo "demo: 2/7 bordergaps:exportmap"
+echo "demo: 2/10 bordergaps:exportmap"
 run bordergaps:exportmap \
   "GAPS=$out/gaps.gpkg" \
   "EXTRA_LAYERS=$scenario|layername=posts|option:IMMUTABLE=YES" "EXTRA_LAYERS=$scenario|layername=coverage|option:IMMUTABLE=YES" \
@@ -62,7 +64,7 @@ run bordergaps:exportmap \
   PAGE=0 SORT_KEY=0 "DPI=$dpi" INCLUDE_BORDER_REGION=true \
   "OUTPUT_PDF=$out/border_gaps_map.pdf" "OUTPUT_PNG=$out/border_gaps_map.png"
 
-echo "demo: 3/7 bordergaps:gaptimeline (the same seam through the day: shift windows and day/night sensors)"
+echo "demo: 3/10 bordergaps:gaptimeline (the same seam through the day: shift windows and day/night sensors)"
 run bordergaps:gaptimeline \
   "CONTROL_AREAS=$scenario|layername=control_areas|option:IMMUTABLE=YES" FORCE_FIELD=force FORCE_A=Peshmerga FORCE_B=ISF \
   "COVERAGE=$scenario|layername=coverage|option:IMMUTABLE=YES" "POSTS=$scenario|layername=posts|option:IMMUTABLE=YES" RANGE_FIELD=range_m \
@@ -74,7 +76,7 @@ run bordergaps:gaptimeline \
 /usr/bin/python3 scripts/gap_profile_chart.py "$out/gap_profile.csv" "$out/gap_profile.png" \
   "Unmonitored gap area through the day, Peshmerga | ISF seam (synthetic demo)"
 
-echo "demo: 4/7 bordergaps:coordination (who answers for each gap: Peshmerga and ISF posts, straight-line travel at 15 km/h)"
+echo "demo: 4/10 bordergaps:coordination (who answers for each gap: Peshmerga and ISF posts, straight-line travel at 15 km/h)"
 run bordergaps:coordination \
   "GAPS=$out/gaps.gpkg" "POSTS=$scenario|layername=posts|option:IMMUTABLE=YES" FORCE_FIELD=force \
   FORCE_A=Peshmerga FORCE_B=ISF POST_NAME_FIELD=name SPEED_KMH=15 MAX_RESPONSE_MIN=60 \
@@ -82,7 +84,7 @@ run bordergaps:coordination \
   "HANDOVER=$out/handover.gpkg" "LINKS=$out/links.gpkg"
 
 # the layers are styled by their names (resources/styles/responsibility.qml, handover.qml, links.qml)
-echo "demo: 5/7 bordergaps:exportmap (the coordination map)"
+echo "demo: 5/10 bordergaps:exportmap (the coordination map)"
 run bordergaps:exportmap \
   "GAPS=$out/gaps.gpkg" \
   "EXTRA_LAYERS=$out/links.gpkg" "EXTRA_LAYERS=$out/handover.gpkg" \
@@ -92,13 +94,13 @@ run bordergaps:exportmap \
   PAGE=0 SORT_KEY=0 "DPI=$dpi" INCLUDE_BORDER_REGION=true \
   "OUTPUT_PDF=$out/coordination_map.pdf" "OUTPUT_PNG=$out/coordination_map.png"
 
-echo "demo: 6/7 bordergaps:dronesorties (6 sorties from the posts, 120 km endurance, 800 m swath, staying in Iraq)"
+echo "demo: 6/10 bordergaps:dronesorties (6 sorties from the posts, 120 km endurance, 800 m swath, staying in Iraq)"
 run bordergaps:dronesorties \
   "GAPS=$out/gaps.gpkg" "BASES=$scenario|layername=posts|option:IMMUTABLE=YES" BASE_NAME_FIELD=name \
   ENDURANCE_KM=120 SWATH_M=800 MAX_SORTIES=6 MAX_PER_BASE=0 BORDER_NO_FLY=true WEIGHT=1 SPEED_KMH=100 \
   "SORTIES=$out/sorties.gpkg" "LANES=$out/lanes.gpkg" "SURVEYED=$out/surveyed.gpkg"
 
-echo "demo: 7/7 bordergaps:exportmap (the sorties)"
+echo "demo: 7/10 bordergaps:exportmap (the sorties)"
 run bordergaps:exportmap \
   "GAPS=$out/gaps.gpkg" \
   "EXTRA_LAYERS=$scenario|layername=posts|option:IMMUTABLE=YES" "EXTRA_LAYERS=$out/surveyed.gpkg" \
@@ -108,7 +110,34 @@ run bordergaps:exportmap \
   "SUBTITLE=Six sorties from the posts, at most 120 km each, lanes 800 m apart, never across the border. DEMO: synthetic." \
   PAGE=0 SORT_KEY=0 "DPI=$dpi" INCLUDE_BORDER_REGION=true "OUTPUT_PNG=$out/drone_sorties_map.png"
 
-/usr/bin/env python3 - "$log/gapzones.json" "$out" "$log/gaptimeline.json" "$log/coordination.json" "$log/dronesorties.json" <<'PY'
+inc="$out/incidents"
+mkdir -p "$inc"
+echo "demo: 8/10 bordergaps:seamzones (for the covered-seam row and the study area)"
+run bordergaps:seamzones \
+  "CONTROL_AREAS=$scenario|layername=control_areas|option:IMMUTABLE=YES" FORCE_FIELD=force FORCE_A=Peshmerga FORCE_B=ISF \
+  SEAM_DISTANCE=5000 "OUTPUT=$inc/seam.gpkg"
+
+echo "demo: 9/10 bordergaps:incidents (synthetic ACLED-style incidents 2023-2025)"
+run bordergaps:incidents \
+  "INCIDENTS=$scenario|layername=incidents|option:IMMUTABLE=YES" "GAPS=$out/gaps.gpkg" "SEAM=$inc/seam.gpkg" \
+  "SETTLEMENTS=$scenario|layername=abandoned_villages|option:IMMUTABLE=YES" MAX_PRECISION=2 BUFFER_M=10000 \
+  BANDWIDTH_M=5000 CELL_SIZE=500 HOTSPOT_PCT=5 \
+  "GAP_INCIDENTS=$inc/gap_incidents.gpkg" "COMPARISON=$inc/comparison.gpkg" "HOTSPOTS=$inc/hotspots.tif" \
+  "HOTSPOT_AREAS=$inc/hotspot_areas.gpkg" "TREND=$inc/trend.gpkg" "TREND_CHART=$inc/trend.png"
+sentence="$(/usr/bin/env python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["results"]["SENTENCE"])' "$log/incidents.json")"
+
+echo "demo: 10/10 bordergaps:exportmap (hot spots and the comparison)"
+run bordergaps:exportmap \
+  "GAPS=$inc/gap_incidents.gpkg" "EXTRA_LAYERS=$inc/hotspot_areas.gpkg" \
+  "EXTRA_LAYERS=$scenario|layername=incidents|option:IMMUTABLE=YES" \
+  "EXTRA_LAYERS=$scenario|layername=abandoned_villages|option:IMMUTABLE=YES" \
+  "EXTRA_LAYERS=$scenario|layername=control_areas|option:IMMUTABLE=YES" \
+  "TITLE=Incidents against the gap zones: Sinjar – Rabia – Zumar, 2023–2025" \
+  "SUBTITLE=Hot spots: the densest 5 % of the study area (quartic kernel, 5 km). DEMO: synthetic incidents." \
+  "NOTE=$sentence" PAGE=0 SORT_KEY=0 "DPI=$dpi" INCLUDE_BORDER_REGION=true \
+  "OUTPUT_PDF=$inc/incidents_map.pdf" "OUTPUT_PNG=$inc/incidents_map.png"
+
+/usr/bin/env python3 - "$log/gapzones.json" "$out" "$log/gaptimeline.json" "$log/coordination.json" "$log/dronesorties.json" "$log/incidents.json" <<'PY'
 import json
 import os
 import sys
@@ -181,5 +210,21 @@ for name in (
     "drone_sorties_map.png",
 ):
     path = os.path.join(out, name)
+    print(f"  wrote {path} ({os.path.getsize(path) / 1024:,.0f} KiB)")
+
+incidents = json.load(open(sys.argv[6], encoding="utf-8"))["results"]
+print()
+print("Incidents against the gaps (synthetic incidents, 2023-2025)")
+print(f"  incidents analysed  {incidents['INCIDENTS_USED']:>10,}   ({incidents['INCIDENTS_IN_GAPS']:,} in the gaps)")
+print(
+    f"  rate ratio          {incidents['RATE_RATIO']:>10.2f}   (95 % CI {incidents['RATE_RATIO_LOW']:.2f}-"
+    f"{incidents['RATE_RATIO_HIGH']:.2f}, p = {incidents['P_VALUE']:.2g})"
+)
+print(f"  hot spot areas      {incidents['HOTSPOT_COUNT']:>10}")
+print(f"  {incidents['SENTENCE']}")
+print(f"  {incidents['TREND_SENTENCE']}")
+for name in ("gap_incidents.gpkg", "comparison.gpkg", "hotspots.tif", "hotspot_areas.gpkg", "trend.gpkg", "trend.png",
+             "incidents_map.pdf", "incidents_map.png"):
+    path = os.path.join(out, "incidents", name)
     print(f"  wrote {path} ({os.path.getsize(path) / 1024:,.0f} KiB)")
 PY

@@ -490,3 +490,67 @@ def test_build_is_deterministic(qgis_app, tmp_path, repo_root):
             committed = open_layer(entry.name)
             assert built.featureCount() == committed.featureCount(), entry.name
             assert QgsWkbTypes.geometryType(built.wkbType()) == QgsWkbTypes.geometryType(committed.wkbType())
+
+
+def test_plain_villages_are_drawn_smaller_at_the_scale_of_the_whole_border(qgis_app):
+    """1,700 full-size village dots hide the map at 1:3,000,000: the settlements style draws a plain
+    village at 1.1 mm beyond 1:1,000,000 and at 2.0 mm nearer (the legend keeps 2.0 mm). Measured on a
+    render: the dark pixels of one village at 1:3M are about (1.1/2.0)² ≈ 0.3 of those at 1:500,000."""
+    from qgis.core import (
+        QgsExpressionContext,
+        QgsExpressionContextUtils,
+        QgsFeatureRequest,
+        QgsMapRendererSequentialJob,
+        QgsMapSettings,
+        QgsRectangle,
+    )
+    from qgis.PyQt.QtCore import QSize
+    from qgis.PyQt.QtGui import QColor
+
+    plain = (
+        "coalesce(\"population\", 0) < 20000 AND \"status\" NOT IN ('abandoned', 'partly returned') "
+        "AND \"precision\" <> 'approximate' AND \"kind\" NOT IN ('camp', 'garrison', 'border post')"
+    )
+    layer = catalogue.bundled_layer("settlements").materialize(QgsFeatureRequest().setFilterExpression(plain))
+    assert layer.featureCount() > 1000
+    one = next(layer.getFeatures())
+    layer.dataProvider().deleteFeatures([f.id() for f in layer.getFeatures() if f.id() != one.id()])
+    layer.loadNamedStyle(catalogue.entry("settlements").style_path)
+    layer.setLabelsEnabled(False)
+    centre = one.geometry().asPoint()
+
+    def dark_pixels(half_width_deg):
+        ms = QgsMapSettings()
+        ms.setLayers([layer])
+        ms.setDestinationCrs(layer.crs())
+        ms.setOutputSize(QSize(200, 200))
+        ms.setOutputDpi(254)  # 10 px per mm
+        ms.setBackgroundColor(QColor("white"))
+        ms.setExtent(
+            QgsRectangle(
+                centre.x() - half_width_deg,
+                centre.y() - half_width_deg,
+                centre.x() + half_width_deg,
+                centre.y() + half_width_deg,
+            )
+        )
+        # @map_scale as the map canvas and a layout map item provide it
+        context = QgsExpressionContext()
+        context.appendScope(QgsExpressionContextUtils.mapSettingsScope(ms))
+        ms.setExpressionContext(context)
+        job = QgsMapRendererSequentialJob(ms)
+        job.start()
+        job.waitForFinished()
+        image = job.renderedImage()
+        return ms.scale(), sum(
+            1
+            for x in range(image.width())
+            for y in range(image.height())
+            if QColor(image.pixel(x, y)).lightness() < 160
+        )
+
+    # 200 px = 20 mm of map: ±0.3° (≈ 60 km) is about 1:3,000,000, ±0.05° about 1:500,000
+    (small_scale, small), (large_scale, large) = dark_pixels(0.3), dark_pixels(0.05)
+    assert small_scale > 1e6 > large_scale
+    # a 2.0 mm dot at 10 px/mm is ≈ π·10² ≈ 314 px less its white outline; 1.1 mm ≈ 95 px
+    assert large > 150 and 0.15 < small / large < 0.5, (small, large)

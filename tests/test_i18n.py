@@ -1,7 +1,9 @@
 """The Arabic translation: compiled, loaded for an Arabic QGIS locale, removed on unload."""
 
+import ast
 import glob
 import os
+import re
 import subprocess
 import xml.etree.ElementTree as ET
 
@@ -39,6 +41,45 @@ def test_every_message_is_translated_and_still_used(repo_root):
             source = message.findtext("source")
             assert message.findtext("translation").strip(), f"{ts}: '{source}' has no translation"
             assert source in sources, f"{ts}: '{source}' is no longer in the code; update the translation"
+
+
+def _shown_strings(repo_root):
+    """{context: strings} an Arabic-speaking analyst sees in the plugin's own interface: every
+    tr("literal") of the plugin and its dock, every algorithm's and group's name (Processing toolbox),
+    every text of the Qt Designer forms."""
+    shown = {"BorderGaps": set()}
+    for path in [os.path.join(repo_root, "plugin.py")] + glob.glob(os.path.join(repo_root, "ui", "*.py")):
+        with open(path, encoding="utf-8") as fh:
+            tree = ast.parse(fh.read())
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "tr" and node.args:
+                if isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
+                    shown["BorderGaps"].add(node.args[0].value)
+    for path in glob.glob(os.path.join(repo_root, "processing", "*.py")):
+        with open(path, encoding="utf-8") as fh:
+            text = fh.read()
+        shown["BorderGaps"].update(re.findall(r'^    DISPLAY_NAME = "([^"]+)"', text, re.MULTILINE))
+    from border_gaps.processing.constants import GROUPS
+
+    shown["BorderGaps"].update(GROUPS.values())
+    for path in glob.glob(os.path.join(repo_root, "ui", "*.ui")):
+        form = ET.parse(path).getroot()
+        texts = shown.setdefault(form.findtext("class"), set())
+        texts.update(s.text for s in form.iter("string") if s.text and s.get("notr") != "true")
+    return shown
+
+
+def test_every_string_of_the_menus_dock_and_toolbox_has_an_arabic_translation(repo_root):
+    translated = {}
+    for ts in glob.glob(os.path.join(repo_root, "i18n", "*.ts")):
+        for context in ET.parse(ts).getroot().iter("context"):
+            translated.setdefault(context.findtext("name"), set()).update(
+                m.findtext("source") for m in context.iter("message") if (m.findtext("translation") or "").strip()
+            )
+    shown = _shown_strings(repo_root)
+    assert len(shown["BorderGaps"]) > 40  # the scan found the plugin's strings
+    missing = {ctx: sorted(texts - translated.get(ctx, set())) for ctx, texts in shown.items()}
+    assert {ctx: texts for ctx, texts in missing.items() if texts} == {}
 
 
 def test_arabic_menu_and_unload_removes_translator(arabic_locale, recording_iface, no_bordergaps_provider):

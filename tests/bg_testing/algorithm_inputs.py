@@ -30,6 +30,7 @@ LAYER_GEOMETRY = {
     "origins": POINT,
     "destinations": POINT,
     "roads": LINE,
+    "incidents": POINT,
 }
 FORCE_VALUES = {"FORCE_A": "Peshmerga", "FORCE_B": "ISF"}
 # Field parameters: a word in the parameter name → field of our layers
@@ -96,6 +97,7 @@ def layer_for(param):
     """Name of our layer that fits a layer parameter, by its name, then by geometry type."""
     name = param.name().upper()
     for word, layer in (
+        ("INCIDENT", "incidents"),
         ("ORIGIN", "origins"),
         ("DESTINATION", "destinations"),
         ("COUNTR", "countries"),
@@ -183,6 +185,7 @@ class Scenario:
                 "origins": rb.origins_layer(crs=crs),
                 "destinations": rb.destinations_layer(crs=crs),
                 "roads": rb.roads_layer(crs=crs),
+                "incidents": rb.incidents_layer(crs=crs),
             }
         )
         self.sources = rb.save_gpkg(made, self.gpkg)

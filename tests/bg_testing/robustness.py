@@ -132,6 +132,50 @@ def roads_layer(crs="EPSG:4326", name="roads"):
     return memory_layer("LineString", [("name", "string")], [(line([(-10, 0), (12, 1)]), ["Sinjar road"])], name, crs)
 
 
+# Incidents as an ACLED export holds them: half in the strip's gaps (x 0–2 km, clear of the coverage
+# and post discs), half in the districts either side; one placed at region level only (geo_precision 3).
+INCIDENT_POINTS = [
+    ((1.0, 2.5), "15 January 2023", 2, 1),
+    ((0.5, -3.0), "02 March 2023", 0, 1),
+    ((1.5, 8.0), "19 May 2023", 1, 2),
+    ((1.0, -8.5), "07 August 2023", 0, 1),
+    ((0.3, -2.0), "30 October 2023", 3, 1),
+    ((1.7, 2.0), "11 December 2023", 0, 1),
+    ((0.8, 9.0), "04 February 2024", 1, 1),
+    ((1.2, -4.0), "21 April 2024", 0, 2),
+    ((0.6, 7.0), "09 July 2024", 2, 1),
+    ((1.4, -9.0), "28 September 2024", 0, 1),
+    ((-5.0, 3.0), "20 January 2023", 0, 1),
+    ((6.0, -4.0), "14 April 2023", 1, 1),
+    ((10.0, 7.0), "03 September 2023", 0, 2),
+    ((-9.0, -8.0), "25 November 2023", 0, 1),
+    ((4.0, 1.0), "17 March 2024", 2, 1),
+    ((-3.0, -6.0), "06 June 2024", 0, 1),
+    ((12.0, -2.0), "13 November 2024", 0, 1),
+    ((-7.0, 6.0), "01 December 2024", 5, 3),
+]
+
+
+def incidents_layer(crs="EPSG:4326", name="incidents"):
+    rows = []
+    for i, ((x, y), date, fatalities, precision) in enumerate(INCIDENT_POINTS, start=1):
+        wkt = point(x, y)
+        lon, lat = LON0 + x * KM_LON, LAT0 + y * KM_LAT
+        kind = ("Explosions/Remote violence", "Remote explosive/landmine/IED") if i % 3 else ("Battles", "Armed clash")
+        rows.append((wkt, [f"IRQ{i:04d}", date, kind[0], kind[1], fatalities, lat, lon, precision]))
+    fields = [
+        ("event_id_cnty", "string"),
+        ("event_date", "string"),
+        ("event_type", "string"),
+        ("sub_event_type", "string"),
+        ("fatalities", "integer"),
+        ("latitude", "double"),
+        ("longitude", "double"),
+        ("geo_precision", "integer"),
+    ]
+    return memory_layer("Point", fields, rows, name, crs)
+
+
 def save_gpkg(layers, path):
     """Write ``{name: layer}`` into one GeoPackage; returns ``{name: "path|layername=name"}``."""
     out = {}

@@ -155,6 +155,9 @@ def screenshot():
 
 def main():
     try:
+        # Xvfb has no window manager: showMaximized() leaves the window small, so size it to the
+        # screen (1600 x 1000, tests/bg_testing/qgis_runner.py) before anything is drawn
+        iface.mainWindow().resize(1500, 920)
         install_and_check()
         add_layers_and_open_dock()
         hook = os.environ.get("BG_EXTRA")

@@ -16,6 +16,7 @@ from qgis.core import (
     QgsFeatureRequest,
     QgsInterval,
     QgsProject,
+    QgsRectangle,
     QgsUnitTypes,
     QgsVectorLayer,
     QgsVectorLayerTemporalContext,
@@ -26,6 +27,7 @@ from qgis.utils import active_plugins, iface
 
 OUT = os.environ["BG_OUT"]
 DAY = QDate(2026, 3, 1)
+VIEW = []  # the extent the screenshot shows
 report = {"checks": {}, "errors": []}
 
 
@@ -119,9 +121,11 @@ def run_timeline():
             dock.raise_()
             report["temporal_dock"] = dock.objectName()
     check("temporal controller panel shown", "temporal_dock" in report)
-    extent = layer.extent()
-    centre = extent.center()
-    extent.scale(0.45, centre)  # the middle of the front, where the shifts change the gaps most
+    extent = QgsRectangle()  # the night's gaps, with a margin: where the shifts change the gaps most
+    for feature in night:
+        extent.combineExtentWith(feature.geometry().boundingBox())
+    extent.scale(1.25)
+    VIEW.append(extent)
     iface.mapCanvas().setExtent(extent)
     iface.mapCanvas().refresh()
 
@@ -136,6 +140,9 @@ def screenshot():
 
 def main():
     try:
+        # Xvfb has no window manager: showMaximized() leaves the window small, so size it to the
+        # screen (1600 x 1000, tests/bg_testing/qgis_runner.py) before anything is drawn
+        iface.mainWindow().resize(1500, 920)
         run_timeline()
     except Exception:
         report["errors"].append(traceback.format_exc())
@@ -143,6 +150,14 @@ def main():
 
 
 def after_paint():
+    # QGIS zooms a fresh canvas to its first layer once it is first drawn: set the view again
+    if VIEW:
+        iface.mapCanvas().setExtent(VIEW[0])
+        iface.mapCanvas().refresh()
+    QTimer.singleShot(3000, after_zoom)
+
+
+def after_zoom():
     try:
         screenshot()
     except Exception:

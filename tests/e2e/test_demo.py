@@ -16,12 +16,20 @@ pytestmark = pytest.mark.e2e
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
-def test_make_demo_writes_gaps_pdf_and_png(tmp_path, qgis_app):
-    env = dict(os.environ, BORDER_GAPS_DEMO_OUT=str(tmp_path), BORDER_GAPS_DEMO_DPI="100")
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory, qgis_app):
+    """One `make demo` run for the tests of this module: (output folder, the completed process)."""
+    out = tmp_path_factory.mktemp("demo")
+    env = dict(os.environ, BORDER_GAPS_DEMO_OUT=str(out), BORDER_GAPS_DEMO_DPI="100")
     proc = subprocess.run(
         ["make", "-s", "demo"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=900, check=False
     )
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    return out, proc
+
+
+def test_make_demo_writes_gaps_pdf_and_png(demo):
+    tmp_path, proc = demo
     assert sorted(os.listdir(tmp_path)) == [
         "always_gap.gpkg",
         "border_gaps_map.pdf",
@@ -35,6 +43,7 @@ def test_make_demo_writes_gaps_pdf_and_png(tmp_path, qgis_app):
         "gaps.gpkg",
         "gaps_by_time.gpkg",
         "handover.gpkg",
+        "incidents",
         "lanes.gpkg",
         "links.gpkg",
         "responsibility.gpkg",
@@ -95,3 +104,43 @@ def test_make_demo_writes_gaps_pdf_and_png(tmp_path, qgis_app):
     # thousands of pixels on the sortie map, next to none (the colour is no other layer's) on the gap map
     assert count_colour(tmp_path / "drone_sorties_map.png", "#6a1b9a", tolerance=40) > 1000
     assert count_colour(tmp_path / "border_gaps_map.png", "#6a1b9a", tolerance=40) < 200
+
+
+def test_make_demo_writes_the_incident_outputs_and_map(demo):
+    """The demo's synthetic incidents against its gaps: every output of bordergaps:incidents, and the map
+    of the hot spots with the comparison sentence."""
+    tmp_path, proc = demo
+    folder = tmp_path / "incidents"
+    assert sorted(os.listdir(folder)) == sorted(
+        [
+            "seam.gpkg",
+            "gap_incidents.gpkg",
+            "comparison.gpkg",
+            "hotspots.tif",
+            "hotspot_areas.gpkg",
+            "trend.gpkg",
+            "trend.png",
+            "incidents_map.pdf",
+            "incidents_map.png",
+        ]
+    )
+    comparison = {f["zone"]: f for f in QgsVectorLayer(str(folder / "comparison.gpkg"), "c", "ogr").getFeatures()}
+    assert set(comparison) == {
+        "in gaps",
+        "covered seam",
+        "rest of the study area",
+        "within 2 km of an abandoned village",
+        "whole study area",
+    }
+    # the summary printed is the table's
+    analysed = re.search(r"incidents analysed\s+([\d,]+)\s+\(([\d,]+) in the gaps\)", proc.stdout)
+    assert analysed, proc.stdout
+    assert int(analysed.group(1).replace(",", "")) == comparison["whole study area"]["incidents"]
+    assert int(analysed.group(2).replace(",", "")) == comparison["in gaps"]["incidents"]
+    sentence = comparison["in gaps"]["sentence"]
+    assert sentence.startswith("Incidents per km² are") and sentence in proc.stdout
+    for name in ("gap_incidents", "hotspot_areas", "trend"):
+        assert QgsVectorLayer(str(folder / f"{name}.gpkg"), name, "ogr").featureCount() > 0, name
+    text = " ".join(pdf_text(folder / "incidents_map.pdf").split())
+    assert sentence in text
+    assert "synthetic incidents" in text and "Hot spot 1" in text
