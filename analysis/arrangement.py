@@ -18,11 +18,24 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from . import workers
-from .geometry import SeamCoverage, _Split, _Tiler, check_canceled, polygon_parts, rectangle_geometry, union_all
+from .geometry import (
+    _CUT_TOLERANCE,
+    SeamCoverage,
+    _Split,
+    _Tiler,
+    check_canceled,
+    polygon_parts,
+    rectangle_geometry,
+    union_all,
+)
 from .schedule import MINUTES
 
 #: Coverage pieces per tile of the arrangement: few tiles, since each cut costs a merge in every slice.
 ARRANGEMENT_TILE_PIECES = 400
+
+#: A traced vertex this close (m) to the line of its neighbours is left out of a straightened ring: a
+#: node where another boundary crossed lies on the segment to a few units of the last place (1e-9 m).
+STRAIGHT_TOLERANCE = 1e-6
 
 
 def polygon_rings(geom: QgsGeometry) -> List[np.ndarray]:
@@ -70,14 +83,18 @@ class TileFaces:
     seg_end: np.ndarray
     origin: tuple
     cache: Dict[bytes, list] = field(default_factory=dict)
+    bounds: Optional[tuple] = None  # the tile's rectangle (x0, y0, x1, y1): its edges are cuts
 
-    def parts(self, group: np.ndarray) -> Dict[int, List[QgsGeometry]]:
+    def parts(self, group: np.ndarray, straighten: bool = False) -> Dict[int, List[QgsGeometry]]:
         """Polygons of each group of faces (``group[f]`` ≥ 0; -1: in none), joined where faces of
-        one group share an edge. Results are cached by the grouping."""
-        key = group.tobytes()
+        one group share an edge. Results are cached by the grouping. ``straighten``: traced rings
+        leave out the vertices that lie on the line of their neighbours (within
+        :data:`STRAIGHT_TOLERANCE`): the nodes where another coverage boundary crosses, which a
+        gapzones overlay would not have either."""
+        key = group.tobytes() + bytes([straighten])
         hit = self.cache.get(key)
         if hit is None:
-            hit = self.cache[key] = _assemble(self, group)
+            hit = self.cache[key] = _assemble(self, group, straighten)
         return hit
 
 
@@ -116,7 +133,9 @@ def build_tile(
         for part in polygon_parts(piece):
             inside = near[points_in_rings(px[near], py[near], polygon_rings(part))]
             watched[inside] |= mask
-    return _edges(kept, watched, (rect.xMinimum(), rect.yMinimum()))
+    tile = _edges(kept, watched, (rect.xMinimum(), rect.yMinimum()))
+    tile.bounds = (rect.xMinimum(), rect.yMinimum(), rect.xMaximum(), rect.yMaximum())
+    return tile
 
 
 def _edges(faces: List[QgsGeometry], watched: np.ndarray, origin) -> TileFaces:
@@ -164,7 +183,7 @@ def _edges(faces: List[QgsGeometry], watched: np.ndarray, origin) -> TileFaces:
     return TileFaces(faces, watched, np.hstack([a, b]), seg_face, twin, seg_start, seg_end, origin)
 
 
-def _assemble(tile: TileFaces, group: np.ndarray) -> Dict[int, List[QgsGeometry]]:
+def _assemble(tile: TileFaces, group: np.ndarray, straighten: bool = False) -> Dict[int, List[QgsGeometry]]:
     """Rings traced along the edges where the group changes: each connected set of faces of one
     group gives one polygon (its one counter-clockwise ring and its clockwise holes). A set whose
     boundary meets itself at a node (two edges of the group leave it) is joined with GEOS instead."""
@@ -205,7 +224,8 @@ def _assemble(tile: TileFaces, group: np.ndarray) -> Dict[int, List[QgsGeometry]
         if np.any(nxt < 0):  # cannot happen for a closed boundary; be safe
             is_complex[np.unique(edge_comp[simple[nxt < 0]])] = True
             return _with_fallback(tile, group, comp, is_complex, out)
-        for k, polygon in _trace(tile, edge[simple], nxt, left[edge[simple]], edge_comp[simple], is_complex):
+        traced = _trace(tile, edge[simple], nxt, left[edge[simple]], edge_comp[simple], is_complex, straighten)
+        for k, polygon in traced:
             out.setdefault(k, []).append(polygon)
     return _with_fallback(tile, group, comp, is_complex, out)
 
@@ -222,7 +242,7 @@ def _with_fallback(tile, group, comp, is_complex, out):
     return out
 
 
-def _trace(tile, segs, nxt, seg_group, seg_comp, is_complex):
+def _trace(tile, segs, nxt, seg_group, seg_comp, is_complex, straighten=False):
     """(group, polygon) of each simple part, from its boundary segments and their successors."""
     n = len(segs)
     label = np.arange(n)
@@ -249,6 +269,7 @@ def _trace(tile, segs, nxt, seg_group, seg_comp, is_complex):
     cross = (xy[:, 0] - ox) * (xy[:, 3] - oy) - (xy[:, 2] - ox) * (xy[:, 1] - oy)
     areas = 0.5 * np.add.reduceat(cross, starts)
     bounds = np.append(starts, len(order))
+    keep = _bends(xy, starts, bounds, tile.bounds) if straighten else None
     rings_by_comp: Dict[int, list] = {}
     for r, (a, b) in enumerate(zip(bounds[:-1], bounds[1:])):
         first_seg = order[a]
@@ -263,12 +284,45 @@ def _trace(tile, segs, nxt, seg_group, seg_comp, is_complex):
         holes = [r for r in rings if r[0] <= 0]
         chunks = [struct.pack("<BII", 1, 3, 1 + len(holes))]
         for _, a, b, _ in shells + holes:
-            coords = np.vstack([xy[a:b, :2], xy[a : a + 1, :2]])
+            ring = xy[a:b, :2] if keep is None else xy[a:b, :2][keep[a:b]]
+            coords = np.vstack([ring, ring[:1]])
             chunks.append(struct.pack("<I", len(coords)))
             chunks.append(np.ascontiguousarray(coords, dtype="<f8").tobytes())
         geom = QgsGeometry()
         geom.fromWkb(b"".join(chunks))
         yield shells[0][3], geom
+
+
+def _bends(xy: np.ndarray, starts: np.ndarray, bounds: np.ndarray, rect: Optional[tuple]) -> np.ndarray:
+    """Which ring vertices to keep: those off the line from the previous vertex to the next one
+    by more than STRAIGHT_TOLERANCE, or where the ring turns back, and those on the tile's edges
+    (the neighbouring tile's part is joined to it there); every vertex of a ring that would keep
+    fewer than 3."""
+    n = len(xy)
+    prev = np.arange(n) - 1
+    prev[starts] = bounds[1:] - 1
+    here, before, after = xy[:, :2], xy[prev, :2], xy[:, 2:]
+    ax, ay = after[:, 0] - before[:, 0], after[:, 1] - before[:, 1]
+    hx, hy = here[:, 0] - before[:, 0], here[:, 1] - before[:, 1]
+    chord = np.hypot(ax, ay)
+    off = np.abs(ax * hy - ay * hx) / np.where(chord > 0, chord, 1.0)
+    ahead = hx * ax + hy * ay
+    straight = (chord > 0) & (off <= STRAIGHT_TOLERANCE) & (ahead > 0) & (ahead < chord * chord)
+    if rect is not None:
+        x, y = here[:, 0], here[:, 1]
+        on_edge = (
+            (np.abs(x - rect[0]) <= _CUT_TOLERANCE)
+            | (np.abs(x - rect[2]) <= _CUT_TOLERANCE)
+            | (np.abs(y - rect[1]) <= _CUT_TOLERANCE)
+            | (np.abs(y - rect[3]) <= _CUT_TOLERANCE)
+        )
+        straight &= ~on_edge
+    keep = ~straight
+    kept = np.add.reduceat(keep.astype(np.int64), starts)
+    short = np.flatnonzero(kept < 3)
+    for r in short:
+        keep[bounds[r] : bounds[r + 1]] = True
+    return keep
 
 
 class ArrangementTiler(_Tiler):

@@ -510,19 +510,31 @@ def valid_output(
     if not all(math.isfinite(v) for v in (box.xMinimum(), box.yMinimum(), box.xMaximum(), box.yMaximum())):
         return None
     kind = geometry_type if geometry_type is not None else out.type()
-    if not out.isGeosValid():
+    valid = out.isGeosValid()
+    if not valid:
         out = out.makeValid()
-    parts = [p for p in _parts_of_type(out, kind) if p.isGeosValid()]
+    # the parts of a valid polygon or multipolygon are valid, and collected again they make the same valid
+    # multipolygon: no further check then (a collection's parts may overlap, so it is checked)
+    trusted = (
+        valid
+        and kind == POLYGON_TYPE
+        and QgsWkbTypes.flatType(out.wkbType()) in (QgsWkbTypes.Type.Polygon, QgsWkbTypes.Type.MultiPolygon)
+    )
+    parts = _parts_of_type(out, kind)
+    if not trusted:
+        parts = [p for p in parts if p.isGeosValid()]
     if not parts:
         return None
     if len(parts) == 1 and not multi:
         return parts[0]
     result = QgsGeometry.collectGeometry(parts) if len(parts) > 1 else QgsGeometry(parts[0])
-    if kind == POLYGON_TYPE and len(parts) > 1 and not result.isGeosValid():
+    if kind == POLYGON_TYPE and len(parts) > 1 and not trusted and not result.isGeosValid():
         result = _polygonal(union_all(parts))  # parts that touch or overlap after the repair: merged
     if multi:
         result.convertToMultiType()
-    return result if not result.isEmpty() and result.isGeosValid() else None
+    if result.isEmpty():
+        return None
+    return result if trusted or result.isGeosValid() else None
 
 
 def to_crs(

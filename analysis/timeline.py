@@ -221,7 +221,15 @@ def analyse_timeline(
     )
     masks = _masks(gathered.values, names, day, len(gathered.pieces))
     region_area = region.area() if not region.isEmpty() else 0.0
-    tiler = ArrangementTiler(gathered, masks, region_area, StepFeedback(feedback, 20, 55), tile_pieces)
+    # a piece that never watches (a night sensor on a day shift) cuts no face worth having
+    watching = np.flatnonzero(masks.any(axis=1))
+    arranged = _Pieces([gathered.pieces[i] for i in watching], gathered.boxes()[watching])
+    if len(watching) < len(gathered.pieces):
+        log(
+            f"{len(gathered.pieces) - len(watching)} coverage piece(s) never watch (their window and sensor kind "
+            "exclude each other)."
+        )
+    tiler = ArrangementTiler(arranged, masks[watching], region_area, StepFeedback(feedback, 20, 55), tile_pieces)
     if not region.isEmpty():
         tiler.build(region)
     tiles = tiler.tiles()
@@ -234,16 +242,27 @@ def analyse_timeline(
     # every slice, from the faces
     raw: List[Tuple[List[QgsGeometry], float]] = []
     progress = StepFeedback(feedback, 55, 75)
+    by_faces: Dict[bytes, Tuple[List[QgsGeometry], float]] = {}  # slices with the same gap faces: once
     for k, piece_slice in enumerate(slices):
         check_canceled(feedback)
-
-        def gap_faces(tile, s=piece_slice):
-            watched = tile.watched[:, s.start : s.end].all(axis=1)
-            return tile.parts(np.where(watched, -1, 0).astype(np.int64))
-
-        parts = sorted(tiler.collect(gap_faces).get(0, []), key=_stable_key) if tiles else []
-        kept = [p for p in parts if p.area() >= min_area]
-        raw.append((kept, sum(p.area() for p in parts if p.area() < min_area)))
+        groups = [
+            np.where(t.watched[:, piece_slice.start : piece_slice.end].all(axis=1), -1, 0).astype(np.int64)
+            for t in tiles
+        ]
+        key = b"|".join(g.tobytes() for g in groups)
+        if key not in by_faces:
+            group_of = {id(t): g for t, g in zip(tiles, groups)}
+            parts = (
+                sorted(
+                    tiler.collect(lambda t, of=group_of: t.parts(of[id(t)], straighten=True)).get(0, []),
+                    key=_stable_key,
+                )
+                if tiles
+                else []
+            )
+            kept = [p for p in parts if p.area() >= min_area]
+            by_faces[key] = (kept, sum(p.area() for p in parts if p.area() < min_area))
+        raw.append(by_faces[key])
         progress.setProgress(100.0 * (k + 1) / len(slices))
 
     # the unwatched minutes of every part of the seam: one group per pattern
@@ -339,6 +358,17 @@ def analyse_timeline(
         len(gathered.pieces),
         faces,
     )
+
+
+class _Pieces:
+    """The coverage pieces the arrangement is built of (the part of a SeamCoverage the tiler reads)."""
+
+    def __init__(self, pieces: List[QgsGeometry], boxes: np.ndarray):
+        self.pieces = pieces
+        self._boxes = np.asarray(boxes, dtype=float).reshape(-1, 4)
+
+    def boxes(self) -> np.ndarray:
+        return self._boxes
 
 
 def _with_post(m: GapMetrics, post_m: Optional[float]) -> GapMetrics:

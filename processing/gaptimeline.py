@@ -359,10 +359,14 @@ class GapTimelineAlgorithm(GapZonesAlgorithm):
             ("area_km2", QMetaType.Type.Double),
         )
         sink_hours, hours_id = self._sink(parameters, UNWATCHED_HOURS, context, hours_fields, crs_out)
+        fields_of_pattern = {}  # many parts share a pattern: its hours and windows text once
         for part_id, (geom, mask) in enumerate(analysis.unwatched, start=1):
             if feedback.isCanceled():
                 break
-            hours, windows = unwatched_fields(mask)
+            key = mask.tobytes()
+            if key not in fields_of_pattern:
+                fields_of_pattern[key] = unwatched_fields(mask)
+            hours, windows = fields_of_pattern[key]
             out = out_geometry(geom)
             if out is None:  # nothing to draw: never an empty feature
                 continue
