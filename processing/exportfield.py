@@ -5,17 +5,15 @@ from qgis.core import (
     QgsProcessing,
     QgsProcessingOutputNumber,
     QgsProcessingParameterBoolean,
-    QgsProcessingParameterDistance,
     QgsProcessingParameterFileDestination,
     QgsProcessingParameterString,
     QgsProcessingParameterVectorLayer,
-    QgsUnitTypes,
     QgsWkbTypes,
 )
 
 from ..analysis import fieldexport, maplayout
 from ..analysis.errors import BorderGapsError
-from .base import BorderGapsAlgorithm
+from .base import BorderGapsAlgorithm, distance_parameter
 
 
 class ExportFieldAlgorithm(BorderGapsAlgorithm):
@@ -84,15 +82,9 @@ class ExportFieldAlgorithm(BorderGapsAlgorithm):
             ),
             "Take the bundled border crossings and settlements where CROSSINGS or SETTLEMENTS is not given.",
         )
-        near = QgsProcessingParameterDistance(
-            self.NEAR_DISTANCE, self.tr("Crossings and settlements within (m)"), defaultValue=25000.0, minValue=0.0
-        )
-        near.setDefaultUnit(QgsUnitTypes.DistanceUnit.DistanceMeters)
+        near = distance_parameter(self.NEAR_DISTANCE, self.tr("Crossings and settlements within (m)"), 25000.0, 0.0)
         add(near, "Only crossings and settlements this close to a gap are written (0 = only those inside a gap).")
-        simplify = QgsProcessingParameterDistance(
-            self.SIMPLIFY, self.tr("Simplify to (m)"), defaultValue=20.0, minValue=0.0
-        )
-        simplify.setDefaultUnit(QgsUnitTypes.DistanceUnit.DistanceMeters)
+        simplify = distance_parameter(self.SIMPLIFY, self.tr("Simplify to (m)"), 20.0, 0.0)
         add(
             simplify,
             "Tolerance of the simplification of gaps and sorties (Douglas–Peucker, metres; 0 keeps every vertex).",

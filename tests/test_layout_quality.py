@@ -66,7 +66,8 @@ def test_todays_clipped_legend_title_is_found(gaps_path):
         assert "right" in touched, "the cut title leaves ink at the frame's edge"
     titles = [n.name() for n in legend.model().rootGroup().findLayers()]
     widest = max(titles, key=lambda t: layoutfit.legend_text_width(legend, QgsLegendStyle.Style.Subgroup, t))
-    assert widest == "Control areas (synthetic demo)"
+    # the fitted legend breaks a long title before its "(…)" with the legend's wrap string
+    assert widest.replace(legend.wrapString() or "\n", " ") == "Control areas (synthetic demo)"
 
 
 @pytest.mark.parametrize("page", PAGES)
