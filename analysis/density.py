@@ -226,7 +226,11 @@ def write_raster(path: str, grid: Grid, values: np.ndarray, crs: QgsCoordinateRe
     driver = QgsRasterFileWriter.driverForExtension(extension) if extension else ""
     writer.setOutputFormat(driver or "GTiff")
     if (driver or "GTiff") == "GTiff":
-        writer.setCreateOptions(["COMPRESS=DEFLATE", "PREDICTOR=3"])
+        options = ["COMPRESS=DEFLATE", "PREDICTOR=3"]
+        if hasattr(writer, "setCreationOptions"):  # QGIS 3.44+ (setCreateOptions deprecated there)
+            writer.setCreationOptions(options)
+        else:
+            writer.setCreateOptions(options)
     provider = writer.createOneBandRaster(Qgis.DataType.Float32, grid.cols, grid.rows, grid.extent, crs)
     if provider is None or not provider.isValid():
         raise BorderGapsError(
