@@ -479,22 +479,13 @@ def fill_gap_page(layout: QgsPrintLayout, spec: AtlasSpec) -> None:
     inset.setKeepLayerSet(True)
     rect = inset.rect()
     inset.setExtent(maplayout.fit_to_frame(spec.inset_extent, rect.width(), rect.height()))
-    marker = inset.overview()
-    marker.setLinkedMap(main)
-    marker.setFrameSymbol(
-        QgsFillSymbol.createSimple(
-            {"color": "215,25,28,60", "outline_color": "#d7191c", "outline_width": "0.6", "outline_width_unit": "MM"}
-        )
+    maplayout.link_map_furniture(
+        main,
+        inset,
+        _item(layout, "gap_north_arrow", QgsLayoutItemPicture),
+        _item(layout, "gap_scale_bar", QgsLayoutItemScaleBar),
+        frame_alpha=60,
     )
-
-    arrow = _item(layout, "gap_north_arrow", QgsLayoutItemPicture)
-    arrow.setPicturePath(maplayout.NORTH_ARROW)
-    arrow.setLinkedMap(main)
-    bar = _item(layout, "gap_scale_bar", QgsLayoutItemScaleBar)
-    bar.setLinkedMap(main)
-    bar.setUnits(QgsUnitTypes.DistanceUnit.DistanceKilometers)
-    bar.setUnitLabel("km")
-    bar.update()
 
     legend = _item(layout, "gap_legend", QgsLayoutItemLegend)
     legend.setLinkedMap(main)

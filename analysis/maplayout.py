@@ -489,6 +489,35 @@ def _show(map_item: QgsLayoutItemMap, extent: QgsRectangle) -> None:
     map_item.setExtent(fit_to_frame(extent, size.width(), size.height()))
 
 
+def link_map_furniture(
+    main: QgsLayoutItemMap,
+    overview: QgsLayoutItemMap,
+    arrow: QgsLayoutItemPicture,
+    bar: QgsLayoutItemScaleBar,
+    frame_alpha: int,
+) -> None:
+    """Ties a page's furniture to its main map: the overview's red frame of the main map's view
+    (fill opacity ``frame_alpha`` of 255), the north arrow turning with it, a scale bar in km."""
+    marker = overview.overview()
+    marker.setLinkedMap(main)
+    marker.setFrameSymbol(
+        QgsFillSymbol.createSimple(
+            {
+                "color": f"215,25,28,{frame_alpha}",
+                "outline_color": "#d7191c",
+                "outline_width": "0.6",
+                "outline_width_unit": "MM",
+            }
+        )
+    )
+    arrow.setPicturePath(NORTH_ARROW)
+    arrow.setLinkedMap(main)
+    bar.setLinkedMap(main)
+    bar.setUnits(QgsUnitTypes.DistanceUnit.DistanceKilometers)
+    bar.setUnitLabel("km")
+    bar.update()
+
+
 def set_legend_layers(legend: QgsLayoutItemLegend, layers: Sequence[MapLayer]) -> None:
     """The legend lists exactly ``layers`` marked in_legend, in map order, by title."""
     legend.setAutoUpdateModel(False)
@@ -573,22 +602,13 @@ def build_layout(project: QgsProject, spec: MapSpec, fit: bool = True) -> QgsPri
     if spec.border is None:
         whole = whole.buffered(1.5 * max(whole.width(), whole.height()))
     _show(overview, whole)
-    marker = overview.overview()
-    marker.setLinkedMap(main)
-    marker.setFrameSymbol(
-        QgsFillSymbol.createSimple(
-            {"color": "215,25,28,50", "outline_color": "#d7191c", "outline_width": "0.6", "outline_width_unit": "MM"}
-        )
+    link_map_furniture(
+        main,
+        overview,
+        _item(layout, "north_arrow", QgsLayoutItemPicture),
+        _item(layout, "scale_bar", QgsLayoutItemScaleBar),
+        frame_alpha=50,
     )
-
-    arrow = _item(layout, "north_arrow", QgsLayoutItemPicture)
-    arrow.setPicturePath(NORTH_ARROW)
-    arrow.setLinkedMap(main)
-    bar = _item(layout, "scale_bar", QgsLayoutItemScaleBar)
-    bar.setLinkedMap(main)
-    bar.setUnits(QgsUnitTypes.DistanceUnit.DistanceKilometers)
-    bar.setUnitLabel("km")
-    bar.update()
 
     legend = _item(layout, "legend", QgsLayoutItemLegend)
     legend.setLinkedMap(main)
