@@ -8,49 +8,16 @@ once. Memory is the peak resident size above the start of a run, sampled from /p
 a run of its own (the native chain: in its one run).
 """
 
-import ctypes
 import os
 import sys
-import threading
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
-from common import Measure, print_table, start_qgis  # noqa: E402
+from common import Measure, PeakRss, print_table, start_qgis  # noqa: E402
 
 DISTANCE = 3000.0
 SEGMENTS = 16
-
-
-class PeakRss:
-    """Peak resident memory above the start of the block, sampled every 5 ms from /proc (sees GEOS)."""
-
-    def __enter__(self):
-        try:  # hand freed heap back to the system first, so the start is not inflated by earlier runs
-            ctypes.CDLL("libc.so.6").malloc_trim(0)
-        except OSError:
-            pass
-        self.start = self.peak = self._rss()
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._sample, daemon=True)
-        self._thread.start()
-        return self
-
-    def _sample(self):
-        while not self._stop.wait(0.005):
-            self.peak = max(self.peak, self._rss())
-
-    @staticmethod
-    def _rss():
-        with open("/proc/self/statm") as f:
-            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
-
-    def __exit__(self, *exc):
-        self._stop.set()
-        self._thread.join()
-        self.peak = max(self.peak, self._rss())
-        self.mib = self.peak - self.start
-        return False
 
 
 def native_chain(control, coverage):
