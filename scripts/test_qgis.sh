@@ -31,18 +31,26 @@ root="$roots/$suite"
 started=$SECONDS
 
 mkdir -p "$roots"
-exec 9>"$roots/$suite.lock"
-flock -x 9 # one build at a time; runs share the root (below)
 stamp="$(root_stamp "$src" "$suite" "$mirror")"
-if [ -f "$root/.border-gaps-stamp" ] && [ "$(cat "$root/.border-gaps-stamp")" = "$stamp" ]; then
+root_current() { [ -f "$root/.border-gaps-stamp" ] && [ "$(cat "$root/.border-gaps-stamp")" = "$stamp" ]; }
+# Runs on one root hold its lock shared, so they run side by side; a build holds it exclusively,
+# so it waits until every run on the root is over and every run waits for it.
+exec 9>"$roots/$suite.lock"
+flock -s 9
+if root_current; then
   echo "test-qgis: using the cached $suite root $root"
 else
-  [ -d "$root" ] && echo "test-qgis: the $suite root's recipe changed (or its build was cut short): building it again"
-  build_root "$src" "$suite" "$mirror" "$root"
-  echo "$stamp" >"$root/.border-gaps-stamp"
-  echo "test-qgis: $suite root built in $((SECONDS - started)) s"
+  flock -x 9 # not atomic (flock(2)): another run may build first, hence the second look
+  if root_current; then
+    echo "test-qgis: using the $suite root $root another run has just built"
+  else
+    [ -d "$root" ] && echo "test-qgis: the $suite root's recipe changed (or its build was cut short): building it again"
+    build_root "$src" "$suite" "$mirror" "$root"
+    echo "$stamp" >"$root/.border-gaps-stamp"
+    echo "test-qgis: $suite root built in $((SECONDS - started)) s"
+  fi
+  flock -s 9
 fi
-flock -s 9 # a rebuild waits until every run on this root is over
 
 run="$(mktemp -d "${TMPDIR:-/var/tmp}/border-gaps-$suite.XXXXXX")"
 results="$src/build/test-qgis-$version"
