@@ -275,7 +275,9 @@ def style_districts(layer):
     labels(
         layer,
         '"name" || if("name_ar" IS NOT NULL, \' \' || "name_ar", \'\')',
-        text_format(7, "#6f6f6f", italic=True, buffer=0.5),
+        # upright: an italic face of the Arabic name draws empty boxes where the fonts have no
+        # italic Arabic (DejaVu, the only Arabic font of a plain Debian or Ubuntu desktop)
+        text_format(7, "#6f6f6f", buffer=0.5),
         max_scale_denominator=1.5e6,
         priority=1,
     )

@@ -554,3 +554,19 @@ def test_plain_villages_are_drawn_smaller_at_the_scale_of_the_whole_border(qgis_
     assert small_scale > 1e6 > large_scale
     # a 2.0 mm dot at 10 px/mm is ≈ π·10² ≈ 314 px less its white outline; 1.1 mm ≈ 95 px
     assert large > 150 and 0.15 < small / large < 0.5, (small, large)
+
+
+def test_arabic_names_are_labelled_upright(repo_root):
+    """An italic face of an Arabic name draws empty boxes where the fonts have no italic Arabic (DejaVu,
+    the only Arabic font of a plain Debian or Ubuntu desktop): no style labels name_ar in italic."""
+    from xml.etree import ElementTree
+
+    styles = os.path.join(repo_root, "resources", "styles")
+    arabic = []
+    for name in sorted(os.listdir(styles)):
+        if name.endswith(".qml"):
+            for style in ElementTree.parse(os.path.join(styles, name)).iter("text-style"):
+                if "name_ar" in style.get("fieldName", ""):
+                    arabic.append((name, style.get("fontItalic")))
+    assert ("districts.qml", "0") in arabic and ("settlements.qml", "0") in arabic, arabic
+    assert [entry for entry in arabic if entry[1] != "0"] == []

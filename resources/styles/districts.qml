@@ -62,7 +62,7 @@
   </renderer-v2>
   <labeling type="simple">
     <settings calloutType="simple">
-      <text-style isExpression="1" previewBkgrdColor="255,255,255,255" fontWordSpacing="0" fontSizeUnit="Point" fontSizeMapUnitScale="3x:0,0,0,0,0,0" textOpacity="1" allowHtml="0" fontStrikeout="0" fontLetterSpacing="0" fontFamily="DejaVu LGC Sans" fieldName="&quot;name&quot; || if(&quot;name_ar&quot; IS NOT NULL, ' ' || &quot;name_ar&quot;, '')" blendMode="0" textColor="111,111,111,255" namedStyle="" useSubstitutions="0" legendString="Aa" fontSize="7" multilineHeight="1" textOrientation="horizontal" fontUnderline="0" fontItalic="1" capitalization="0" fontWeight="50" fontKerning="1">
+      <text-style isExpression="1" previewBkgrdColor="255,255,255,255" fontWordSpacing="0" fontSizeUnit="Point" fontSizeMapUnitScale="3x:0,0,0,0,0,0" textOpacity="1" allowHtml="0" fontStrikeout="0" fontLetterSpacing="0" fontFamily="DejaVu LGC Sans" fieldName="&quot;name&quot; || if(&quot;name_ar&quot; IS NOT NULL, ' ' || &quot;name_ar&quot;, '')" blendMode="0" textColor="111,111,111,255" namedStyle="" useSubstitutions="0" legendString="Aa" fontSize="7" multilineHeight="1" textOrientation="horizontal" fontUnderline="0" fontItalic="0" capitalization="0" fontWeight="50" fontKerning="1">
         <families/>
         <text-buffer bufferColor="255,255,255,220" bufferOpacity="1" bufferSizeMapUnitScale="3x:0,0,0,0,0,0" bufferSizeUnits="MM" bufferSize="0.5" bufferDraw="1" bufferNoFill="1" bufferBlendMode="0" bufferJoinStyle="128"/>
         <text-mask maskOpacity="1" maskedSymbolLayers="" maskSize="1.5" maskSizeUnits="MM" maskSizeMapUnitScale="3x:0,0,0,0,0,0" maskJoinStyle="128" maskType="0" maskEnabled="0"/>
