@@ -8,7 +8,7 @@ import subprocess
 import xml.etree.ElementTree as ET
 
 import pytest
-from qgis.core import QgsSettings
+from qgis.core import QgsApplication, QgsProcessingParameterEnum, QgsSettings
 from qgis.PyQt.QtCore import QCoreApplication
 
 import border_gaps
@@ -80,6 +80,64 @@ def test_every_string_of_the_menus_dock_and_toolbox_has_an_arabic_translation(re
     assert len(shown["BorderGaps"]) > 40  # the scan found the plugin's strings
     missing = {ctx: sorted(texts - translated.get(ctx, set())) for ctx, texts in shown.items()}
     assert {ctx: texts for ctx, texts in missing.items() if texts} == {}
+
+
+def _processing_labels(provider):
+    """Every text of the Processing dialogs the analyst reads, from the registered algorithms:
+    parameter labels, the options of enum parameters and output labels."""
+    labels = set()
+    for alg in provider.algorithms():
+        for param in alg.parameterDefinitions():
+            labels.add(param.description())
+            if isinstance(param, QgsProcessingParameterEnum):
+                labels.update(param.options())
+        labels.update(output.description() for output in alg.outputDefinitions())
+    return labels
+
+
+def _arabic_translations(repo_root):
+    """{source: translation} of the context BorderGaps of the Arabic .ts."""
+    root = ET.parse(os.path.join(repo_root, "i18n", "border_gaps_ar.ts")).getroot()
+    return {
+        m.findtext("source"): (m.findtext("translation") or "").strip()
+        for context in root.iter("context")
+        if context.findtext("name") == "BorderGaps"
+        for m in context.iter("message")
+    }
+
+
+def test_every_parameter_enum_option_and_output_label_has_an_arabic_translation(repo_root, bordergaps_provider):
+    labels = _processing_labels(bordergaps_provider)
+    assert len(bordergaps_provider.algorithms()) == 15
+    assert len(labels) > 200  # the walk found the dialogs' labels
+    translated = _arabic_translations(repo_root)
+    missing = sorted(label for label in labels if not translated.get(label))
+    assert missing == []
+    not_arabic = sorted(label for label in labels if not re.search("[\u0600-\u06ff]", translated[label]))
+    assert not_arabic == []
+
+
+def test_arabic_processing_dialog_labels(arabic_locale, bordergaps_provider):
+    """An algorithm created with the plugin's translator installed (as plugin.py does) shows its
+    parameter labels, enum options and output labels in Arabic."""
+    from border_gaps.plugin import load_translator
+
+    translator = load_translator()
+    assert translator is not None
+    QCoreApplication.installTranslator(translator)
+    try:
+        alg = QgsApplication.processingRegistry().createAlgorithmById("bordergaps:gapzones")
+        mode = alg.parameterDefinition("MODE")
+        assert mode.description() == "الثغرات في"
+        assert mode.options() == ["الأراضي غير الخاضعة لسيطرة أي قوة فقط", "منطقة التماس بأكملها"]
+        assert alg.parameterDefinition("POSTS").description() == "المخافر"
+        assert alg.outputDefinition("GAP_AREA_KM2").description() == "مساحة الثغرات (km²)"
+        export_map = QgsApplication.processingRegistry().createAlgorithmById("bordergaps:exportmap")
+        assert export_map.parameterDefinition("PAGE").options()[0] == "A4 أفقي"
+    finally:
+        QCoreApplication.removeTranslator(translator)
+    alg = QgsApplication.processingRegistry().createAlgorithmById("bordergaps:gapzones")
+    assert alg.parameterDefinition("MODE").description() == "Gaps in"
 
 
 def test_arabic_menu_and_unload_removes_translator(arabic_locale, recording_iface, no_bordergaps_provider):
