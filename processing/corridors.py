@@ -202,7 +202,9 @@ class CorridorsAlgorithm(BorderGapsAlgorithm):
             metres=True,
         )
         add(
-            QgsProcessingParameterEnum(self.COVERAGE_MODE, self.tr("Inside coverage"), self.MODES, defaultValue=0),
+            QgsProcessingParameterEnum(
+                self.COVERAGE_MODE, self.tr("Inside coverage"), [self.tr(o) for o in self.MODES], defaultValue=0
+            ),
             "0: crossing a covered cell costs DETECTION_FACTOR times more; 1: covered cells cannot be crossed at all.",
         )
         number(

@@ -176,7 +176,9 @@ class DroneSortiesAlgorithm(BorderGapsAlgorithm):
             "Iraq–Syria border, and the neighbours beyond). Turn off to ignore the border.",
         )
         add(
-            QgsProcessingParameterEnum(self.WEIGHT, self.tr("Weight of a gap"), self.WEIGHTS, defaultValue=1),
+            QgsProcessingParameterEnum(
+                self.WEIGHT, self.tr("Weight of a gap"), [self.tr(o) for o in self.WEIGHTS], defaultValue=1
+            ),
             "0: every km² the same; 1: km² × the gap's priority field (no priority field: as 0).",
         )
         add(

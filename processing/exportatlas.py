@@ -18,16 +18,46 @@ from ..analysis import atlas, maplayout
 from ..analysis.errors import BorderGapsError
 from .exportmap import ExportMapAlgorithm
 
-# optional outputs of the other algorithms: key, title on the map, geometry, what it is
+# optional outputs of the other algorithms: key, parameter label, title on the map, geometry, what it is
 ATLAS_INPUTS = [
-    ("GAP_RESPONSE", None, "polygon", "the gaps with answering posts and minutes (output of Coordination)"),
-    ("HANDOVER", "Handover line (coordination)", "line", "the handover line between the forces (Coordination)"),
-    ("LINKS", "Answering links (coordination)", "line", "the links from answering posts to gaps (Coordination)"),
-    ("SORTIES", "Drone sorties", "line", "the sorties' paths (output of Drone sorties)"),
-    ("LANES", "Survey lanes", "line", "the lanes flown over each gap (Drone sorties)"),
-    ("SURVEYED", "Surveyed by drone", "polygon", "the swaths each sortie watches over each gap (Drone sorties)"),
-    ("GAP_INCIDENTS", None, "polygon", "the gaps with incidents, fatalities and rates (output of Incidents)"),
-    ("HOTSPOT_AREAS", "Incident hot spots", "polygon", "the densest incident areas (Incidents)"),
+    (
+        "GAP_RESPONSE",
+        "Gap Response",
+        None,
+        "polygon",
+        "the gaps with answering posts and minutes (output of Coordination)",
+    ),
+    (
+        "HANDOVER",
+        "Handover",
+        "Handover line (coordination)",
+        "line",
+        "the handover line between the forces (Coordination)",
+    ),
+    (
+        "LINKS",
+        "Links",
+        "Answering links (coordination)",
+        "line",
+        "the links from answering posts to gaps (Coordination)",
+    ),
+    ("SORTIES", "Sorties", "Drone sorties", "line", "the sorties' paths (output of Drone sorties)"),
+    ("LANES", "Lanes", "Survey lanes", "line", "the lanes flown over each gap (Drone sorties)"),
+    (
+        "SURVEYED",
+        "Surveyed",
+        "Surveyed by drone",
+        "polygon",
+        "the swaths each sortie watches over each gap (Drone sorties)",
+    ),
+    (
+        "GAP_INCIDENTS",
+        "Gap Incidents",
+        None,
+        "polygon",
+        "the gaps with incidents, fatalities and rates (output of Incidents)",
+    ),
+    ("HOTSPOT_AREAS", "Hotspot Areas", "Incident hot spots", "polygon", "the densest incident areas (Incidents)"),
 ]
 SOURCE_TYPES = {
     "polygon": QgsProcessing.SourceType.TypeVectorPolygon,
@@ -85,7 +115,9 @@ class ExportAtlasAlgorithm(ExportMapAlgorithm):
             "A line under the title of page 1.",
         )
         add(
-            QgsProcessingParameterEnum(self.PAGE, self.tr("Page"), [p[0] for p in maplayout.PAGES], defaultValue=0),
+            QgsProcessingParameterEnum(
+                self.PAGE, self.tr("Page"), [self.tr(p[0]) for p in maplayout.PAGES], defaultValue=0
+            ),
             "Paper size and orientation of every page.",
         )
         add(
@@ -101,7 +133,10 @@ class ExportAtlasAlgorithm(ExportMapAlgorithm):
         )
         add(
             QgsProcessingParameterEnum(
-                self.SORT_KEY, self.tr("Order the gaps by"), [k[0] for k in maplayout.SORT_KEYS], defaultValue=0
+                self.SORT_KEY,
+                self.tr("Order the gaps by"),
+                [self.tr(k[0]) for k in maplayout.SORT_KEYS],
+                defaultValue=0,
             ),
             "Which gap comes first: highest priority or largest area (ties by the other, then gap_id).",
         )
@@ -121,11 +156,9 @@ class ExportAtlasAlgorithm(ExportMapAlgorithm):
             ),
             "Draw the bundled border, crossings, settlements, governorates and countries.",
         )
-        for key, _title, geometry, what in ATLAS_INPUTS:
+        for key, label, _title, geometry, what in ATLAS_INPUTS:
             add(
-                QgsProcessingParameterVectorLayer(
-                    key, self.tr(key.replace("_", " ").title()), [SOURCE_TYPES[geometry]], optional=True
-                ),
+                QgsProcessingParameterVectorLayer(key, self.tr(label), [SOURCE_TYPES[geometry]], optional=True),
                 f"Optional: {what}. "
                 + (
                     "Its fields are matched to the gaps by gap_id and shown in each gap's table."
@@ -223,7 +256,7 @@ class ExportAtlasAlgorithm(ExportMapAlgorithm):
             )
         loaded_by_processing = {layer.id() for layer in context.temporaryLayerStore().mapLayers().values()}
         inputs = {}
-        for key, title, _geometry, _what in ATLAS_INPUTS:
+        for key, _label, title, _geometry, _what in ATLAS_INPUTS:
             layer = self.parameterAsVectorLayer(parameters, key, context)
             if layer is None:
                 continue

@@ -95,7 +95,9 @@ class ExportMapAlgorithm(BorderGapsAlgorithm):
             "A line under the title, e.g. the area, the forces and the seam distance.",
         )
         add(
-            QgsProcessingParameterEnum(self.PAGE, self.tr("Page"), [p[0] for p in maplayout.PAGES], defaultValue=0),
+            QgsProcessingParameterEnum(
+                self.PAGE, self.tr("Page"), [self.tr(p[0]) for p in maplayout.PAGES], defaultValue=0
+            ),
             "Paper size and orientation.",
         )
         add(
@@ -111,7 +113,10 @@ class ExportMapAlgorithm(BorderGapsAlgorithm):
         )
         add(
             QgsProcessingParameterEnum(
-                self.SORT_KEY, self.tr("Order the gap table by"), [k[0] for k in maplayout.SORT_KEYS], defaultValue=0
+                self.SORT_KEY,
+                self.tr("Order the gap table by"),
+                [self.tr(k[0]) for k in maplayout.SORT_KEYS],
+                defaultValue=0,
             ),
             "Which gaps the table lists first: highest priority or largest area.",
         )

@@ -124,7 +124,9 @@ class SitePostsAlgorithm(BorderGapsAlgorithm):
             "Polygons already watched, removed from the SEAM (e.g. the merged output of Coverage from posts).",
         )
         add(
-            QgsProcessingParameterEnum(self.CANDIDATE_SOURCE, self.tr("Candidate sites"), self.SOURCES, defaultValue=0),
+            QgsProcessingParameterEnum(
+                self.CANDIDATE_SOURCE, self.tr("Candidate sites"), [self.tr(o) for o in self.SOURCES], defaultValue=0
+            ),
             "0: the points of CANDIDATES; 1: a square grid every GRID_SPACING m inside the gaps; 2: local high "
             "points of the DEM, at least GRID_SPACING m apart, within RANGE/2 of the gaps.",
         )
@@ -177,7 +179,9 @@ class SitePostsAlgorithm(BorderGapsAlgorithm):
             "With a DEM: lower distant ground by (1 − k)·d²/(2R), k = 0.13.",
         )
         add(
-            QgsProcessingParameterEnum(self.WEIGHT, self.tr("Weight"), self.WEIGHTS, defaultValue=0),
+            QgsProcessingParameterEnum(
+                self.WEIGHT, self.tr("Weight"), [self.tr(o) for o in self.WEIGHTS], defaultValue=0
+            ),
             "0: every km² of gap the same; 1: a gap's cells weigh its area in km² (large gaps first); "
             "2: a gap's cells weigh 1 + the number of SETTLEMENTS inside it.",
         )
