@@ -369,17 +369,41 @@ def phase(name, runs, warmup, step, expected, seconds_limit=0.0, trace=False):
     record["per_run_kib"] = record["rss_growth_mib"] * 1024 / after_warmup if after_warmup else 0.0
     record["rss_samples_mib"] = rss
     record["wall_seconds"] = time.time() - started
-    fds_after = open_fds()
+    fds_after = _settled_fds(fds_before, record)
     _handles(record, "after", fds_after)
-    record["fds_left_open"] = sorted(
-        target
-        for fd, target in fds_after.items()
-        if fds_before.get(fd) != target and not target.startswith("anon_inode") and not _library_cache(target)
-    )
+    record["fds_left_open"] = sorted(_new_handles(fds_before, fds_after))
     record["fds_cached_by_libraries"] = sorted(
         target for fd, target in fds_after.items() if fds_before.get(fd) != target and _library_cache(target)
     )
     return record
+
+
+#: QGIS keeps a released OGR (or PostgreSQL, SpatiaLite) connection in its pool and closes it once it
+#: has been idle for 60 s, on a timer ticking every 60 s (src/core/qgsconnectionpool.h,
+#: CONN_POOL_EXPIRATION_TIME): a handle still open that long after a phase is left open for good.
+POOL_EXPIRY_SECONDS = 125
+
+
+def _new_handles(fds_before, fds_after):
+    return [
+        target
+        for fd, target in fds_after.items()
+        if fds_before.get(fd) != target and not target.startswith("anon_inode") and not _library_cache(target)
+    ]
+
+
+def _settled_fds(fds_before, record):
+    """The open handles once QGIS's connection pools have closed what they keep idle: waits (Qt's
+    event loop running, as in QGIS) at most POOL_EXPIRY_SECONDS while new handles remain."""
+    fds_after = open_fds()
+    started = time.time()
+    while _new_handles(fds_before, fds_after) and time.time() - started < POOL_EXPIRY_SECONDS:
+        flush_events()
+        time.sleep(0.5)
+        fds_after = open_fds()
+    if time.time() - started > 1:
+        record["fds_pool_wait_seconds"] = round(time.time() - started, 1)
+    return fds_after
 
 
 def _library_cache(target):
@@ -578,6 +602,8 @@ def _line(record, limit):
         text += f"\n    interpreter: {record['health']}"
     if record["fds_left_open"]:
         text += f"\n    left open: {', '.join(record['fds_left_open'][:10])}"
+    if record.get("fds_pool_wait_seconds"):
+        text += f"\n    waited {record['fds_pool_wait_seconds']} s for QGIS's connection pools to close idle handles"
     if record.get("fds_cached_by_libraries"):
         text += f"\n    kept open by a library's cache (not failed): {', '.join(record['fds_cached_by_libraries'])}"
     if "tracemalloc" in record:
