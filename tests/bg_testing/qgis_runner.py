@@ -32,6 +32,8 @@ def run_qgis(script, out_name, tmp_path, env_extra=None, timeout=420):
         if k not in ("QT_QPA_PLATFORM", "QGIS_PLUGINPATH", "QGIS_CUSTOM_CONFIG_PATH", "PYTHONPATH")
     }
     env["BG_OUT"] = out_dir
+    # the script's own folder only (its report helper, qgis_script_report): the plugin comes from the ZIP
+    env["PYTHONPATH"] = os.path.dirname(os.path.abspath(script))
     env.setdefault("XDG_RUNTIME_DIR", str(tmp_path))
     env.update(env_extra or {})
     cmd = [

@@ -5,7 +5,6 @@ would see, saves a screenshot, writes a JSON report and exits with 0 (all checks
 passed) or 1. Inputs come from environment variables: BG_ZIP, BG_OUT.
 """
 
-import json
 import os
 import traceback
 
@@ -13,21 +12,7 @@ from qgis.core import QgsApplication, QgsProject
 from qgis.PyQt.QtCore import QTimer
 from qgis.PyQt.QtWidgets import QToolBar
 from qgis.utils import active_plugins, iface
-
-OUT = os.environ["BG_OUT"]
-report = {"checks": {}, "errors": []}
-
-
-def check(name, ok, detail=""):
-    report["checks"][name] = {"ok": bool(ok), "detail": str(detail)}
-
-
-def finish():
-    ok = not report["errors"] and all(c["ok"] for c in report["checks"].values())
-    report["ok"] = ok
-    with open(os.path.join(OUT, "report.json"), "w", encoding="utf-8") as fh:
-        json.dump(report, fh, indent=2)
-    os._exit(0 if ok else 1)  # QGIS's own exit may ask to save the project
+from qgis_script_report import OUT, check, finish, report
 
 
 def install_and_check():

@@ -7,7 +7,6 @@ the map show, saves the map canvas and the dock side by side (the README's docs/
 qgis_dock.png, writes a JSON report and exits 0 (all checks passed) or 1. BG_ZIP, BG_OUT.
 """
 
-import json
 import os
 import re
 import traceback
@@ -18,25 +17,12 @@ from qgis.PyQt.QtGui import QImage, QPainter, QPixmap
 from qgis.PyQt.QtTest import QTest
 from qgis.PyQt.QtWidgets import QDockWidget, QToolBar
 from qgis.utils import active_plugins, iface, plugins
+from qgis_script_report import OUT, check, finish, report
 
-OUT = os.environ["BG_OUT"]
 VILLAGE = "Al-Ba'aj"
 MAX_KM = 50.0
 MAP_WIDTH = 600  # with the dock beside it, about the 1360 x 820 of the hand-made docs/dock.png
 VILLAGE_ON_MAP = []  # the clicked village in map coordinates
-report = {"checks": {}, "errors": []}
-
-
-def check(name, ok, detail=""):
-    report["checks"][name] = {"ok": bool(ok), "detail": str(detail)}
-
-
-def finish():
-    ok = not report["errors"] and all(c["ok"] for c in report["checks"].values())
-    report["ok"] = ok
-    with open(os.path.join(OUT, "report.json"), "w", encoding="utf-8") as fh:
-        json.dump(report, fh, indent=2)
-    os._exit(0 if ok else 1)  # QGIS's own exit may ask to save the project
 
 
 def toolbar_action(text):

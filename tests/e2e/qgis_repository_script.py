@@ -9,7 +9,6 @@ plugin manager offers as an upgrade and installs, running the new code without a
 Inputs: BG_REPO_URL, BG_REPO_DIR, BG_VERSION, BG_UPDATE_DIR, BG_UPDATE_VERSION, BG_UPDATE_MARK, BG_OUT.
 """
 
-import json
 import os
 import shutil
 import sys
@@ -20,26 +19,14 @@ from qgis.core import QgsApplication, QgsSettings
 from qgis.PyQt.QtCore import QCoreApplication, QEvent, QTimer
 from qgis.PyQt.QtWidgets import QApplication, QDockWidget, QToolBar
 from qgis.utils import iface
+from qgis_script_report import check, finish, report
 
-OUT = os.environ["BG_OUT"]
 REPO_URL = os.environ["BG_REPO_URL"]
 VERSION = os.environ["BG_VERSION"]
 EXPERIMENTAL = os.environ["BG_EXPERIMENTAL"] == "True"  # metadata.txt's flag, as plugins.xml carries it
 REPO_NAME = "Border agency GIS"
 ONE_OF_EACH = {"menu": True, "toolbars": 1, "docks": 1, "provider": True}
-report = {"checks": {}, "errors": [], "dialogs": []}
-
-
-def check(name, ok, detail=""):
-    report["checks"][name] = {"ok": bool(ok), "detail": str(detail)}
-
-
-def finish():
-    ok = not report["errors"] and all(c["ok"] for c in report["checks"].values())
-    report["ok"] = ok
-    with open(os.path.join(OUT, "report.json"), "w", encoding="utf-8") as fh:
-        json.dump(report, fh, indent=2)
-    os._exit(0 if ok else 1)
+report["dialogs"] = []  # message boxes met on the way
 
 
 def close_modal_dialogs():

@@ -6,7 +6,6 @@ temporal controller at 02:00–03:00 of the reference date, checks what it shows
 of the main window, writes a JSON report and exits 0 (all checks passed) or 1. BG_ZIP, BG_OUT.
 """
 
-import json
 import os
 import traceback
 
@@ -24,23 +23,10 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QDate, QDateTime, QTime, QTimer
 from qgis.PyQt.QtWidgets import QDockWidget
 from qgis.utils import active_plugins, iface
+from qgis_script_report import OUT, check, finish, report
 
-OUT = os.environ["BG_OUT"]
 DAY = QDate(2026, 3, 1)
 VIEW = []  # the extent the screenshot shows
-report = {"checks": {}, "errors": []}
-
-
-def check(name, ok, detail=""):
-    report["checks"][name] = {"ok": bool(ok), "detail": str(detail)}
-
-
-def finish():
-    ok = not report["errors"] and all(c["ok"] for c in report["checks"].values())
-    report["ok"] = ok
-    with open(os.path.join(OUT, "report.json"), "w", encoding="utf-8") as fh:
-        json.dump(report, fh, indent=2)
-    os._exit(0 if ok else 1)
 
 
 def run_timeline():
