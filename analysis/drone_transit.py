@@ -19,7 +19,8 @@ from .siting import ring_edges
 
 NO_FLY_MARGIN_M = 100.0
 CORE_EPS = 1.0
-_PAIRS_PER_BATCH = 1_000_000  # segment × edge tests held in memory at once (~10 arrays of 8 MB)
+_PAIRS_PER_BATCH = 1_000_000  # segment × edge (or × chunk) tests held in memory at once (~10 arrays of 8 MB)
+EDGES_PER_CHUNK = 8  # consecutive ring edges under one box in EdgeIndex
 
 
 def _orient(ax, ay, bx, by, cx, cy):
@@ -43,6 +44,7 @@ class NoFlyTransit:
         self.graph = np.zeros((0, 0))
         self._pred = np.zeros((0, 0), dtype=np.int32)
         self.blocked = None
+        self._edge_index = EdgeIndex(self.edges)
         if self.zones is None:
             return
         buffered = self.zones.buffer(self.margin, 8)
@@ -52,16 +54,7 @@ class NoFlyTransit:
         self.blocked = simplified
         core = simplified.buffer(-CORE_EPS, 2)
         self.edges = ring_edges(core) if not core.isEmpty() else np.zeros((0, 4))
-        self._box = (
-            (
-                self.edges[:, [0, 2]].min(),
-                self.edges[:, [1, 3]].min(),
-                self.edges[:, [0, 2]].max(),
-                self.edges[:, [1, 3]].max(),
-            )
-            if len(self.edges)
-            else None
-        )
+        self._edge_index = EdgeIndex(self.edges)
         self.nodes = _convex_corners(simplified)
         self._build_graph(is_canceled)
 
@@ -87,42 +80,7 @@ class NoFlyTransit:
     def segments_blocked(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         """True for each segment a[k]–b[k] that meets the core of the zones (endpoints must lie
         outside the core: a segment wholly inside it would cross no edge)."""
-        a = np.asarray(a, dtype=float).reshape(-1, 2)
-        b = np.asarray(b, dtype=float).reshape(-1, 2)
-        out = np.zeros(len(a), dtype=bool)
-        if self._box is None or not len(a):
-            return out
-        x0, y0, x1, y1 = self._box
-        near = ~(
-            (np.maximum(a[:, 0], b[:, 0]) < x0)
-            | (np.minimum(a[:, 0], b[:, 0]) > x1)
-            | (np.maximum(a[:, 1], b[:, 1]) < y0)
-            | (np.minimum(a[:, 1], b[:, 1]) > y1)
-        )
-        idx = np.flatnonzero(near)
-        e = self.edges
-        cx, cy, dx, dy = (e[:, k][None, :] for k in range(4))
-        ex0, ex1 = np.minimum(cx, dx), np.maximum(cx, dx)
-        ey0, ey1 = np.minimum(cy, dy), np.maximum(cy, dy)
-        step = max(1, _PAIRS_PER_BATCH // max(len(e), 1))
-        for start in range(0, idx.size, step):
-            k = idx[start : start + step]
-            ax, ay = a[k, 0][:, None], a[k, 1][:, None]
-            bx, by = b[k, 0][:, None], b[k, 1][:, None]
-            boxes = (
-                (np.maximum(ax, bx) >= ex0)
-                & (np.minimum(ax, bx) <= ex1)
-                & (np.maximum(ay, by) >= ey0)
-                & (np.minimum(ay, by) <= ey1)
-            )
-            o1 = _orient(ax, ay, bx, by, cx, cy)
-            o2 = _orient(ax, ay, bx, by, dx, dy)
-            o3 = _orient(cx, cy, dx, dy, ax, ay)
-            o4 = _orient(cx, cy, dx, dy, bx, by)
-            # touching counts as meeting: the core is already CORE_EPS inside the kept-clear outline
-            hit = boxes & (o1 * o2 <= 0) & (o3 * o4 <= 0)
-            out[k] = hit.any(axis=1)
-        return out
+        return self._edge_index.segments_meet(a, b)
 
     # -- queries ---------------------------------------------------------------------------------
     def inside_blocked(self, points: np.ndarray) -> np.ndarray:
@@ -197,6 +155,129 @@ class NoFlyTransit:
         while chain[-1] != i:
             chain.append(int(self._pred[i, chain[-1]]))
         return [a] + [tuple(self.nodes[k]) for k in reversed(chain)] + [b]
+
+
+class EdgeIndex:
+    """Which segments meet any of ``edges`` ((n, 4) array of x1, y1, x2, y2), with the same
+    booleans as testing every segment against every edge (touching counts as meeting).
+
+    The edges are cut into chunks of EDGES_PER_CHUNK consecutive ones (neighbours along a ring,
+    so a chunk's bounding box is small). A segment is tested exactly only against the edges of
+    the chunks whose box it may meet: a box is ruled out when it lies beyond the segment's own
+    box, or wholly on one side of the segment's line (the separating axes of a segment and a
+    box; visibility-graph segments are long and slanted, and their boxes overlap most chunks').
+    The side test keeps a margin far above rounding error, so that a chunk is ruled out only
+    when the exact test would find no edge of it meeting the segment.
+    """
+
+    def __init__(self, edges: np.ndarray):
+        self.edges = np.asarray(edges, dtype=float).reshape(-1, 4)
+        n = len(self.edges)
+        self._box = (
+            (
+                self.edges[:, [0, 2]].min(),
+                self.edges[:, [1, 3]].min(),
+                self.edges[:, [0, 2]].max(),
+                self.edges[:, [1, 3]].max(),
+            )
+            if n
+            else None
+        )
+        chunks = -(-n // EDGES_PER_CHUNK)
+        # padding edges are NaN: every comparison with them is false, so they never meet anything
+        padded = np.full((chunks * EDGES_PER_CHUNK, 4), np.nan)
+        padded[:n] = self.edges
+        self._chunk_edges = padded.reshape(chunks, EDGES_PER_CHUNK, 4)
+        xs, ys = self._chunk_edges[:, :, [0, 2]], self._chunk_edges[:, :, [1, 3]]
+        self._chunk_box = (
+            np.stack(
+                [
+                    np.nanmin(xs, axis=(1, 2)),
+                    np.nanmin(ys, axis=(1, 2)),
+                    np.nanmax(xs, axis=(1, 2)),
+                    np.nanmax(ys, axis=(1, 2)),
+                ]
+            )
+            if chunks
+            else np.zeros((4, 0))
+        )
+
+    def segments_meet(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """True for each segment a[k]–b[k] that meets (crosses or touches) an edge."""
+        a = np.asarray(a, dtype=float).reshape(-1, 2)
+        b = np.asarray(b, dtype=float).reshape(-1, 2)
+        out = np.zeros(len(a), dtype=bool)
+        if self._box is None or not len(a):
+            return out
+        x0, y0, x1, y1 = self._box
+        near = ~(
+            (np.maximum(a[:, 0], b[:, 0]) < x0)
+            | (np.minimum(a[:, 0], b[:, 0]) > x1)
+            | (np.maximum(a[:, 1], b[:, 1]) < y0)
+            | (np.minimum(a[:, 1], b[:, 1]) > y1)
+        )
+        idx = np.flatnonzero(near)
+        step = max(1, _PAIRS_PER_BATCH // self._chunk_box.shape[1])
+        for start in range(0, idx.size, step):
+            k = idx[start : start + step]
+            seg, chunk = self._candidate_chunks(a[k], b[k])
+            hit = self._meet_chunk_edges(a[k[seg]], b[k[seg]], chunk)
+            out[k[seg[hit]]] = True
+        return out
+
+    def _candidate_chunks(self, a, b):
+        """(segment, chunk) index pairs whose box the segment may meet."""
+        ax, ay = a[:, 0][:, None], a[:, 1][:, None]
+        bx, by = b[:, 0][:, None], b[:, 1][:, None]
+        x0, y0, x1, y1 = (row[None, :] for row in self._chunk_box)
+        apart = (
+            (np.maximum(ax, bx) < x0)
+            | (np.minimum(ax, bx) > x1)
+            | (np.maximum(ay, by) < y0)
+            | (np.minimum(ay, by) > y1)
+        )
+        # _orient(a, b, q) is linear in q: over the box it ranges between its values at corners
+        dx, dy = bx - ax, by - ay
+        ty0, ty1 = dx * (y0 - ay), dx * (y1 - ay)
+        tx0, tx1 = dy * (x0 - ax), dy * (x1 - ax)
+        low = np.minimum(ty0, ty1) - np.maximum(tx0, tx1)
+        high = np.maximum(ty0, ty1) - np.minimum(tx0, tx1)
+        # rounding errs by ~1e-15 of this scale; the floor keeps the orientation products of a
+        # ruled-out chunk's edges from underflowing to 0 (which the exact test reads as touching)
+        scale = (np.abs(dx) + np.abs(dy)) * (
+            np.maximum(np.abs(x0 - ax), np.abs(x1 - ax)) + np.maximum(np.abs(y0 - ay), np.abs(y1 - ay))
+        )
+        margin = 1e-9 * scale + 1e-140
+        apart |= (low > margin) | (high < -margin)
+        return np.nonzero(~apart)
+
+    def _meet_chunk_edges(self, a, b, chunk):
+        """For each pair (a[m]–b[m], chunk[m]): does the segment meet an edge of the chunk?"""
+        hit = np.zeros(len(a), dtype=bool)
+        step = max(1, _PAIRS_PER_BATCH // EDGES_PER_CHUNK)
+        for start in range(0, len(a), step):
+            s = slice(start, start + step)
+            e = self._chunk_edges[chunk[s]]
+            ax, ay = a[s, 0][:, None], a[s, 1][:, None]
+            bx, by = b[s, 0][:, None], b[s, 1][:, None]
+            cx, cy, dx, dy = e[:, :, 0], e[:, :, 1], e[:, :, 2], e[:, :, 3]
+            boxes = (
+                (np.maximum(ax, bx) >= np.minimum(cx, dx))
+                & (np.minimum(ax, bx) <= np.maximum(cx, dx))
+                & (np.maximum(ay, by) >= np.minimum(cy, dy))
+                & (np.minimum(ay, by) <= np.maximum(cy, dy))
+            )
+            pair, edge = np.nonzero(boxes)
+            ax, ay, bx, by = ax[pair, 0], ay[pair, 0], bx[pair, 0], by[pair, 0]
+            cx, cy, dx, dy = cx[pair, edge], cy[pair, edge], dx[pair, edge], dy[pair, edge]
+            o1 = _orient(ax, ay, bx, by, cx, cy)
+            o2 = _orient(ax, ay, bx, by, dx, dy)
+            o3 = _orient(cx, cy, dx, dy, ax, ay)
+            o4 = _orient(cx, cy, dx, dy, bx, by)
+            # touching counts as meeting: the core is already CORE_EPS inside the kept-clear outline
+            meets = (o1 * o2 <= 0) & (o3 * o4 <= 0)
+            hit[start + pair[meets]] = True
+        return hit
 
 
 def _convex_corners(polygon: QgsGeometry) -> np.ndarray:
