@@ -8,7 +8,7 @@ buffered outline, which stays at least 3/4 of the margin away from every zone. A
 around polygons bends only at their convex corners, so only those are graph nodes.
 """
 
-from typing import Callable, List, Optional, Sequence, Tuple
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 from qgis.core import QgsGeometry, QgsPointXY
@@ -21,6 +21,7 @@ NO_FLY_MARGIN_M = 100.0
 CORE_EPS = 1.0
 _PAIRS_PER_BATCH = 1_000_000  # segment × edge (or × chunk) tests held in memory at once (~10 arrays of 8 MB)
 EDGES_PER_CHUNK = 8  # consecutive ring edges under one box in EdgeIndex
+_TABLE_CACHE_FLOATS = 4_000_000  # node_tables rows kept per transit (32 MB)
 
 
 def _orient(ax, ay, bx, by, cx, cy):
@@ -45,6 +46,7 @@ class NoFlyTransit:
         self._pred = np.zeros((0, 0), dtype=np.int32)
         self.blocked = None
         self._edge_index = EdgeIndex(self.edges)
+        self._tables: Dict[bytes, Tuple[np.ndarray, np.ndarray]] = {}  # point -> node_tables rows
         if self.zones is None:
             return
         buffered = self.zones.buffer(self.margin, 8)
@@ -101,6 +103,25 @@ class NoFlyTransit:
         if v == 0:
             empty = np.zeros((len(points), 0))
             return empty, empty
+        # the planner asks again and again for the same points (lane ends, the points its search for
+        # partial lanes tries): each point's rows are kept, and computed once
+        keys = [point.tobytes() for point in points]
+        known = {key: self._tables[key] for key in keys if key in self._tables}
+        missing = list(dict.fromkeys(key for key in keys if key not in known))
+        if missing:
+            fresh = self._compute_tables(np.frombuffer(b"".join(missing), dtype=float).reshape(-1, 2))
+            known.update((key, (fresh[0][r].copy(), fresh[1][r].copy())) for r, key in enumerate(missing))
+            room = max(1, _TABLE_CACHE_FLOATS // (2 * v))
+            for key in missing[-room:]:
+                if len(self._tables) >= room:
+                    del self._tables[next(iter(self._tables))]  # the oldest first
+                self._tables[key] = known[key]
+        direct = np.array([known[key][0] for key in keys]).reshape(len(points), v)
+        closed = np.array([known[key][1] for key in keys]).reshape(len(points), v)
+        return direct, closed
+
+    def _compute_tables(self, points):
+        v = len(self.nodes)
         p = np.repeat(points, v, axis=0)
         q = np.tile(self.nodes, (len(points), 1))
         direct = np.hypot(*(p - q).T)

@@ -150,3 +150,31 @@ def test_transit_segments_blocked_matches_the_brute_force_on_zones(seed, qgis_ap
     expected = brute_force_meet(transit.edges, a, b)
     assert np.array_equal(transit.segments_blocked(a, b), expected)
     assert 0.05 < expected.mean() < 0.95
+
+
+def _blob_transit(seed):
+    rng = np.random.default_rng(seed)
+    parts = [
+        QgsGeometry.fromWkt(f"POINT({x} {y})").buffer(rng.uniform(300, 3000), 5)
+        for x, y in rng.uniform(-8000, 8000, (6, 2))
+    ]
+    return rng, NoFlyTransit(QgsGeometry.unaryUnion(parts))
+
+
+def test_node_tables_kept_per_point_give_the_tables_computed_afresh(monkeypatch, qgis_app):
+    rng, transit = _blob_transit(3)
+    points = rng.uniform(-12000, 12000, (40, 2))
+    asked = np.vstack([points[:25], points[10:40], points[:5], points[:5]])  # repeats, within and across calls
+    monkeypatch.setattr(drone_transit, "_TABLE_CACHE_FLOATS", 20 * 2 * len(transit.nodes))  # room for 20 points
+    direct, closed = transit.node_tables(asked[:30])
+    again_direct, again_closed = transit.node_tables(asked)
+    assert len(transit._tables) <= 20
+    _, fresh = _blob_transit(3)
+    for table, rows in ((0, asked[:30]), (1, asked)):
+        expected = [fresh._compute_tables(p[None, :]) for p in rows]
+        got = (direct, closed) if table == 0 else (again_direct, again_closed)
+        assert np.array_equal(got[0], np.vstack([e[0] for e in expected]))
+        assert np.array_equal(got[1], np.vstack([e[1] for e in expected]))
+    direct[:] = -1.0  # the caller's copy: what is kept stays as computed
+    assert np.array_equal(transit.node_tables(asked[:30])[0], again_direct[:30])
+    assert transit.node_tables(np.zeros((0, 2)))[0].shape == (0, len(transit.nodes))
