@@ -317,6 +317,16 @@ class SourceTab(QObject):
         self.layer = None
         self.in_project = False
 
+    def release_listing_copy(self) -> bool:
+        """Drop the bundled layer this tab opened for listing only (not in the project), whose provider keeps
+        border_region.gpkg open (and its pooled connections with it): called when the dock is closed, so that a
+        closed dock holds no file; the tab reads it again when the dock is shown. A project layer is kept: the
+        project holds it anyway."""
+        if self.layer is None or self.in_project:
+            return False
+        self.set_layer(None, False)
+        return True
+
     def layer_gone(self):
         """The layer was removed from the project or deleted: empty the tab."""
         self.set_layer(None, False)
@@ -493,6 +503,7 @@ class BorderRegionDock(QgsDockWidget):
         self._connections = _Connections()
         self._gap_connections = _Connections()
         self._gap_tasks = []
+        self._released_tabs = []  # tabs whose bundled listing copy was dropped when the dock was closed
         self.started = False
         ui = self.ui
 
@@ -538,6 +549,14 @@ class BorderRegionDock(QgsDockWidget):
     def _visibility_changed(self, visible):
         if visible and not self.started:
             self.start()
+        elif visible:
+            for tab in self._released_tabs:
+                if tab.combo.currentData() == BUNDLED:
+                    self.source_chosen(tab)
+            self._released_tabs = []
+        elif self.started and self.isHidden():  # closed, not merely behind another tab of a dock area
+            self._cancel_gap_tasks()
+            self._released_tabs += [tab for tab in self.tabs if tab.release_listing_copy()]
 
     def start(self, default_sources: bool = True):
         """Connect the project and list the default sources (on first show: nothing is read before that)."""
@@ -563,6 +582,7 @@ class BorderRegionDock(QgsDockWidget):
         for tab in self.tabs:
             tab.detach()
             tab.model.clear()
+        self._released_tabs = []
         self.started = False
 
     def connection_count(self) -> int:
@@ -666,7 +686,7 @@ class BorderRegionDock(QgsDockWidget):
     def _refresh_source_lists(self):
         for tab in self.tabs:
             self.fill_source_combo(tab)
-            if tab.layer is None:
+            if tab.layer is None and tab not in self._released_tabs:  # a released tab still shows its choice
                 tab.combo.setCurrentIndex(-1)
 
     # -- filters -------------------------------------------------------------------

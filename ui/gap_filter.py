@@ -84,11 +84,18 @@ class InsidePolygonsTask(QgsTask):
         self.result_fids = None
 
     def run(self):
-        self.result_fids = fids_inside_polygons(
-            self._points, self._polygons, self._transform, self.isCanceled, self.setProgress, self._total
-        )
+        try:
+            self.result_fids = fids_inside_polygons(
+                self._points, self._polygons, self._transform, self.isCanceled, self.setProgress, self._total
+            )
+        finally:
+            # The dock keeps this Python object after QGIS deleted the task: it must not keep the layers'
+            # feature sources (and what their providers hold) with it.
+            self._points = self._polygons = None
         return not self.isCanceled()
 
     def finished(self, result):
+        self._points = self._polygons = None
         if result and self._done is not None:
             self._done(self.result_fids)
+        self._done = None
