@@ -232,8 +232,12 @@ class LoadRecordsTask(QgsTask):
         return self.records is not None and not self.isCanceled()
 
     def finished(self, result):
+        # The source and the reader keep the layer's file open while they live: let go of them as
+        # soon as the task ends (done, failed or cancelled), whoever still holds the task object.
+        self._source = self._reader = None
+        done, self._done = self._done, None
         if result:
-            self._done(self.records)
+            done(self.records)
 
 
 class SourceTab(QObject):
