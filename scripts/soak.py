@@ -429,6 +429,14 @@ def _trace_report(first, last, top=12):
     return {"python_growth_mib": grown / 2**20, "top": lines}
 
 
+def _task_done(task):
+    """A task ended, or deleted by QGIS's task manager once it ended (its wrapper then raises)."""
+    try:
+        return task.status() in (task.TaskStatus.Complete, task.TaskStatus.Terminated)
+    except RuntimeError:
+        return True
+
+
 def dock_step(plugin, gap_layer):
     """Open the Border region dock (its toggle action, as the toolbar button), search, filter by
     side, distance, the gap layer and a district, clear the filters, close it."""
@@ -446,7 +454,7 @@ def dock_step(plugin, gap_layer):
         ui.borderKmSpin.setValue(10 + i % 40)
         ui.gapLayerCombo.setLayer(gap_layer)
         ui.gapCheck.setChecked(True)
-        wait_for(lambda: all(task.status() >= 3 for task in dock._gap_tasks) if dock._gap_tasks else True)
+        wait_for(lambda: all(_task_done(task) for task in dock._gap_tasks))
         if ui.districtCombo.count() > 1:  # a bundled district (its polygon filters the tab's points)
             ui.districtCombo.setCurrentIndex(1 + i % (ui.districtCombo.count() - 1))
         ui.tabs.setCurrentIndex(1 - ui.tabs.currentIndex())
