@@ -54,7 +54,9 @@ def test_a_closed_dock_holds_no_handle_on_the_bundled_file_nor_the_gap_layer(
     project = QgsProject.instance()
     project.removeAllMapLayers()
     flush()
-    assert handles_on(BORDER_REGION_GPKG) == []
+    # what earlier tests left open (in the whole suite: the layers of failed Processing runs, which
+    # QGIS keeps alive, see the README's Reliability section) is not the dock's: it must add none
+    before = set(handles_on(BORDER_REGION_GPKG))
     dock = BorderRegionDock(recording_iface)
     recording_iface.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
     recording_iface.mainWindow().show()
@@ -71,7 +73,7 @@ def test_a_closed_dock_holds_no_handle_on_the_bundled_file_nor_the_gap_layer(
         dock.toggleViewAction().trigger()  # closed
         flush()
         assert dock.isHidden()
-        assert handles_on(BORDER_REGION_GPKG) == []
+        assert set(handles_on(BORDER_REGION_GPKG)) <= before
         project.removeMapLayer(gaps.id())  # the analyst removes the layer, to replace or delete its file
         del gaps
         flush()
