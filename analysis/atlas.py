@@ -493,7 +493,7 @@ def fill_gap_page(layout: QgsPrintLayout, spec: AtlasSpec) -> None:
     for node in legend.model().rootGroup().findLayers():
         if node.layerId() in {i.layer.id() for i in spec.gap_layers if i.title == THIS_GAP}:
             node.setCustomProperty("legend/title-style", "hidden")  # its one entry says it
-    layoutfit.set_filter_by_view(legend)
+    legend.setLegendFilterByMapEnabled(True)
 
     table = _facts_table(layout)
     frame = table.frame(0)

@@ -19,17 +19,14 @@ from qgis.core import (
     QgsLayoutItemLegend,
     QgsLayoutItemPage,
     QgsLayoutSize,
-    QgsLayerTreeModelLegendNode,
     QgsLayoutUtils,
     QgsLegendRenderer,
     QgsLegendStyle,
-    QgsMapHitTest,
     QgsMapLayerLegendUtils,
     QgsTextFormat,
     QgsTextRenderer,
-    QgsVectorLayer,
 )
-from qgis.PyQt.QtCore import QRectF, QSize, QSizeF, Qt
+from qgis.PyQt.QtCore import QRectF, QSize, Qt
 from qgis.PyQt.QtGui import QFontMetricsF, QImage, QPainter
 from qgis.PyQt.QtWidgets import QStyleOptionGraphicsItem
 
@@ -52,16 +49,6 @@ TOLERANCE_MM = 0.05
 _BASE = "bordergaps/fit_base"  # custom property: the legend's text sizes before any fitting
 _NAME = "bordergaps/name"  # on a layer node: its title before wrapping
 _LABELS = "bordergaps/labels"  # on a layer node: its legend entries' labels before wrapping
-_BY_VIEW = "bordergaps/filter_by_view"  # on a legend: list only what its map's view shows (filter_by_view)
-_EMPTY_IN_VIEW = "bordergaps/empty_in_view"  # on a layer node hidden by the view: its title style before
-_NODE_ORDER = "legend/node-order"  # QGIS's own node properties (QgsMapLayerLegendUtils, QgsLegendRenderer)
-_TITLE_STYLE = "legend/title-style"
-# the rule key of a legend entry: QGIS 3.36 scoped the legend node roles (CustomRole.RuleKey)
-_RULE_KEY_ROLE = int(
-    QgsLayerTreeModelLegendNode.CustomRole.RuleKey
-    if hasattr(QgsLayerTreeModelLegendNode, "CustomRole")
-    else QgsLayerTreeModelLegendNode.RuleKeyRole
-)
 _USES_TEXT_FORMAT = hasattr(QgsLegendStyle, "textFormat")  # QGIS >= 3.30: legend text is a QgsTextFormat
 _LABEL_FORMAT = hasattr(QgsLayoutItemLabel, "textFormat")  # QGIS >= 3.24
 _WRAPPED_HEIGHT = hasattr(Qgis, "TextLayoutMode") and hasattr(Qgis, "TextRendererFlag")  # wrapped text height
@@ -178,69 +165,9 @@ def legend_content_size(legend: QgsLayoutItemLegend) -> tuple:
     return size.width(), size.height()
 
 
-def set_filter_by_view(legend: QgsLayoutItemLegend) -> None:
-    """The legend lists only the entries (categories, classes, rules) of which a feature is drawn in
-    its linked map's view, and leaves out a layer with none, as QGIS's "Only show items inside
-    linked map" does, but from one hit test each time the legend is fitted (filter_by_view) rather
-    than QGIS's own filter, which tests the view again at every drawing of the legend: on QGIS 3.40
-    each of those tests keeps copies of the layers' fields, renderers and expression scopes, and a
-    process exporting maps grew by about 350 KiB a map (the soak in the README)."""
-    legend.setLegendFilterByMapEnabled(False)
-    legend.setCustomProperty(_BY_VIEW, True)
-    filter_by_view(legend)
-
-
-def filter_by_view(legend: QgsLayoutItemLegend) -> None:
-    """Lists in ``legend`` only what its linked map's current view shows (see set_filter_by_view):
-    QGIS's QgsMapHitTest of the map's settings, then each layer's entries narrowed to those hit
-    (QgsMapLayerLegendUtils.setLegendNodeOrder) and the heading of a layer with none hidden. What an
-    earlier view (an earlier atlas page) narrowed is undone first."""
-    linked = legend.linkedMap()
-    if linked is None:
-        return
-    dpi = legend.layout().renderContext().dpi()
-    rect = linked.rect()  # mm
-    size = QSizeF(rect.width() * dpi / 25.4, rect.height() * dpi / 25.4)
-    hit = QgsMapHitTest(linked.mapSettings(linked.extent(), size, dpi, True))
-    hit.run()
-    model = legend.model()
-    for node in model.rootGroup().findLayers():
-        hidden_style = node.customProperty(_EMPTY_IN_VIEW)
-        if hidden_style is not None:  # an earlier view hid its heading: restored
-            if hidden_style:
-                node.setCustomProperty(_TITLE_STYLE, hidden_style)
-            else:
-                node.removeCustomProperty(_TITLE_STYLE)
-            node.removeCustomProperty(_EMPTY_IN_VIEW)
-        had_order = node.customProperty(_NODE_ORDER) is not None
-        node.removeCustomProperty(_NODE_ORDER)
-        if had_order:
-            model.refreshLayerLegend(node)
-        layer = node.layer()
-        if not isinstance(layer, QgsVectorLayer):
-            continue  # rasters and the like: their legend as it is
-        entries = model.layerOriginalLegendNodes(node)
-        keep = []
-        for index, entry in enumerate(entries):
-            key = entry.data(_RULE_KEY_ROLE)
-            if not key or hit.legendKeyVisible(str(key), layer):  # an entry with no key is not a symbol
-                keep.append(index)
-        if len(keep) == len(entries):
-            continue
-        QgsMapLayerLegendUtils.setLegendNodeOrder(node, keep)
-        if not keep:
-            node.setCustomProperty(_EMPTY_IN_VIEW, node.customProperty(_TITLE_STYLE) or "")
-            node.setCustomProperty(_TITLE_STYLE, "hidden")
-        model.refreshLayerLegend(node)
-
-
 def apply_legend_filter(legend: QgsLayoutItemLegend) -> None:
-    """Filters the legend by its map now: ours (filter_by_view) when set_filter_by_view set it, else
-    QGIS's, which QGIS only asks for (updateFilterByMap) and does when the legend is next painted, so
-    the legend is painted once into a small image."""
-    if legend.customProperty(_BY_VIEW):
-        filter_by_view(legend)
-        return
+    """Filters the legend by its map now: QGIS only asks for it (updateFilterByMap) and does it
+    when the legend is next painted, so the legend is painted once into a small image."""
     if not (legend.legendFilterByMapEnabled() or legend.legendFilterOutAtlas()):
         return
     legend.updateFilterByMap(False)
