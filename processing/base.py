@@ -448,6 +448,24 @@ class BorderGapsAlgorithm(QgsProcessingAlgorithm):
 
     # -- running ------------------------------------------------------------------
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 (QGIS API name)
+        results, message = self._run_or_message(parameters, context, feedback)
+        if message is None:
+            return results
+        # QGIS never releases the QgsProcessingException of a failed run (its
+        # processing_exception_handler, python/core/core.sip.in, fetches it and never
+        # decrements it): the exception, its traceback and each frame in it with their
+        # locals stay for the rest of the session. So it is raised here, outside the
+        # ``except`` that caught our error (no __context__ to keep that error's frames),
+        # from a frame that holds nothing but the message: the algorithm, with the layers
+        # it opened in prepareAlgorithm, and the caller's parameters are let go of; the
+        # layers are released when QGIS deletes this run's algorithm, in its own thread.
+        del self, parameters, context, feedback, results
+        raise QgsProcessingException(message)
+
+    def _run_or_message(self, parameters, context, feedback):
+        """(results, None) for a run that finished, (None, message) for one that failed
+        with our error or ran out of memory; any other exception (a bug) goes through with
+        its traceback."""
         try:
             # Also here: a caller may run the algorithm without checkParameterValues.
             problem = self.output_overwrites_input(parameters, context)
@@ -461,17 +479,19 @@ class BorderGapsAlgorithm(QgsProcessingAlgorithm):
                     f"{self.displayName()} was canceled: its outputs are incomplete and were "
                     "not loaded. Run it again to get them."
                 )
-            return results
+            return results, None
         except BorderGapsError as err:
-            if err.details:
+            if err.details and feedback is not None:
                 feedback.pushDebugInfo(err.details)
-            raise QgsProcessingException(err.message) from err
+            return None, err.message
+        except QgsProcessingException as err:  # raised by QGIS's own helpers (invalidSinkError, …)
+            return None, err.args[0] if err.args else str(err)
         except MemoryError as err:  # numpy's "Unable to allocate …", also from a worker thread
-            raise QgsProcessingException(
+            return None, (
                 f"{self.displayName()} ran out of memory ({err}): the inputs and parameters ask for more than "
                 "this computer has. Use a coarser cell size, a smaller range, margin or extent, or fewer "
                 "features, and run again."
-            ) from err
+            )
 
     def execute(self, parameters, context, feedback):
         raise NotImplementedError
