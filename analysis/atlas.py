@@ -493,7 +493,7 @@ def fill_gap_page(layout: QgsPrintLayout, spec: AtlasSpec) -> None:
     for node in legend.model().rootGroup().findLayers():
         if node.layerId() in {i.layer.id() for i in spec.gap_layers if i.title == THIS_GAP}:
             node.setCustomProperty("legend/title-style", "hidden")  # its one entry says it
-    legend.setLegendFilterByMapEnabled(True)
+    layoutfit.set_filter_by_view(legend)
 
     table = _facts_table(layout)
     frame = table.frame(0)
@@ -555,10 +555,10 @@ def fit_gap_page(layout: QgsPrintLayout) -> List[str]:
         for _attempt in range(3):
             _draw_page(layout)
             fit = layoutfit.fit_legend(legend)
-            shown = _legend_entries(legend)
+            shown = layoutfit.legend_entry_counts(legend)
             _draw_page(layout)
             layoutfit.apply_legend_filter(legend)
-            if _legend_entries(legend) == shown:
+            if layoutfit.legend_entry_counts(legend) == shown:
                 break
             _restore_box(legend)
         if fit is not None and not fit.fits:
@@ -584,12 +584,6 @@ def _draw_page(layout: QgsPrintLayout) -> None:
     feature's extent), so that the items which follow a map's drawing are up to date."""
     QgsLayoutExporter(layout).renderPageToImage(0, QSize(148, 105))
     QCoreApplication.processEvents()
-
-
-def _legend_entries(legend: QgsLayoutItemLegend) -> tuple:
-    """How many legend entries each layer of the legend shows (after its filter by the map)."""
-    model = legend.model()
-    return tuple(len(model.layerLegendNodes(node)) for node in model.rootGroup().findLayers())
 
 
 def _fit_rows(table: QgsLayoutItemAttributeTable, smallest: float = 5.0) -> bool:

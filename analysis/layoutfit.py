@@ -11,6 +11,7 @@ from typing import Dict, List, Optional, Sequence
 from qgis.core import (
     Qgis,
     QgsLayerTreeLayer,
+    QgsLayerTreeModelLegendNode,
     QgsLayoutExporter,
     QgsLayoutFrame,
     QgsLayoutItem,
@@ -22,11 +23,13 @@ from qgis.core import (
     QgsLayoutUtils,
     QgsLegendRenderer,
     QgsLegendStyle,
+    QgsMapHitTest,
     QgsMapLayerLegendUtils,
     QgsTextFormat,
     QgsTextRenderer,
+    QgsVectorLayer,
 )
-from qgis.PyQt.QtCore import QRectF, QSize, Qt
+from qgis.PyQt.QtCore import QRectF, QSize, QSizeF, Qt
 from qgis.PyQt.QtGui import QFontMetricsF, QImage, QPainter
 from qgis.PyQt.QtWidgets import QStyleOptionGraphicsItem
 
@@ -49,6 +52,17 @@ TOLERANCE_MM = 0.05
 _BASE = "bordergaps/fit_base"  # custom property: the legend's text sizes before any fitting
 _NAME = "bordergaps/name"  # on a layer node: its title before wrapping
 _LABELS = "bordergaps/labels"  # on a layer node: its legend entries' labels before wrapping
+_BY_VIEW = "bordergaps/filter_by_view"  # on a legend: list only what its map's view shows (filter_by_view)
+_VIEW_ORDER = "bordergaps/view_order"  # on a layer node: the entries filter_by_view kept (JSON)
+_EMPTY_IN_VIEW = "bordergaps/empty_in_view"  # on a layer node left out by the view: its title style before
+_NODE_ORDER = "legend/node-order"  # QGIS's own node properties (QgsMapLayerLegendUtils, QgsLegendRenderer)
+_TITLE_STYLE = "legend/title-style"
+# the rule key of a legend entry (tests compare it with the renderer's): QGIS 3.36 scoped the roles
+_RULE_KEY_ROLE = int(
+    QgsLayerTreeModelLegendNode.CustomRole.RuleKey
+    if hasattr(QgsLayerTreeModelLegendNode, "CustomRole")
+    else QgsLayerTreeModelLegendNode.RuleKeyRole
+)
 _USES_TEXT_FORMAT = hasattr(QgsLegendStyle, "textFormat")  # QGIS >= 3.30: legend text is a QgsTextFormat
 _LABEL_FORMAT = hasattr(QgsLayoutItemLabel, "textFormat")  # QGIS >= 3.24
 _WRAPPED_HEIGHT = hasattr(Qgis, "TextLayoutMode") and hasattr(Qgis, "TextRendererFlag")  # wrapped text height
@@ -165,9 +179,114 @@ def legend_content_size(legend: QgsLayoutItemLegend) -> tuple:
     return size.width(), size.height()
 
 
+def _symbol_items(layer) -> Optional[list]:
+    """The legend entries of ``layer`` as its renderer lists them (QgsLegendSymbolItem: label, rule
+    key), when QGIS's default vector legend draws exactly one entry per item, in that order; None
+    for any other legend (rasters, label, diagram or data-defined size entries, a placeholder
+    image). Read from the renderer, never from the legend model's nodes: the model deletes and
+    recreates those at every refresh, and a Python wrapper read after one can be a deleted object
+    (QGIS 3.40 failed one map export in 40 that way)."""
+    if not isinstance(layer, QgsVectorLayer) or layer.renderer() is None:
+        return None
+    legend = layer.legend()
+    if legend is None or legend.metaObject().className() != "QgsDefaultVectorLayerLegend":
+        return None
+    if hasattr(layer, "legendPlaceholderImage") and layer.legendPlaceholderImage():
+        return None
+    if layer.diagramsEnabled():
+        return None
+    label_legend = getattr(legend, "showLabelLegend", None)  # QGIS >= 3.20, on the subclass's wrapper
+    if label_legend is not None and label_legend():
+        return None
+    size_legend = getattr(layer.renderer(), "dataDefinedSizeLegend", None)
+    if size_legend is not None and size_legend() is not None:
+        return None
+    return layer.renderer().legendSymbolItems()
+
+
+def set_filter_by_view(legend: QgsLayoutItemLegend) -> None:
+    """The legend lists only the entries (categories, classes, rules) of which a feature is drawn in
+    its linked map's view and leaves out a layer with none, as QGIS's "Only show items inside linked
+    map" does, but from one hit test each time the legend is fitted (filter_by_view) rather than
+    QGIS's filter: on QGIS 3.40 a process exporting maps with QGIS's filter grew by about 350 KiB a
+    map (the soak in the README)."""
+    legend.setLegendFilterByMapEnabled(False)
+    legend.setCustomProperty(_BY_VIEW, True)
+    filter_by_view(legend)
+
+
+def _set_view_order(node: QgsLayerTreeLayer, keep: Optional[List[int]]) -> bool:
+    """Shows only the entries ``keep`` (indices into the layer's own entries; None: all) of the
+    layer node, its heading hidden when none is kept; undoes an earlier view's narrowing first.
+    True when the node changed (its legend must be refreshed)."""
+    wanted = None if keep is None else json.dumps(keep)
+    before = node.customProperty(_VIEW_ORDER)
+    if before == wanted:
+        return False
+    if before is not None:
+        node.removeCustomProperty(_NODE_ORDER)
+        node.removeCustomProperty(_VIEW_ORDER)
+        hidden_style = node.customProperty(_EMPTY_IN_VIEW)
+        if hidden_style is not None:
+            if hidden_style:
+                node.setCustomProperty(_TITLE_STYLE, hidden_style)
+            else:
+                node.removeCustomProperty(_TITLE_STYLE)
+            node.removeCustomProperty(_EMPTY_IN_VIEW)
+    if keep is not None:
+        QgsMapLayerLegendUtils.setLegendNodeOrder(node, keep)
+        node.setCustomProperty(_VIEW_ORDER, wanted)
+        if not keep:
+            node.setCustomProperty(_EMPTY_IN_VIEW, node.customProperty(_TITLE_STYLE) or "")
+            node.setCustomProperty(_TITLE_STYLE, "hidden")
+    return True
+
+
+def filter_by_view(legend: QgsLayoutItemLegend) -> None:
+    """Lists in ``legend`` only what its linked map's current view shows (see set_filter_by_view):
+    QGIS's QgsMapHitTest of the map's settings, then each layer's entries narrowed to the rule keys
+    hit (QgsMapLayerLegendUtils.setLegendNodeOrder), the heading of a layer with none hidden. A
+    layer's legend is refreshed only when what it shows changed. Layers whose legend is not one
+    entry per renderer item (_symbol_items) are listed whole."""
+    linked = legend.linkedMap()
+    if linked is None:
+        return
+    dpi = legend.layout().renderContext().dpi()
+    rect = linked.rect()  # mm
+    size = QSizeF(rect.width() * dpi / 25.4, rect.height() * dpi / 25.4)
+    hit = QgsMapHitTest(linked.mapSettings(linked.extent(), size, dpi, True))
+    hit.run()
+    model = legend.model()
+    for node in model.rootGroup().findLayers():
+        layer = node.layer()
+        items = _symbol_items(layer)
+        keep = None
+        if items is not None:
+            keys = [item.ruleKey() for item in items]
+            keep = [i for i, key in enumerate(keys) if not key or hit.legendKeyVisible(key, layer)]
+            if len(keep) == len(items):
+                keep = None
+        if _set_view_order(node, keep):
+            model.refreshLayerLegend(node)
+
+
+def legend_entry_counts(legend: QgsLayoutItemLegend) -> tuple:
+    """For each layer of the legend: the rows it shows and the entries a view filter kept (read from
+    the model's rows and the nodes' properties, not from legend node objects)."""
+    model = legend.model()
+    return tuple(
+        (model.rowCount(model.node2index(node)), node.customProperty(_VIEW_ORDER))
+        for node in model.rootGroup().findLayers()
+    )
+
+
 def apply_legend_filter(legend: QgsLayoutItemLegend) -> None:
-    """Filters the legend by its map now: QGIS only asks for it (updateFilterByMap) and does it
-    when the legend is next painted, so the legend is painted once into a small image."""
+    """Filters the legend by its map now: ours (filter_by_view) when set_filter_by_view set it, else
+    QGIS's, which QGIS only asks for (updateFilterByMap) and does when the legend is next painted, so
+    the legend is painted once into a small image."""
+    if legend.customProperty(_BY_VIEW):
+        filter_by_view(legend)
+        return
     if not (legend.legendFilterByMapEnabled() or legend.legendFilterOutAtlas()):
         return
     legend.updateFilterByMap(False)
@@ -201,14 +320,28 @@ def _layer_nodes(legend: QgsLayoutItemLegend) -> List[QgsLayerTreeLayer]:
 
 
 def _original_texts(legend: QgsLayoutItemLegend, node: QgsLayerTreeLayer):
-    """(title, [labels of its legend entries]) before any wrapping of ours."""
+    """(title, [labels of its legend entries]) before any wrapping of ours: from the renderer's
+    items and any label set on the node (_symbol_items), else from the legend's entries."""
     if node.customProperty(_NAME) is None:
         node.setCustomProperty(_NAME, node.name())
-    model = legend.model()
     if node.customProperty(_LABELS) is None:
-        labels = [str(n.data(Qt.ItemDataRole.DisplayRole) or "") for n in model.layerOriginalLegendNodes(node)]
+        items = _symbol_items(node.layer())
+        if items is not None:
+            labels = [
+                QgsMapLayerLegendUtils.legendNodeUserLabel(node, i) or item.label() for i, item in enumerate(items)
+            ]
+        else:
+            nodes = legend.model().layerOriginalLegendNodes(node)
+            labels = [str(n.data(Qt.ItemDataRole.DisplayRole) or "") for n in nodes]
         node.setCustomProperty(_LABELS, json.dumps(labels))
     return node.customProperty(_NAME), json.loads(node.customProperty(_LABELS))
+
+
+def _embedded(legend: QgsLayoutItemLegend, node: QgsLayerTreeLayer, labels: List[str]) -> bool:
+    """Whether the layer is drawn as one entry beside its title (a single symbol without a label)."""
+    if _symbol_items(node.layer()) is not None:
+        return len(labels) == 1 and not labels[0]
+    return legend.model().legendNodeEmbeddedInParent(node) is not None
 
 
 def _apply_wrapping(legend: QgsLayoutItemLegend, title_width: float, label_width: float, context) -> None:
@@ -216,7 +349,7 @@ def _apply_wrapping(legend: QgsLayoutItemLegend, title_width: float, label_width
     model = legend.model()
     for node in _layer_nodes(legend):
         title, labels = _original_texts(legend, node)
-        embedded = model.legendNodeEmbeddedInParent(node) is not None
+        embedded = _embedded(legend, node, labels)
         # a layer drawn as one entry shows its title as that entry's label
         style = QgsLegendStyle.Style.SymbolLabel if embedded else QgsLegendStyle.Style.Subgroup
         width = label_width if embedded else title_width

@@ -616,7 +616,7 @@ def build_layout(project: QgsProject, spec: MapSpec, fit: bool = True) -> QgsPri
     # layer) drops such a layer on 3.22 but not on 3.40 once the legend's labels were re-wrapped
     in_view = [item for item in spec.main_layers if shows_features(item.layer, main.extent(), crs, context)]
     set_legend_layers(legend, in_view)
-    legend.setLegendFilterByMapEnabled(True)
+    layoutfit.set_filter_by_view(legend)
 
     table = fill_table(layout, spec.gaps, spec.sort_key)
     shown = min(table.maximumNumberOfFeatures(), spec.gaps.featureCount())

@@ -6,15 +6,21 @@ import os
 import pytest
 from qgis.core import (
     Qgis,
+    QgsCategorizedSymbolRenderer,
     QgsCoordinateReferenceSystem,
     QgsCoordinateTransform,
     QgsFeature,
     QgsGeometry,
+    QgsMarkerSymbol,
+    QgsPointXY,
     QgsProcessingAlgorithm,
     QgsProcessingException,
     QgsProject,
+    QgsRectangle,
+    QgsRendererCategory,
     QgsVectorLayer,
 )
+from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtGui import QColor, QImage
 
 from bg_testing.maps import (
@@ -26,7 +32,7 @@ from bg_testing.maps import (
     sinjar_gaps,
     square,
 )
-from border_gaps.analysis import maplayout
+from border_gaps.analysis import layoutfit, maplayout
 
 ALG = "bordergaps:exportmap"
 # ISO 216 page sizes in mm, independent of the plugin's table
@@ -160,6 +166,78 @@ def test_legend_lists_only_the_layers_on_the_map():
     legend = layout.itemById("legend")
     assert maplayout.legend_layer_ids(legend) == [gaps.id(), control.id()]
     assert layout.itemById("main_map").layers() == [gaps, control]
+
+
+def _categorised_posts():
+    """Posts of two kinds: a 'near' one among the Sinjar gaps, a 'far' one 300 km away."""
+    layer = QgsVectorLayer("Point?crs=EPSG:4326&field=kind:string", "posts", "memory")
+    features = []
+    for kind, wkt in (("near", "POINT(41.75 36.33)"), ("far", "POINT(44.36 33.31)")):
+        feature = QgsFeature(layer.fields())
+        feature.setAttributes([kind])
+        feature.setGeometry(QgsGeometry.fromWkt(wkt))
+        features.append(feature)
+    layer.dataProvider().addFeatures(features)
+    layer.updateExtents()
+    categories = [
+        QgsRendererCategory(kind, QgsMarkerSymbol.createSimple({"color": colour}), kind)
+        for kind, colour in (("near", "red"), ("far", "blue"), ("none", "green"))
+    ]
+    layer.setRenderer(QgsCategorizedSymbolRenderer("kind", categories))
+    return layer
+
+
+def _entries(legend, layer):
+    (node,) = [n for n in legend.model().rootGroup().findLayers() if n.layerId() == layer.id()]
+    return [str(n.data(Qt.ItemDataRole.DisplayRole)) for n in legend.model().layerLegendNodes(node)], node
+
+
+def test_legend_lists_only_the_entries_drawn_in_the_view_and_follows_the_view():
+    project = QgsProject()
+    gaps, posts = sinjar_gaps(), _categorised_posts()
+    for layer in (gaps, posts):
+        project.addMapLayer(layer, False)
+    layout = maplayout.build_layout(project, _spec(gaps, [posts]))
+    legend = layout.itemById("legend")
+    assert not legend.legendFilterByMapEnabled()  # not QGIS's filter, tested again at every drawing
+    assert _entries(legend, posts)[0] == ["near"]
+    gap_entries, gap_node = _entries(legend, gaps)
+    assert gap_entries
+    main = layout.itemById("main_map")
+    far = QgsCoordinateTransform(posts.crs(), main.crs(), project).transform(QgsPointXY(44.36, 33.31))
+    main.setExtent(QgsRectangle(far.x() - 5000, far.y() - 5000, far.x() + 5000, far.y() + 5000))
+    layoutfit.apply_legend_filter(legend)  # as a fit does, e.g. on the next atlas page
+    assert _entries(legend, posts)[0] == ["far"]
+    assert _entries(legend, gaps)[0] == []  # no gap in this view: the layer is left out,
+    assert gap_node.customProperty("legend/title-style") == "hidden"  # its heading too
+    main.setExtent(QgsCoordinateTransform(gaps.crs(), main.crs(), project).transformBoundingBox(gaps.extent()))
+    layoutfit.apply_legend_filter(legend)
+    assert _entries(legend, posts)[0] == ["near"]
+    assert _entries(legend, gaps)[0] == gap_entries
+    assert gap_node.customProperty("legend/title-style") is None  # as it was
+
+
+def test_every_legend_layer_has_one_entry_per_renderer_item_where_the_view_filter_reads_the_renderer():
+    # the view filter and the label wrapping read a layer's entries from its renderer, not from the
+    # legend model's nodes: that holds only when QGIS draws one entry per renderer item, in order
+    project = QgsProject()
+    gaps, posts = sinjar_gaps(), _categorised_posts()
+    for layer in (gaps, posts):
+        project.addMapLayer(layer, False)
+    layout = maplayout.build_layout(project, _spec(gaps, [posts]))
+    legend = layout.itemById("legend")
+    model = legend.model()
+    read = 0
+    for node in model.rootGroup().findLayers():
+        items = layoutfit._symbol_items(node.layer())
+        if items is None:
+            continue
+        read += 1
+        # the entries QGIS makes for the layer before any node order (the model's are after it)
+        entries = node.layer().legend().createLayerTreeModelLegendNodes(node)
+        keys = [n.data(layoutfit._RULE_KEY_ROLE) for n in entries]
+        assert keys == [item.ruleKey() for item in items], node.name()
+    assert read >= 2  # the gaps and the posts at least
 
 
 def test_table_is_ordered_by_the_chosen_key():
