@@ -11,7 +11,6 @@ from typing import Dict, List, Optional, Sequence
 from qgis.core import (
     Qgis,
     QgsLayerTreeLayer,
-    QgsLayerTreeModelLegendNode,
     QgsLayoutExporter,
     QgsLayoutFrame,
     QgsLayoutItem,
@@ -57,12 +56,6 @@ _VIEW_ORDER = "bordergaps/view_order"  # on a layer node: the entries filter_by_
 _EMPTY_IN_VIEW = "bordergaps/empty_in_view"  # on a layer node left out by the view: its title style before
 _NODE_ORDER = "legend/node-order"  # QGIS's own node properties (QgsMapLayerLegendUtils, QgsLegendRenderer)
 _TITLE_STYLE = "legend/title-style"
-# the rule key of a legend entry (tests compare it with the renderer's): QGIS 3.36 scoped the roles
-_RULE_KEY_ROLE = int(
-    QgsLayerTreeModelLegendNode.CustomRole.RuleKey
-    if hasattr(QgsLayerTreeModelLegendNode, "CustomRole")
-    else QgsLayerTreeModelLegendNode.RuleKeyRole
-)
 _USES_TEXT_FORMAT = hasattr(QgsLegendStyle, "textFormat")  # QGIS >= 3.30: legend text is a QgsTextFormat
 _LABEL_FORMAT = hasattr(QgsLayoutItemLabel, "textFormat")  # QGIS >= 3.24
 _WRAPPED_HEIGHT = hasattr(Qgis, "TextLayoutMode") and hasattr(Qgis, "TextRendererFlag")  # wrapped text height

@@ -11,6 +11,7 @@ from qgis.core import (
     QgsCoordinateTransform,
     QgsFeature,
     QgsGeometry,
+    QgsLayerTreeModelLegendNode,
     QgsMarkerSymbol,
     QgsPointXY,
     QgsProcessingAlgorithm,
@@ -35,6 +36,12 @@ from bg_testing.maps import (
 from border_gaps.analysis import layoutfit, maplayout
 
 ALG = "bordergaps:exportmap"
+# the rule key of a legend entry: QGIS 3.36 scoped the legend node roles (CustomRole.RuleKey)
+RULE_KEY_ROLE = int(
+    QgsLayerTreeModelLegendNode.CustomRole.RuleKey
+    if hasattr(QgsLayerTreeModelLegendNode, "CustomRole")
+    else QgsLayerTreeModelLegendNode.LegendNodeRoles.RuleKeyRole
+)
 # ISO 216 page sizes in mm, independent of the plugin's table
 A4_LANDSCAPE = (297, 210)
 A3_PORTRAIT = (297, 420)
@@ -235,7 +242,7 @@ def test_every_legend_layer_has_one_entry_per_renderer_item_where_the_view_filte
         read += 1
         # the entries QGIS makes for the layer before any node order (the model's are after it)
         entries = node.layer().legend().createLayerTreeModelLegendNodes(node)
-        keys = [n.data(layoutfit._RULE_KEY_ROLE) for n in entries]
+        keys = [n.data(RULE_KEY_ROLE) for n in entries]
         assert keys == [item.ruleKey() for item in items], node.name()
     assert read >= 2  # the gaps and the posts at least
 
